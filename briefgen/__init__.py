@@ -1,0 +1,7 @@
+"""briefgen: validated, source-checked briefings from YAML fact sheets."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

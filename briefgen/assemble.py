@@ -1,0 +1,388 @@
+"""Assembling: a validated project and one briefing -> the view its templates draw.
+
+Everything a reader sees is decided here (which facts, in what order, how
+dates and quantities read, how sources are numbered), so templates only lay
+it out and stay easy to replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from .dates import PartialDate, display_span
+from .model import (
+    CREDIBILITY_WORDS,
+    LIKELIHOOD_BANDS,
+    RELIABILITY_WORDS,
+    Briefing,
+    Fact,
+    QuantityRange,
+    Source,
+)
+from .project import Project
+from .richtext import plain, render_inline, render_markdown
+
+
+@dataclass
+class SourceView:
+    number: int
+    id: str
+    anchor: str
+    title: str
+    publisher: str | None
+    url: str | None
+    published: str | None
+    accessed: str | None
+    type: str
+    reliability: str
+    reliability_words: str
+    origin: str | None
+    cited_by: list[FactRef] = field(default_factory=list)
+
+
+@dataclass
+class FactRef:
+    id: str
+    anchor: str
+    title: str
+
+
+@dataclass
+class CitationView:
+    source: SourceView
+    code: str  # Admiralty: source reliability + information credibility, e.g. "B2"
+    credibility_words: str
+    quote: str | None
+    locator: str | None
+
+
+@dataclass
+class FlowView:
+    origin: str
+    destination: str
+    what: str
+    category: str
+    amount: str | None  # "10,000+ troops", "200–250 containers"
+    since: str | None
+
+
+@dataclass
+class AgreementView:
+    name: str
+    parties: list[str]
+    signed: str | None
+    place: str | None
+    status: str
+    terms: list[Markup]
+
+
+@dataclass
+class RiskView:
+    likelihood: str
+    band: str
+    impact: str
+    indicators: list[Markup]
+
+
+@dataclass
+class FactView:
+    id: str
+    anchor: str
+    title: str
+    date: str
+    date_iso: str
+    confidence: str
+    key: bool
+    text: Markup
+    actors: list[str]
+    tags: list[str]
+    citations: list[CitationView]
+    independent_sources: int
+    reviewed: str | None
+    stale: bool
+    flow: FlowView | None = None
+    agreement: AgreementView | None = None
+    risk: RiskView | None = None
+
+    @property
+    def single_sourced(self) -> bool:
+        return self.independent_sources == 1
+
+
+@dataclass
+class SectionView:
+    id: str
+    anchor: str
+    title: str
+    intro: Markup
+    facts: list[FactView]
+
+
+@dataclass
+class BriefingView:
+    id: str
+    title: str
+    subtitle: str | None
+    edition: str
+    edition_iso: str
+    author: str | None
+    classification: str | None
+    summary: Markup
+    summary_text: str
+    tags: list[str]
+    sections: list[SectionView]
+    key_judgments: list[FactView]
+    sources: list[SourceView]
+    reliabilities_used: list[tuple[str, str]]
+    credibilities_used: list[tuple[int, str]]
+    likelihoods_used: list[tuple[str, str]]
+    stale_after_days: int | None
+    fact_count: int
+    generator: str
+    inputs_digest: str = ""
+
+    @property
+    def facts(self) -> list[FactView]:
+        return [fact for section in self.sections for fact in section.facts]
+
+
+def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
+    """The facts a briefing's `include` filter and section list let through."""
+    wanted = set(briefing.sections or project.sections)
+    include = briefing.include
+    chosen = []
+    for placed in project.facts.values():
+        fact = placed.item
+        if project.fact_section.get(fact.id) not in wanted:
+            continue
+        if include is not None:
+            if include.tags is not None and not set(include.tags) & set(fact.tags):
+                continue
+            if include.actors is not None and not set(include.actors) & set(fact.named_actors()):
+                continue
+            if include.since is not None and fact.end.first_day < include.since.first_day:
+                continue
+            if include.until is not None and fact.start.first_day > include.until.first_day:
+                continue
+        chosen.append(fact)
+    return chosen
+
+
+def is_stale(fact: Fact, briefing: Briefing) -> bool:
+    """Last reviewed longer than `stale_after_days` before the edition, or never."""
+    if briefing.stale_after_days is None:
+        return False
+    if fact.reviewed is None:
+        return True
+    age = briefing.edition.first_day - fact.reviewed.first_day
+    return age > dt.timedelta(days=briefing.stale_after_days)
+
+
+def independent_count(fact: Fact, sources: dict[str, Source]) -> int:
+    """Sources that share an `origin` count once; a source with none is its own origin."""
+    origins = {
+        (sources[c.source].origin or f"source:{c.source}") if c.source in sources else c.source
+        for c in fact.sources
+    }
+    return len(origins)
+
+
+def assemble_briefing(project: Project, briefing_id: str, generator: str) -> BriefingView:
+    """The reader's view of one briefing of a project that has passed every check."""
+    briefing = project.briefings[briefing_id].item
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    actors = {key: placed.item for key, placed in project.actors.items()}
+    sections = {key: placed.item for key, placed in project.sections.items()}
+
+    def actor_name(actor_id: str) -> str:
+        actor = actors.get(actor_id)
+        return actor.name if actor else actor_id
+
+    facts = included_facts(project, briefing)
+    # Newest first: a briefing is read for what changed. A range counts by its end,
+    # the latest thing it says; ties keep a stable, readable order.
+    facts.sort(key=lambda f: (f.end.first_day, f.start.first_day), reverse=True)
+
+    numbered: dict[str, SourceView] = {}
+    section_views = []
+    for section_id in briefing.sections or list(sections):
+        section = sections[section_id]
+        views = []
+        for fact in facts:
+            if project.fact_section.get(fact.id) != section_id:
+                continue
+            views.append(_fact_view(fact, briefing, sources, numbered, actor_name))
+        section_views.append(
+            SectionView(
+                section.id,
+                f"section-{section.id}",
+                section.title,
+                render_markdown(section.intro),
+                views,
+            )
+        )
+
+    all_facts = [f for s in section_views for f in s.facts]
+    citations = [c for f in all_facts for c in f.citations]
+    reliabilities = sorted({c.source.reliability for c in citations})
+    credibilities = sorted({int(c.code[1:]) for c in citations})
+    likelihoods = sorted(
+        {f.risk.likelihood for f in all_facts if f.risk},
+        key=lambda term: (LIKELIHOOD_BANDS[term], term),
+    )
+    tags = sorted({tag for f in all_facts for tag in f.tags})
+    return BriefingView(
+        id=briefing.id,
+        title=briefing.title,
+        subtitle=briefing.subtitle,
+        edition=briefing.edition.display(),
+        edition_iso=str(briefing.edition),
+        author=briefing.author,
+        classification=briefing.classification,
+        summary=render_markdown(briefing.summary),
+        summary_text=plain(briefing.summary),
+        tags=tags,
+        sections=section_views,
+        key_judgments=[f for f in all_facts if f.key],
+        sources=list(numbered.values()),
+        reliabilities_used=[(r, RELIABILITY_WORDS[r]) for r in reliabilities],
+        credibilities_used=[(c, CREDIBILITY_WORDS[c]) for c in credibilities],
+        likelihoods_used=[(term, LIKELIHOOD_BANDS[term]) for term in likelihoods],
+        stale_after_days=briefing.stale_after_days,
+        fact_count=len(all_facts),
+        generator=generator,
+    )
+
+
+def _fact_view(
+    fact: Fact,
+    briefing: Briefing,
+    sources: dict[str, Source],
+    numbered: dict[str, SourceView],
+    actor_name: object,
+) -> FactView:
+    assert callable(actor_name)
+    anchor = f"fact-{fact.id}"
+    ref = FactRef(fact.id, anchor, fact.title)
+    citations = []
+    for citation in fact.sources:
+        source = sources[citation.source]
+        view = numbered.get(source.id)
+        if view is None:  # sources are numbered in order of first use
+            view = numbered[source.id] = _source_view(source, len(numbered) + 1)
+        if not view.cited_by or view.cited_by[-1].id != fact.id:
+            view.cited_by.append(ref)
+        citations.append(
+            CitationView(
+                source=view,
+                code=f"{source.reliability}{citation.credibility}",
+                credibility_words=CREDIBILITY_WORDS[citation.credibility],
+                quote=citation.quote,
+                locator=citation.locator,
+            )
+        )
+    return FactView(
+        id=fact.id,
+        anchor=anchor,
+        title=fact.title,
+        date=display_span(fact.start, fact.end),
+        date_iso=str(fact.start) if fact.start == fact.end else f"{fact.start}/{fact.end}",
+        confidence=fact.confidence,
+        key=fact.key,
+        text=render_markdown(fact.text),
+        actors=[actor_name(a) for a in fact.actors],
+        tags=list(fact.tags),
+        citations=citations,
+        independent_sources=independent_count(fact, sources),
+        reviewed=fact.reviewed.display() if fact.reviewed else None,
+        stale=is_stale(fact, briefing),
+        flow=_flow_view(fact, actor_name),
+        agreement=_agreement_view(fact, actor_name),
+        risk=_risk_view(fact),
+    )
+
+
+def _source_view(source: Source, number: int) -> SourceView:
+    return SourceView(
+        number=number,
+        id=source.id,
+        anchor=f"source-{source.id}",
+        title=source.title,
+        publisher=source.publisher,
+        url=source.url,
+        published=source.published.display() if source.published else None,
+        accessed=source.accessed.display() if source.accessed else None,
+        type=source.type,
+        reliability=source.reliability,
+        reliability_words=RELIABILITY_WORDS[source.reliability],
+        origin=source.origin,
+    )
+
+
+def _flow_view(fact: Fact, actor_name: object) -> FlowView | None:
+    flow = fact.flow
+    if flow is None:
+        return None
+    assert callable(actor_name)
+    amount = None
+    if flow.quantity is not None:
+        amount = format_quantity(flow.quantity)
+        if flow.unit:
+            amount = f"{amount} {flow.unit}"
+    return FlowView(
+        origin=actor_name(flow.from_),
+        destination=actor_name(flow.to),
+        what=flow.what,
+        category=flow.category,
+        amount=amount,
+        since=flow.since.display() if flow.since else None,
+    )
+
+
+def _agreement_view(fact: Fact, actor_name: object) -> AgreementView | None:
+    agreement = fact.agreement
+    if agreement is None:
+        return None
+    assert callable(actor_name)
+    return AgreementView(
+        name=agreement.name,
+        parties=[actor_name(p) for p in agreement.parties],
+        signed=agreement.signed.display() if agreement.signed else None,
+        place=agreement.place,
+        status=agreement.status,
+        terms=[render_inline(term) for term in agreement.terms],
+    )
+
+
+def _risk_view(fact: Fact) -> RiskView | None:
+    risk = fact.risk
+    if risk is None:
+        return None
+    return RiskView(
+        likelihood=risk.likelihood,
+        band=LIKELIHOOD_BANDS[risk.likelihood],
+        impact=risk.impact,
+        indicators=[render_inline(item) for item in risk.indicators],
+    )
+
+
+def format_quantity(quantity: QuantityRange) -> str:
+    """'10,000', '10,000+' or '200–250'."""
+    low = _number(quantity.min)
+    if quantity.max is None:
+        return f"{low}+"
+    if quantity.exact:
+        return low
+    return f"{low}–{_number(quantity.max)}"
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+__all__ = ["BriefingView", "PartialDate", "assemble_briefing", "included_facts"]

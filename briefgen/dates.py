@@ -1,0 +1,91 @@
+"""Partial dates: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, shown at the precision written."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, the month or the day. It sorts as its first day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        match = _DATE.fullmatch(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"'{text}' is not a real date: there is no month {month}")
+        if day is not None:
+            assert month is not None
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                name = calendar.month_name[month]
+                raise ValueError(f"'{text}' is not a real date: {name} {year} has {last} days")
+        return cls(year, month, day)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        """The ISO form as written: '2024', '2024-11' or '2024-11-25'."""
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def display(self) -> str:
+        """'2024', 'November 2024' or '25 November 2024'."""
+        if self.month is None:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def validate(value: Any) -> PartialDate:
+            if isinstance(value, PartialDate):
+                return value
+            if isinstance(value, dt.date):
+                return cls(value.year, value.month, value.day)
+            if not isinstance(value, str):
+                raise ValueError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+            return cls.parse(value)
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            json_schema_input_schema=core_schema.str_schema(pattern=_DATE.pattern),
+            serialization=core_schema.to_string_ser_schema(),
+        )
+
+
+def display_span(start: PartialDate, end: PartialDate | None) -> str:
+    """'August 2023 – December 2024', or one date when there is no end."""
+    if end is None or end == start:
+        return start.display()
+    return f"{start.display()} – {end.display()}"

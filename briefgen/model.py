@@ -1,0 +1,311 @@
+"""The project format (FORMAT.md, version 1) as pydantic models.
+
+These models check what one file can know about itself: fields, types,
+enumerations, ids, dates and numbers. What needs the whole project
+(references, uniqueness, the section a fact falls in) is in checks.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    Tag,
+    model_validator,
+)
+
+from .dates import PartialDate
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+ID_MAX = 64
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value) or len(value) > ID_MAX:
+        raise ValueError(
+            f"'{value}' is not a valid id: use letters, digits, '.', '_' and '-', "
+            f"starting with a letter or digit, at most {ID_MAX} characters"
+        )
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_parties(value: list[str]) -> list[str]:
+    if len(set(value)) < 2:
+        raise ValueError(f"an agreement has two or more parties; found {len(set(value))}")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"https?://[^\s/?#]+", value, re.IGNORECASE) or re.search(r"\s", value):
+        raise ValueError(f"'{value}' is not an http or https URL")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Text = Annotated[str, AfterValidator(_check_text)]
+Url = Annotated[str, AfterValidator(_check_url)]
+
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+SourceType = Literal[
+    "official", "media", "think-tank", "academic", "intelligence", "ngo", "social", "other"
+]
+Confidence = Literal["low", "moderate", "high"]
+Category = Literal["weapons", "ammunition", "personnel", "technology", "economic", "other"]
+Status = Literal["proposed", "signed", "ratified", "in-force", "suspended", "ended"]
+Impact = Literal["low", "moderate", "high", "severe"]
+Format = Literal["html", "pdf"]
+
+# ICD 203's two columns of estimative terms, each with its probability band.
+LIKELIHOOD_BANDS: dict[str, str] = {
+    "almost no chance": "1–5%",
+    "remote": "1–5%",
+    "very unlikely": "5–20%",
+    "highly improbable": "5–20%",
+    "unlikely": "20–45%",
+    "improbable": "20–45%",
+    "roughly even chance": "45–55%",
+    "roughly even odds": "45–55%",
+    "likely": "55–80%",
+    "probable": "55–80%",
+    "very likely": "80–95%",
+    "highly probable": "80–95%",
+    "almost certain": "95–99%",
+    "nearly certain": "95–99%",
+}
+Likelihood = Literal[
+    "almost no chance",
+    "remote",
+    "very unlikely",
+    "highly improbable",
+    "unlikely",
+    "improbable",
+    "roughly even chance",
+    "roughly even odds",
+    "likely",
+    "probable",
+    "very likely",
+    "highly probable",
+    "almost certain",
+    "nearly certain",
+]
+
+RELIABILITY_WORDS: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_WORDS: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors; values are never coerced from booleans or lists."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class DateRange(Strict):
+    from_: PartialDate = Field(alias="from")
+    to: PartialDate
+
+    @model_validator(mode="after")
+    def _forwards(self) -> DateRange:
+        if self.to.first_day < self.from_.first_day:
+            raise ValueError(f"the range ends ({self.to}) before it starts ({self.from_})")
+        return self
+
+
+def _date_kind(value: Any) -> str:
+    return "range" if isinstance(value, dict) else "date"
+
+
+DateOrRange = Annotated[
+    Annotated[PartialDate, Tag("date")] | Annotated[DateRange, Tag("range")],
+    Discriminator(_date_kind),
+]
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number(value: Any) -> Any:
+    """Text from the loader that reads as a number becomes one; else left for the error."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+
+
+class QuantityRange(Strict):
+    min: Number = Field(ge=0)
+    max: Number | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> QuantityRange:
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"min ({_plain(self.min)}) is greater than max ({_plain(self.max)})")
+        return self
+
+    @property
+    def exact(self) -> bool:
+        return self.max is not None and self.max == self.min
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _quantity(value: Any) -> Any:
+    """A bare number is a range with min == max, so there is one shape to show."""
+    value = _number(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"min": value, "max": value}
+    return value
+
+
+class Actor(Strict):
+    id: Id
+    name: Text
+    short: Text | None = None
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    publisher: Text | None = None
+    url: Url | None = None
+    published: PartialDate | None = None
+    accessed: PartialDate | None = None
+    reliability: Reliability
+    type: SourceType
+    origin: Id | None = None
+
+
+class Citation(Strict):
+    source: Id
+    credibility: Annotated[int, BeforeValidator(_number), Field(ge=1, le=6)]
+    quote: Text | None = None
+    locator: Text | None = None
+
+
+class Flow(Strict):
+    from_: Id = Field(alias="from")
+    to: Id
+    what: Text
+    category: Category
+    quantity: Annotated[QuantityRange, BeforeValidator(_quantity)] | None = None
+    unit: Text | None = None
+    since: PartialDate | None = None
+
+
+class Agreement(Strict):
+    name: Text
+    parties: Annotated[list[Id], AfterValidator(_check_parties)]
+    signed: PartialDate | None = None
+    place: Text | None = None
+    status: Status
+    terms: list[Text] = []
+
+
+class Risk(Strict):
+    likelihood: Likelihood
+    impact: Impact
+    indicators: list[Text] = []
+
+
+class Fact(Strict):
+    id: Id
+    title: Text
+    text: Text
+    date: DateOrRange
+    section: Id | None = None
+    confidence: Confidence
+    key: StrictBool = False
+    actors: list[Id] = []
+    tags: list[Text] = []
+    reviewed: PartialDate | None = None
+    sources: list[Citation] = Field(min_length=1)
+    flow: Flow | None = None
+    agreement: Agreement | None = None
+    risk: Risk | None = None
+
+    @property
+    def start(self) -> PartialDate:
+        return self.date.from_ if isinstance(self.date, DateRange) else self.date
+
+    @property
+    def end(self) -> PartialDate:
+        return self.date.to if isinstance(self.date, DateRange) else self.date
+
+    def named_actors(self) -> list[str]:
+        """Every actor the fact names: in `actors`, its flow and its agreement."""
+        names = list(self.actors)
+        if self.flow:
+            names += [self.flow.from_, self.flow.to]
+        if self.agreement:
+            names += self.agreement.parties
+        return list(dict.fromkeys(names))
+
+
+class FactSheet(Strict):
+    section: Id | None = None
+    actors: list[Actor] = []
+    sources: list[Source] = []
+    facts: list[Fact] = []
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    intro: Text | None = None
+
+
+class Include(Strict):
+    tags: list[Text] | None = None
+    actors: list[Id] | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+
+class Briefing(Strict):
+    id: Id
+    title: Text
+    subtitle: Text | None = None
+    edition: PartialDate
+    author: Text | None = None
+    classification: Text | None = None
+    summary: Text | None = None
+    sections: list[Id] | None = None
+    include: Include | None = None
+    formats: list[Format] = Field(default=["html", "pdf"], min_length=1)
+    stale_after_days: Annotated[int, BeforeValidator(_number), Field(ge=0)] | None = None
+
+
+class Config(Strict):
+    sections: list[Section] = Field(min_length=1)
+    briefings: list[Briefing] = Field(min_length=1)

@@ -1,0 +1,63 @@
+"""Markdown in fact text -> safe HTML.
+
+Fact text is data from outside the building: raw HTML is shown as text, links
+keep only http, https and mailto targets (and in-page anchors), images are
+never fetched (their alt text stands in), and headings are left as text so a
+fact cannot break the briefing's outline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+_SAFE_LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
+
+
+def _validate_link(url: str) -> bool:
+    return bool(_SAFE_LINK.match(url.strip()))
+
+
+def _image_as_text(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    alt = self.renderInline(token.children or [], options, env) if token.children else ""
+    return f'<span class="image-alt">[image: {alt}]</span>' if alt else ""
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["heading", "lheading"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.add_render_rule("image", _image_as_text)
+    return md
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Block Markdown (paragraphs, lists) as HTML, safe to place in a page."""
+    if not text:
+        return Markup("")
+    # markdown-it escapes every character of input it does not turn into markup.
+    return Markup(_parser().render(text).strip())
+
+
+def render_inline(text: str | None) -> Markup:
+    """One line of Markdown (a term, a title) without a wrapping paragraph."""
+    if not text:
+        return Markup("")
+    return Markup(_parser().renderInline(text).strip())
+
+
+def plain(text: str | None) -> str:
+    """Text with Markdown stripped roughly, for metadata and bookmarks."""
+    if not text:
+        return ""
+    return re.sub(r"[*_`]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)).strip()
+
+
+__all__ = ["escape", "plain", "render_inline", "render_markdown"]
