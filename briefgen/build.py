@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment
+
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .checks import check_project
@@ -29,6 +31,13 @@ class UnknownBriefing(Exception):
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    """How to build; the CLI fills this from its flags."""
+
+    pdf_variant: str = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
 class Built:
     briefing_id: str
     paths: list[Path]
@@ -41,7 +50,11 @@ def validate(root: Path) -> tuple[Project, list[Problem]]:
     return project, sorted(set(problems))
 
 
-def build(root: Path, briefing_ids: list[str] | None = None) -> tuple[list[Built], list[Problem]]:
+def build(
+    root: Path,
+    briefing_ids: list[str] | None = None,
+    options: BuildOptions | None = None,
+) -> tuple[list[Built], list[Problem]]:
     """Validate the whole project, then write each briefing's outputs.
 
     Raises ProjectError (with every problem) when the project has errors,
@@ -59,35 +72,46 @@ def build(root: Path, briefing_ids: list[str] | None = None) -> tuple[list[Built
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
 
-    output_dir = root / OUTPUT_DIR
-    env = make_environment(root)
+    options = options or BuildOptions()
     pending: list[tuple[Path, bytes]] = []
     built = []
     for briefing_id in dict.fromkeys(ids):
-        briefing = project.briefings[briefing_id].item
-        view = assemble_briefing(project, briefing_id, GENERATOR)
-        view.inputs_digest = inputs_digest(view, template_dirs(root))
-        paths = []
-        for fmt in briefing.formats:
-            path = output_path(output_dir, briefing_id, fmt)
-            if fmt == "html":
-                data = render_html(view, root, "html", env).encode("utf-8")
-            else:
-                data = _render_pdf(view, root, env)
-            pending.append((path, data))
-            paths.append(path)
-        built.append(Built(briefing_id, paths))
+        files = render_briefing(project, briefing_id, options)
+        pending += files
+        built.append(Built(briefing_id, [path for path, _ in files]))
     for path, data in pending:
         write_atomic(path, data)
     return built, problems
 
 
-def _render_pdf(view: BriefingView, root: Path, env: object) -> bytes:
+def render_briefing(
+    project: Project, briefing_id: str, options: BuildOptions
+) -> list[tuple[Path, bytes]]:
+    """Every output file of one briefing, in memory: (path, bytes) for each format."""
+    root = project.root
+    briefing = project.briefings[briefing_id].item
+    env = make_environment(root)
+    view = assemble_briefing(project, briefing_id, GENERATOR)
+    view.inputs_digest = inputs_digest(view, template_dirs(root))
+    files = []
+    for fmt in briefing.formats:
+        path = output_path(root / OUTPUT_DIR, briefing_id, fmt)
+        if fmt == "html":
+            data = render_html(view, root, "html", env).encode("utf-8")
+        else:
+            data = _render_pdf(view, root, env, options)
+        files.append((path, data))
+    return files
+
+
+def _render_pdf(view: BriefingView, root: Path, env: Environment, options: BuildOptions) -> bytes:
     from .pdf import write_pdf
 
-    html = render_html(view, root, "pdf", env)  # type: ignore[arg-type]
+    html = render_html(view, root, "pdf", env)
     dirs = template_dirs(root)
-    return write_pdf(html, base_dir=dirs[-1], allowed=dirs, options={"pdf_variant": "pdf/ua-1"})
+    return write_pdf(
+        html, base_dir=dirs[-1], allowed=dirs, options={"pdf_variant": options.pdf_variant}
+    )
 
 
 def inputs_digest(view: BriefingView, templates: list[Path]) -> str:
