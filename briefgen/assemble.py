@@ -7,7 +7,6 @@ it out and stay easy to replace.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -24,6 +23,7 @@ from .model import (
 )
 from .project import Project
 from .richtext import plain, render_inline, render_markdown
+from .rules import included_facts, independent_count, is_stale
 
 
 @dataclass
@@ -138,6 +138,7 @@ class BriefingView:
     sources: list[SourceView]
     reliabilities_used: list[tuple[str, str]]
     credibilities_used: list[tuple[int, str]]
+    confidences_used: list[str]  # best first: high, moderate, low
     likelihoods_used: list[tuple[str, str]]
     stale_after_days: int | None
     fact_count: int
@@ -147,47 +148,6 @@ class BriefingView:
     @property
     def facts(self) -> list[FactView]:
         return [fact for section in self.sections for fact in section.facts]
-
-
-def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
-    """The facts a briefing's `include` filter and section list let through."""
-    wanted = set(briefing.sections or project.sections)
-    include = briefing.include
-    chosen = []
-    for placed in project.facts.values():
-        fact = placed.item
-        if project.fact_section.get(fact.id) not in wanted:
-            continue
-        if include is not None:
-            if include.tags is not None and not set(include.tags) & set(fact.tags):
-                continue
-            if include.actors is not None and not set(include.actors) & set(fact.named_actors()):
-                continue
-            if include.since is not None and fact.end.first_day < include.since.first_day:
-                continue
-            if include.until is not None and fact.start.first_day > include.until.first_day:
-                continue
-        chosen.append(fact)
-    return chosen
-
-
-def is_stale(fact: Fact, briefing: Briefing) -> bool:
-    """Last reviewed longer than `stale_after_days` before the edition, or never."""
-    if briefing.stale_after_days is None:
-        return False
-    if fact.reviewed is None:
-        return True
-    age = briefing.edition.first_day - fact.reviewed.first_day
-    return age > dt.timedelta(days=briefing.stale_after_days)
-
-
-def independent_count(fact: Fact, sources: dict[str, Source]) -> int:
-    """Sources that share an `origin` count once; a source with none is its own origin."""
-    origins = {
-        (sources[c.source].origin or f"source:{c.source}") if c.source in sources else c.source
-        for c in fact.sources
-    }
-    return len(origins)
 
 
 def assemble_briefing(project: Project, briefing_id: str, generator: str) -> BriefingView:
@@ -229,9 +189,10 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
     citations = [c for f in all_facts for c in f.citations]
     reliabilities = sorted({c.source.reliability for c in citations})
     credibilities = sorted({int(c.code[1:]) for c in citations})
+    confidences = {f.confidence for f in all_facts}
+    # LIKELIHOOD_BANDS runs from least to most likely; its bands sort wrongly as text.
     likelihoods = sorted(
-        {f.risk.likelihood for f in all_facts if f.risk},
-        key=lambda term: (LIKELIHOOD_BANDS[term], term),
+        {f.risk.likelihood for f in all_facts if f.risk}, key=list(LIKELIHOOD_BANDS).index
     )
     tags = sorted({tag for f in all_facts for tag in f.tags})
     return BriefingView(
@@ -250,6 +211,7 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         sources=list(numbered.values()),
         reliabilities_used=[(r, RELIABILITY_WORDS[r]) for r in reliabilities],
         credibilities_used=[(c, CREDIBILITY_WORDS[c]) for c in credibilities],
+        confidences_used=[c for c in ("high", "moderate", "low") if c in confidences],
         likelihoods_used=[(term, LIKELIHOOD_BANDS[term]) for term in likelihoods],
         stale_after_days=briefing.stale_after_days,
         fact_count=len(all_facts),

@@ -16,7 +16,7 @@ from jinja2 import Environment
 
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
-from .checks import check_project
+from .checks import analytic_warnings, check_project
 from .errors import Problem, ProjectError
 from .output import output_path, write_atomic
 from .project import Project, load_project
@@ -35,6 +35,7 @@ class BuildOptions:
     """How to build; the CLI fills this from its flags."""
 
     pdf_variant: str = "pdf/ua-1"
+    strict: bool = False  # analytic warnings are errors: nothing is written
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,15 @@ class Built:
     paths: list[Path]
 
 
-def validate(root: Path) -> tuple[Project, list[Problem]]:
-    """Load and check the project at `root`; every problem found, sorted by place."""
+def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
+    """Load and check the project at `root`; every problem found, sorted by place.
+
+    Analytic warnings are among them; with `strict` they are errors.
+    """
     project, problems = load_project(root)
     problems += check_project(project)
+    warnings = analytic_warnings(project)
+    problems += [w.as_error() for w in warnings] if strict else warnings
     return project, sorted(set(problems))
 
 
@@ -61,7 +67,8 @@ def build(
     and UnknownBriefing when asked for a briefing the project lacks.
     Returns what was written and the warnings.
     """
-    project, problems = validate(root)
+    options = options or BuildOptions()
+    project, problems = validate(root, strict=options.strict)
     if any(p.severity == "error" for p in problems):
         raise ProjectError(problems)
     ids = briefing_ids or list(project.briefings)
@@ -72,7 +79,6 @@ def build(
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
 
-    options = options or BuildOptions()
     pending: list[tuple[Path, bytes]] = []
     built = []
     for briefing_id in dict.fromkeys(ids):

@@ -3,11 +3,17 @@ and the rules that span fields."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
+from .dates import PartialDate
 from .errors import Problem
+from .model import DateRange
 from .project import Placed, Project, did_you_mean
+from .rules import included_facts, independent_count, is_stale
 
 _KIND_NAMES = {
     "facts": "fact",
@@ -171,3 +177,187 @@ def _briefing_references(project: Project, raw: Raw) -> Iterable[Problem]:
             hint="a briefing's include window runs forwards",
             code="range",
         )
+
+
+# -- analytic warnings -------------------------------------------------------------------
+# What is allowed but weakens a briefing: a reader would be misled, or an analyst has
+# left something half done. Warnings never stop a build unless --strict asks them to.
+
+_WEAK_RELIABILITY = {"D", "E", "F"}
+# Hedges that say nothing about how likely: ICD 203 asks for its estimative terms instead.
+_HEDGES = re.compile(r"\b(may|might|could|possibly|perhaps)\b", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"\d\s*$")
+_NUMBER_AFTER = re.compile(r"\s*\d")
+
+
+def analytic_warnings(project: Project) -> list[Problem]:
+    """Every analytic warning: what is valid but weakens the briefings.
+
+    Usage (is a source cited, an actor named) is read from the items as written,
+    so a fact with an error elsewhere still counts as citing its sources.
+    """
+    warnings: list[Problem] = []
+    warnings += _uncited_sources(project)
+    warnings += _unused_actors(project)
+    warnings += _weak_high_confidence(project)
+    warnings += _accessed_before_published(project)
+    warnings += _edition_warnings(project)
+    warnings += _hedged_risks(project)
+    return [warning.as_warning() for warning in warnings]
+
+
+def _raw_facts(project: Project) -> Iterable[dict[str, Any]]:
+    for raw in project.raw.get("facts", []):
+        yield raw.item
+
+
+def _uncited_sources(project: Project) -> Iterable[Problem]:
+    cited: set[Any] = set()
+    for fact in _raw_facts(project):
+        citations = fact.get("sources")
+        if isinstance(citations, list):
+            cited.update(c.get("source") for c in citations if isinstance(c, dict))
+    for source_id, placed in project.sources.items():
+        if source_id not in cited:
+            yield placed.problem(
+                "id",
+                message=f"source '{source_id}' is never cited",
+                hint="cite it from a fact, or remove it",
+                code="uncited-source",
+            )
+
+
+def _unused_actors(project: Project) -> Iterable[Problem]:
+    used: set[str] = set()
+    for fact in _raw_facts(project):
+        used.update(actor for _, actor in _ids(fact.get("actors")))
+        flow = fact.get("flow")
+        if isinstance(flow, dict):
+            used.update(end for end in (flow.get("from"), flow.get("to")) if isinstance(end, str))
+        agreement = fact.get("agreement")
+        if isinstance(agreement, dict):
+            used.update(actor for _, actor in _ids(agreement.get("parties")))
+    for raw in project.raw.get("briefings", []):
+        include = raw.item.get("include")
+        if isinstance(include, dict):
+            used.update(actor for _, actor in _ids(include.get("actors")))
+    for actor_id, placed in project.actors.items():
+        if actor_id not in used:
+            yield placed.problem(
+                "id",
+                message=f"actor '{actor_id}' is never used",
+                hint="name it in a fact's actors, flow or agreement, or remove it",
+                code="unused-actor",
+            )
+
+
+def _weak_high_confidence(project: Project) -> Iterable[Problem]:
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    for fact_id, placed in project.facts.items():
+        fact = placed.item
+        if fact.confidence != "high":
+            continue
+        if independent_count(fact, sources) == 1:
+            yield placed.problem(
+                "confidence",
+                message=f"fact '{fact_id}' has high confidence but is single-sourced",
+                hint="ICD 203 high confidence rests on several independent sources; "
+                "cite an independent source or lower the confidence to moderate",
+                code="high-confidence-single-source",
+            )
+        cited = [sources.get(citation.source) for citation in fact.sources]
+        if all(s is not None and s.reliability in _WEAK_RELIABILITY for s in cited):
+            yield placed.problem(
+                "confidence",
+                message=f"fact '{fact_id}' has high confidence but all its sources are "
+                f"rated D, E or F",
+                hint="sources that are not usually reliable cannot carry high confidence; "
+                "cite a more reliable source or lower the confidence",
+                code="high-confidence-weak-sources",
+            )
+
+
+def _accessed_before_published(project: Project) -> Iterable[Problem]:
+    for source_id, placed in project.sources.items():
+        source = placed.item
+        if source.accessed is None or source.published is None:
+            continue
+        # Partial dates are compared generously: 2024-11 may be 2024-11-30.
+        if _last_day(source.accessed) < source.published.first_day:
+            yield placed.problem(
+                "accessed",
+                message=f"source '{source_id}' was accessed ({source.accessed}) before it "
+                f"was published ({source.published})",
+                hint="check both dates",
+                code="accessed-before-published",
+            )
+
+
+def _edition_warnings(project: Project) -> Iterable[Problem]:
+    """Warnings that depend on a briefing: its edition date and its stale_after_days."""
+    for briefing_id, placed_briefing in project.briefings.items():
+        briefing = placed_briefing.item
+        edition = briefing.edition
+        for fact in included_facts(project, briefing):
+            placed = project.facts[fact.id]
+            if fact.end.first_day > _last_day(edition):
+                where = ("date", "to") if isinstance(fact.date, DateRange) else ("date",)
+                yield placed.problem(
+                    *where,
+                    message=f"fact '{fact.id}' is dated {fact.end}, after the edition of "
+                    f"briefing '{briefing_id}' ({edition})",
+                    hint="a briefing reports what happened up to its edition; check the date",
+                    code="fact-after-edition",
+                )
+            if not is_stale(fact, briefing):
+                continue
+            days = briefing.stale_after_days
+            if fact.reviewed is None:
+                yield placed.problem(
+                    message=f"fact '{fact.id}' has never been reviewed; briefing "
+                    f"'{briefing_id}' flags facts not reviewed within {days} days of its "
+                    f"edition as stale",
+                    hint="check the fact and add 'reviewed:' with today's date",
+                    code="never-reviewed",
+                )
+            else:
+                yield placed.problem(
+                    "reviewed",
+                    message=f"fact '{fact.id}' was last reviewed {fact.reviewed}, more than "
+                    f"{days} days before the edition of briefing '{briefing_id}' ({edition})",
+                    hint="check the fact and update 'reviewed:'; until then it is flagged stale",
+                    code="stale-fact",
+                )
+
+
+def _hedged_risks(project: Project) -> Iterable[Problem]:
+    for fact_id, placed in project.facts.items():
+        fact = placed.item
+        if fact.risk is None:
+            continue
+        words: dict[str, None] = {}
+        for match in _HEDGES.finditer(fact.text):
+            word = match.group()
+            # "May 2025" and "12 May" are a month, not a hedge.
+            if word == "May" and (
+                _NUMBER_BEFORE.search(fact.text[: match.start()])
+                or _NUMBER_AFTER.match(fact.text[match.end() :])
+            ):
+                continue
+            words.setdefault(word.lower())
+        for word in words:
+            yield placed.problem(
+                "text",
+                message=f"risk '{fact_id}' says '{word}', which is not an ICD 203 estimative term",
+                hint="say how likely with an ICD 203 term such as 'unlikely', "
+                "'roughly even chance' or 'likely', or state it plainly",
+                code="estimative-word",
+            )
+
+
+def _last_day(date: PartialDate) -> dt.date:
+    """The latest day a partial date can mean: 2024-11 -> 2024-11-30."""
+    if date.day is not None:
+        return date.first_day
+    month = date.month or 12
+    return dt.date(date.year, month, calendar.monthrange(date.year, month)[1])

@@ -62,6 +62,14 @@ def _project_option(command: F) -> F:
     )(command)
 
 
+def _strict_option(command: F) -> F:
+    return click.option(
+        "--strict",
+        is_flag=True,
+        help="Treat analytic warnings (an uncited source, a stale fact, ...) as errors.",
+    )(command)
+
+
 def _report(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -82,17 +90,19 @@ def main() -> None:
 
 @main.command()
 @_project_option
+@_strict_option
 @_guard
-def validate(project: Path) -> None:
+def validate(project: Path, strict: bool) -> None:
     """Check every file of the project and report all problems at once.
 
     Problems are printed one per line as path:line:column: message. Exits 1
-    when there are errors, 0 when there are none (warnings allowed).
+    when there are errors, 0 when there are none (warnings allowed, unless
+    --strict).
     """
     from .build import validate as validate_project
 
     root = project.resolve()
-    loaded, problems = validate_project(root)
+    loaded, problems = validate_project(root, strict=strict)
     _report(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(EXIT_PROBLEMS)
@@ -105,20 +115,24 @@ def validate(project: Path) -> None:
 @main.command()
 @click.argument("briefing_ids", nargs=-1, metavar="[BRIEFING-ID]...")
 @_project_option
+@_strict_option
 @_guard
-def build(briefing_ids: tuple[str, ...], project: Path) -> None:
+def build(briefing_ids: tuple[str, ...], project: Path, strict: bool) -> None:
     """Validate the project, then write each briefing as HTML and PDF.
 
     With BRIEFING-IDs, build only those briefings (the whole project is still
     validated). Nothing is written if anything is wrong: the last good files
     in output/ stay as they were. Prints the path of every file written.
+    Analytic warnings are printed and do not stop the build, unless --strict.
     """
-    from .build import UnknownBriefing
+    from .build import BuildOptions, UnknownBriefing
     from .build import build as build_project
 
     root = project.resolve()
     try:
-        built, warnings = build_project(root, list(briefing_ids) or None)
+        built, warnings = build_project(
+            root, list(briefing_ids) or None, BuildOptions(strict=strict)
+        )
     except ProjectError as error:
         _report(error.problems)
         click.echo("nothing was written; output/ is unchanged", err=True)

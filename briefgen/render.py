@@ -16,6 +16,7 @@ from typing import Literal
 import jinja2
 
 from .assemble import BriefingView
+from .richtext import append_inline
 
 THEME_DIR = next(
     path
@@ -53,6 +54,7 @@ def make_environment(project_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["append_inline"] = append_inline
     return env
 
 

@@ -60,4 +60,18 @@ def plain(text: str | None) -> str:
     return re.sub(r"[*_`]", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)).strip()
 
 
-__all__ = ["escape", "plain", "render_inline", "render_markdown"]
+def append_inline(html: str, tail: str) -> Markup:
+    """`tail` at the end of the last paragraph of `html`, where a reader's eye stops;
+    after it, in a paragraph of its own, when the text ends with a list.
+
+    Both are escaped unless they are already Markup.
+    """
+    body, end = escape(html), escape(tail)
+    if not end:
+        return body
+    if body.endswith("</p>"):
+        return Markup(f"{body[: -len('</p>')]} {end}</p>")
+    return Markup(f"{body}<p>{end}</p>")
+
+
+__all__ = ["append_inline", "escape", "plain", "render_inline", "render_markdown"]

@@ -1,0 +1,340 @@
+"""Analytic warnings: each is located, printed by validate and build (exit 0), and
+turned into an error by --strict (exit 1, nothing written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_CONFIG, run, write_tree
+
+from briefgen.build import validate
+from briefgen.checks import analytic_warnings
+from briefgen.project import load_project
+
+# Built as HTML only: these tests are about checking, not typesetting.
+CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"
+
+ACTORS = """\
+actors:
+  - id: RU
+    name: Russia
+  - id: KP
+    name: North Korea
+"""
+
+SOURCES = """\
+sources:
+  - id: src
+    title: A source
+    reliability: B
+    type: official
+"""
+
+
+def fact(
+    fact_id: str = "fact-one",
+    *,
+    confidence: str = "moderate",
+    date: str = "2024-11",
+    cites: tuple[str, ...] = ("src",),
+    extra: str = "",
+    text: str = "Something happened.",
+) -> str:
+    """One fact as YAML, at the indentation of a sheet's `facts:` list."""
+    citations = "".join(f"      - source: {c}\n        credibility: 2\n" for c in cites)
+    return (
+        f"  - id: {fact_id}\n"
+        f"    title: A fact\n"
+        f"    text: {text}\n"
+        f"    date: {date}\n"
+        f"    confidence: {confidence}\n"
+        f"    actors: [RU, KP]\n"
+        f"{extra}"
+        f"    sources:\n{citations}"
+    )
+
+
+def sheet(*facts: str, actors: str = ACTORS, sources: str = SOURCES) -> str:
+    return f"section: aid-flows\n{actors}{sources}facts:\n{''.join(facts) or fact()}"
+
+
+def project(tmp_path: Path, sheet_text: str, config: str = CONFIG) -> Path:
+    return write_tree(tmp_path / "p", {"briefgen.yaml": config, "facts/main.yaml": sheet_text})
+
+
+def warnings_of(root: Path) -> list[str]:
+    _, problems = validate(root)
+    assert all(p.severity == "warning" for p in problems), problems
+    return [str(p) for p in problems]
+
+
+# Each case: a project with exactly the warnings listed, each with its exact location.
+# Line numbers count from the top of facts/main.yaml (sheet() above): section 1,
+# actors 2-6, sources 7-11, facts from 12.
+CASES: dict[str, tuple[str, str, list[str]]] = {
+    "uncited source": (
+        sheet(
+            sources=SOURCES + "  - id: unused\n    title: Never cited\n"
+            "    reliability: C\n    type: media\n"
+        ),
+        CONFIG,
+        [
+            "facts/main.yaml:12:9: warning: source 'unused' is never cited "
+            "(cite it from a fact, or remove it)"
+        ],
+    ),
+    "unused actor": (
+        sheet(actors=ACTORS + "  - id: UA\n    name: Ukraine\n"),
+        CONFIG,
+        [
+            "facts/main.yaml:7:9: warning: actor 'UA' is never used "
+            "(name it in a fact's actors, flow or agreement, or remove it)"
+        ],
+    ),
+    "high confidence, single source": (
+        sheet(fact(confidence="high")),
+        CONFIG,
+        [
+            "facts/main.yaml:17:17: warning: fact 'fact-one' has high confidence but is "
+            "single-sourced (ICD 203 high confidence rests on several independent sources; "
+            "cite an independent source or lower the confidence to moderate)"
+        ],
+    ),
+    "high confidence, all sources D to F": (
+        sheet(
+            fact(confidence="high", cites=("weak-1", "weak-2")),
+            sources="sources:\n"
+            "  - id: weak-1\n    title: Weak\n    reliability: D\n    type: social\n"
+            "  - id: weak-2\n    title: Weaker\n    reliability: F\n    type: social\n",
+        ),
+        CONFIG,
+        [
+            "facts/main.yaml:21:17: warning: fact 'fact-one' has high confidence but all its "
+            "sources are rated D, E or F (sources that are not usually reliable cannot carry "
+            "high confidence; cite a more reliable source or lower the confidence)"
+        ],
+    ),
+    "accessed before published": (
+        sheet(sources=SOURCES + "    published: 2024-11-20\n    accessed: 2024-11-02\n"),
+        CONFIG,
+        [
+            "facts/main.yaml:13:15: warning: source 'src' was accessed (2024-11-02) before it "
+            "was published (2024-11-20) (check both dates)"
+        ],
+    ),
+    "fact after the edition": (
+        sheet(fact(date="2024-12")),
+        CONFIG,
+        [
+            "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-12, after the "
+            "edition of briefing 'brief' (2024-11-25) (a briefing reports what happened up to "
+            "its edition; check the date)"
+        ],
+    ),
+    "fact range ending after the edition": (
+        sheet(fact(date="{from: 2024-10, to: 2025-01}")),
+        CONFIG,
+        [
+            "facts/main.yaml:16:31: warning: fact 'fact-one' is dated 2025-01, after the "
+            "edition of briefing 'brief' (2024-11-25) (a briefing reports what happened up to "
+            "its edition; check the date)"
+        ],
+    ),
+    "stale fact": (
+        sheet(fact(extra="    reviewed: 2024-09-01\n")),
+        CONFIG + "    stale_after_days: 30\n",
+        [
+            "facts/main.yaml:19:15: warning: fact 'fact-one' was last reviewed 2024-09-01, "
+            "more than 30 days before the edition of briefing 'brief' (2024-11-25) (check the "
+            "fact and update 'reviewed:'; until then it is flagged stale)"
+        ],
+    ),
+    "never reviewed": (
+        sheet(),
+        CONFIG + "    stale_after_days: 30\n",
+        [
+            "facts/main.yaml:13:5: warning: fact 'fact-one' has never been reviewed; briefing "
+            "'brief' flags facts not reviewed within 30 days of its edition as stale (check "
+            "the fact and add 'reviewed:' with today's date)"
+        ],
+    ),
+    "estimative words in a risk": (
+        sheet(
+            fact(
+                text="Russia could act in May 2025; it may PERHAPS wait, or could not.",
+                extra="    risk:\n      likelihood: likely\n      impact: high\n",
+            )
+        ),
+        CONFIG,
+        [
+            "facts/main.yaml:15:11: warning: risk 'fact-one' says 'could', which is not an "
+            "ICD 203 estimative term (say how likely with an ICD 203 term such as 'unlikely', "
+            "'roughly even chance' or 'likely', or state it plainly)",
+            "facts/main.yaml:15:11: warning: risk 'fact-one' says 'may', which is not an "
+            "ICD 203 estimative term (say how likely with an ICD 203 term such as 'unlikely', "
+            "'roughly even chance' or 'likely', or state it plainly)",
+            "facts/main.yaml:15:11: warning: risk 'fact-one' says 'perhaps', which is not an "
+            "ICD 203 estimative term (say how likely with an ICD 203 term such as 'unlikely', "
+            "'roughly even chance' or 'likely', or state it plainly)",
+        ],
+    ),
+}
+
+
+def test_the_base_project_has_no_warnings(tmp_path: Path) -> None:
+    assert warnings_of(project(tmp_path, sheet())) == []
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_warning_is_located_and_exits_0(tmp_path: Path, case: str) -> None:
+    sheet_text, config, expected = CASES[case]
+    root = project(tmp_path, sheet_text, config)
+    result = run("validate", "--project", root)
+    assert result.exit_code == 0, result.output
+    count = f"{len(expected)} warning" + ("s" if len(expected) > 1 else "")
+    assert result.stderr.splitlines() == [*expected, count]
+    assert result.stdout.startswith("ok: ")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_strict_turns_each_warning_into_an_error(tmp_path: Path, case: str) -> None:
+    sheet_text, config, expected = CASES[case]
+    root = project(tmp_path, sheet_text, config)
+    as_errors = [line.replace(": warning: ", ": error: ", 1) for line in expected]
+
+    result = run("validate", "--strict", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:-1] == as_errors
+    assert result.stdout == ""
+
+    last_good = write_tree(root, {"output/brief.html": "last good build"})
+    result = run("build", "--strict", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[: len(as_errors)] == as_errors
+    assert result.stderr.splitlines()[-1] == "nothing was written; output/ is unchanged"
+    assert (last_good / "output/brief.html").read_text() == "last good build"
+    assert sorted(p.name for p in (root / "output").iterdir()) == ["brief.html"]
+
+
+def test_build_prints_warnings_and_still_writes(tmp_path: Path) -> None:
+    sheet_text, config, expected = CASES["uncited source"]
+    root = project(tmp_path, sheet_text, config)
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [*expected, "1 warning"]
+    assert result.stdout.splitlines() == ["output/brief.html"]
+    assert (root / "output/brief.html").is_file()
+
+
+def test_warnings_sit_beside_errors_without_strict(tmp_path: Path) -> None:
+    bad = sheet(fact("f1", confidence="high"), fact("f2", confidence="hgh"))
+    result = run("validate", "--project", project(tmp_path, bad))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "facts/main.yaml:17:17: warning: fact 'f1' has high confidence but is "
+        "single-sourced (ICD 203 high confidence rests on several independent sources; "
+        "cite an independent source or lower the confidence to moderate)",
+        "facts/main.yaml:26:17: error: 'hgh' is not a valid confidence (did you mean 'high'?)",
+        "1 error, 1 warning",
+    ]
+
+
+def codes_of(root: Path) -> list[str]:
+    loaded, _ = load_project(root)
+    return sorted({w.code for w in analytic_warnings(loaded)})
+
+
+def test_warnings_have_stable_codes(tmp_path: Path) -> None:
+    codes = {
+        case: codes_of(project(tmp_path / str(i), sheet_text, config))
+        for i, (case, (sheet_text, config, _)) in enumerate(CASES.items())
+    }
+    assert codes == {
+        "uncited source": ["uncited-source"],
+        "unused actor": ["unused-actor"],
+        "high confidence, single source": ["high-confidence-single-source"],
+        "high confidence, all sources D to F": ["high-confidence-weak-sources"],
+        "accessed before published": ["accessed-before-published"],
+        "fact after the edition": ["fact-after-edition"],
+        "fact range ending after the edition": ["fact-after-edition"],
+        "stale fact": ["stale-fact"],
+        "never reviewed": ["never-reviewed"],
+        "estimative words in a risk": ["estimative-word"],
+    }
+
+
+# -- what does not warn ------------------------------------------------------------------
+
+
+def test_actors_used_in_a_flow_an_agreement_or_an_include_filter_count(
+    tmp_path: Path,
+) -> None:
+    actors = ACTORS + "".join(
+        f"  - id: {a}\n    name: Actor {a}\n" for a in ("FL", "AG", "AG2", "INC")
+    )
+    flow = "    flow:\n      from: RU\n      to: FL\n      what: arms\n      category: weapons\n"
+    agreement = "    agreement:\n      name: Pact\n      parties: [AG, AG2]\n      status: signed\n"
+    config = CONFIG + "    include:\n      actors: [RU, INC]\n"
+    text = sheet(fact("f1", extra=flow), fact("f2", extra=agreement), actors=actors)
+    assert warnings_of(project(tmp_path, text, config)) == []
+
+
+def test_high_confidence_with_two_independent_reliable_sources_is_fine(tmp_path: Path) -> None:
+    sources = SOURCES + "  - id: other\n    title: Another\n    reliability: D\n    type: media\n"
+    text = sheet(fact(confidence="high", cites=("src", "other")), sources=sources)
+    assert warnings_of(project(tmp_path, text)) == []
+
+
+def test_high_confidence_on_sources_of_one_origin_is_single_sourced(tmp_path: Path) -> None:
+    sources = (
+        "sources:\n"
+        "  - id: a\n    title: A\n    reliability: A\n    type: official\n    origin: agency\n"
+        "  - id: b\n    title: B\n    reliability: A\n    type: media\n    origin: agency\n"
+    )
+    text = sheet(fact(confidence="high", cites=("a", "b")), sources=sources)
+    assert codes_of(project(tmp_path, text)) == ["high-confidence-single-source"]
+
+
+def test_partial_dates_are_compared_generously(tmp_path: Path) -> None:
+    # Accessed "some day in November" may well be after the 20th; a fact of
+    # 30 November is not after an edition of "November 2024".
+    sources = SOURCES + "    published: 2024-11-20\n    accessed: 2024-11\n"
+    config = CONFIG.replace("edition: 2024-11-25", "edition: 2024-11")
+    text = sheet(fact(date="2024-11-30"), sources=sources)
+    assert warnings_of(project(tmp_path, text, config)) == []
+
+
+def test_date_and_review_warnings_are_per_briefing(tmp_path: Path) -> None:
+    config = CONFIG + (
+        "    stale_after_days: 30\n"
+        "  - id: old\n    title: An older edition\n    edition: 2024-10-01\n"
+        "    formats: [html]\n    stale_after_days: 365\n"
+        "  - id: risks-only\n    title: Risks only\n    edition: 2024-10-01\n"
+        "    formats: [html]\n    sections: [risks]\n    stale_after_days: 1\n"
+    )
+    text = sheet(fact(extra="    reviewed: 2024-09-01\n"))
+    found = warnings_of(project(tmp_path, text, config))
+    assert found == [
+        "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-11, after the edition "
+        "of briefing 'old' (2024-10-01) (a briefing reports what happened up to its edition; "
+        "check the date)",
+        "facts/main.yaml:19:15: warning: fact 'fact-one' was last reviewed 2024-09-01, more "
+        "than 30 days before the edition of briefing 'brief' (2024-11-25) (check the fact and "
+        "update 'reviewed:'; until then it is flagged stale)",
+    ]
+
+
+def test_hedges_outside_risks_and_the_month_may_do_not_warn(tmp_path: Path) -> None:
+    risk = "    risk:\n      likelihood: likely\n      impact: high\n"
+    text = sheet(
+        fact("f1", text="Troops may have moved; maybe, could be."),
+        fact("f2", text="Expected on 12 May, or in May 2025; mayhem.", extra=risk),
+    )
+    assert warnings_of(project(tmp_path, text)) == []
+
+
+def test_the_example_project_is_free_of_warnings(example: Path) -> None:
+    result = run("validate", "--strict", "--project", example)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
