@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from .dates import PartialDate
@@ -41,6 +41,27 @@ def check_project(project: Project) -> list[Problem]:
 
 
 Raw = Placed[dict[str, Any]]
+
+
+class _Anything:
+    """Stands in for the ids of a kind when a file that may declare them could not be read."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _known(project: Project, kind: str) -> Container[str]:
+    """The declared ids of `kind`, or anything at all when some of them may be missing
+    because their file did not parse: a reference to an actor in a sheet with a YAML
+    error is not a second error."""
+    if kind in ("sections", "briefings"):
+        config = project.config_file.data
+        unreadable = not isinstance(config, dict) or not isinstance(config.get(kind), list)
+    else:
+        unreadable = any(
+            file.problems or not isinstance(file.data, dict | None) for file in project.files
+        )
+    return _Anything() if unreadable else project.declared.get(kind, {})
 
 
 def _duplicate_ids(project: Project) -> Iterable[Problem]:
@@ -91,15 +112,15 @@ def _ids(value: Any) -> list[tuple[int, str]]:
 def _sheet_sections(project: Project) -> Iterable[Problem]:
     for placed in project.sheet_section.values():
         section = placed.item.section
-        if section is not None and section not in project.declared.get("sections", {}):
+        if section is not None and section not in _known(project, "sections"):
             yield _unknown(project, "sections", section, placed, "section")
 
 
 def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
     fact = raw.item
     fact_id = fact.get("id")
-    sources = project.declared.get("sources", {})
-    actors = project.declared.get("actors", {})
+    sources = _known(project, "sources")
+    actors = _known(project, "actors")
 
     if isinstance(fact_id, str):
         section = project.fact_section.get(fact_id)
@@ -110,7 +131,7 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
                 code="no-section",
             )
     section = fact.get("section")
-    if isinstance(section, str) and section not in project.declared.get("sections", {}):
+    if isinstance(section, str) and section not in _known(project, "sections"):
         yield _unknown(project, "sections", section, raw, "section")
 
     citations = fact.get("sources")
@@ -137,8 +158,8 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
     for extra in kinds[1:]:
         yield raw.problem(
             extra,
-            message=f"a fact has at most one of flow, agreement and risk; this one also has "
-            f"'{kinds[0]}'",
+            message=f"'{extra}' and '{kinds[0]}' in one fact; a fact has at most one of "
+            "flow, agreement and risk",
             hint="split it into two facts",
             code="exclusive",
             at_key=True,
@@ -149,7 +170,7 @@ def _briefing_references(project: Project, raw: Raw) -> Iterable[Problem]:
     briefing = raw.item
     seen: set[str] = set()
     for index, section in _ids(briefing.get("sections")):
-        if section not in project.declared.get("sections", {}):
+        if section not in _known(project, "sections"):
             yield _unknown(project, "sections", section, raw, "sections", index)
         elif section in seen:
             yield raw.problem(
@@ -163,7 +184,7 @@ def _briefing_references(project: Project, raw: Raw) -> Iterable[Problem]:
     include = briefing.get("include")
     if isinstance(include, dict):
         for index, actor in _ids(include.get("actors")):
-            if actor not in project.declared.get("actors", {}):
+            if actor not in _known(project, "actors"):
                 yield _unknown(project, "actors", actor, raw, "include", "actors", index)
     placed = project.briefings.get(str(briefing.get("id")))
     if placed is None or placed.item.include is None:

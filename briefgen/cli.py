@@ -55,7 +55,7 @@ def _project_option(command: F) -> F:
     return click.option(
         "--project",
         "project",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
         default=".",
         show_default="the current folder",
         help="The project folder: the one holding briefgen.yaml and facts/.",

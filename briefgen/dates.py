@@ -11,7 +11,10 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
+from .errors import InvalidValue
+
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_HOW = "write YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 @dataclass(frozen=True)
@@ -26,22 +29,37 @@ class PartialDate:
     def parse(cls, text: str) -> PartialDate:
         match = _DATE.fullmatch(text.strip())
         if not match:
-            raise ValueError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+            raise InvalidValue(f"'{text}' is not a date", _HOW)
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
+        if year == 0:
+            raise InvalidValue(f"'{text}' is not a real date: there is no year 0", _HOW)
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"'{text}' is not a real date: there is no month {month}")
+            raise InvalidValue(f"'{text}' is not a real date: there is no month {month}", _HOW)
         if day is not None:
             assert month is not None
             last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
+            if day == 0:
+                raise InvalidValue(f"'{text}' is not a real date: there is no day 0", _HOW)
+            if day > last:
                 name = calendar.month_name[month]
-                raise ValueError(f"'{text}' is not a real date: {name} {year} has {last} days")
+                raise InvalidValue(
+                    f"'{text}' is not a real date: {name} {year} has {last} days", _HOW
+                )
         return cls(year, month, day)
 
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the date can mean: '2024-11' runs to 30 November 2024."""
+        if self.month is None:
+            return dt.date(self.year, 12, 31)
+        if self.day is None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, self.month, self.day)
 
     @property
     def precision(self) -> str:
@@ -74,7 +92,7 @@ class PartialDate:
             if isinstance(value, dt.date):
                 return cls(value.year, value.month, value.day)
             if not isinstance(value, str):
-                raise ValueError("expected a date: YYYY, YYYY-MM or YYYY-MM-DD")
+                raise InvalidValue("must be a date", _HOW)
             return cls.parse(value)
 
         return core_schema.no_info_plain_validator_function(

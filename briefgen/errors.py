@@ -51,6 +51,18 @@ def summarize(problems: list[Problem]) -> str:
     return ", ".join(parts) if parts else "no problems"
 
 
+class InvalidValue(ValueError):
+    """A value the format refuses, with a hint saying what would be right.
+
+    Raised inside the models; project.py turns it into a Problem whose hint
+    is `hint`.
+    """
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 class ProjectError(Exception):
     """The project cannot be built as it is; `problems` says every reason."""
 

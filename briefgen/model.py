@@ -7,6 +7,7 @@ enumerations, ids, dates and numbers. What needs the whole project
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -23,16 +24,22 @@ from pydantic import (
 )
 
 from .dates import PartialDate
+from .errors import InvalidValue
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 ID_MAX = 64
 
 
 def _check_id(value: str) -> str:
-    if not ID_PATTERN.fullmatch(value) or len(value) > ID_MAX:
-        raise ValueError(
-            f"'{value}' is not a valid id: use letters, digits, '.', '_' and '-', "
-            f"starting with a letter or digit, at most {ID_MAX} characters"
+    if len(value) > ID_MAX:
+        raise InvalidValue(
+            f"'{value[:40]}...' is too long for an id ({len(value)} characters)",
+            f"an id has at most {ID_MAX} characters",
+        )
+    if not ID_PATTERN.fullmatch(value):
+        raise InvalidValue(
+            f"'{value}' is not a valid id",
+            "use letters, digits, '.', '_' and '-', starting with a letter or digit",
         )
     return value
 
@@ -45,13 +52,19 @@ def _check_text(value: str) -> str:
 
 def _check_parties(value: list[str]) -> list[str]:
     if len(set(value)) < 2:
-        raise ValueError(f"an agreement has two or more parties; found {len(set(value))}")
+        raise InvalidValue(
+            f"an agreement needs two or more different parties; found {len(set(value))}",
+            "list each party once, e.g. parties: [RU, KP]",
+        )
     return value
 
 
 def _check_url(value: str) -> str:
     if not re.match(r"https?://[^\s/?#]+", value, re.IGNORECASE) or re.search(r"\s", value):
-        raise ValueError(f"'{value}' is not an http or https URL")
+        raise InvalidValue(
+            f"'{value}' is not an http or https URL",
+            "write the full address, starting with https:// or http://",
+        )
     return value
 
 
@@ -133,8 +146,13 @@ class DateRange(Strict):
 
     @model_validator(mode="after")
     def _forwards(self) -> DateRange:
-        if self.to.first_day < self.from_.first_day:
-            raise ValueError(f"the range ends ({self.to}) before it starts ({self.from_})")
+        # A partial end covers its whole month or year: {from: 2024-11-05, to: 2024-11}
+        # ends within November, so it does not run backwards.
+        if self.to.last_day < self.from_.first_day:
+            raise InvalidValue(
+                f"the range ends ({self.to}) before it starts ({self.from_})",
+                "put the earlier date in 'from' and the later one in 'to'",
+            )
         return self
 
 
@@ -154,11 +172,15 @@ def _number(value: Any) -> Any:
     """Text from the loader that reads as a number becomes one; else left for the error."""
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
         number = float(value)
+        if not math.isfinite(number):  # '1e999': too large to be a count of anything
+            return value
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
     return value
 
 
-Number = Annotated[float, BeforeValidator(_number)]
+# Strict, so `true` is not taken for 1: the loader gives numbers only as text.
+Number = Annotated[float, BeforeValidator(_number), Field(strict=True)]
+WholeNumber = Annotated[int, BeforeValidator(_number), Field(strict=True)]
 
 
 class QuantityRange(Strict):
@@ -168,7 +190,10 @@ class QuantityRange(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> QuantityRange:
         if self.max is not None and self.max < self.min:
-            raise ValueError(f"min ({_plain(self.min)}) is greater than max ({_plain(self.max)})")
+            raise InvalidValue(
+                f"min ({_plain(self.min)}) is greater than max ({_plain(self.max)})",
+                "swap them; min is the lower bound",
+            )
         return self
 
     @property
@@ -185,6 +210,12 @@ def _quantity(value: Any) -> Any:
     value = _number(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"min": value, "max": value}
+    if not isinstance(value, dict):
+        raise InvalidValue(
+            "must be a number or a range",
+            "write a number such as 10000, without thousands separators; "
+            "{min: 10000} for '10,000+'; or {min: 200, max: 250}",
+        )
     return value
 
 
@@ -208,7 +239,7 @@ class Source(Strict):
 
 class Citation(Strict):
     source: Id
-    credibility: Annotated[int, BeforeValidator(_number), Field(ge=1, le=6)]
+    credibility: Annotated[WholeNumber, Field(ge=1, le=6)]
     quote: Text | None = None
     locator: Text | None = None
 
@@ -286,8 +317,8 @@ class Section(Strict):
 
 
 class Include(Strict):
-    tags: list[Text] | None = None
-    actors: list[Id] | None = None
+    tags: list[Text] | None = Field(default=None, min_length=1)
+    actors: list[Id] | None = Field(default=None, min_length=1)
     since: PartialDate | None = None
     until: PartialDate | None = None
 
@@ -300,10 +331,10 @@ class Briefing(Strict):
     author: Text | None = None
     classification: Text | None = None
     summary: Text | None = None
-    sections: list[Id] | None = None
+    sections: list[Id] | None = Field(default=None, min_length=1)
     include: Include | None = None
     formats: list[Format] = Field(default=["html", "pdf"], min_length=1)
-    stale_after_days: Annotated[int, BeforeValidator(_number), Field(ge=0)] | None = None
+    stale_after_days: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 
 class Config(Strict):

@@ -34,7 +34,7 @@ from .model import (
     Section,
     Source,
 )
-from .yamlfile import YamlFile, load_yaml
+from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
 FACTS_DIR = "facts"
@@ -163,11 +163,12 @@ def _read(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
     rel = _rel(root, path)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(5 * 1024 * 1024 + 1)
+            raw = handle.read(MAX_BYTES + 1)  # enough to know it is too large
     except FileNotFoundError:
         file = YamlFile(rel)
-        hint = "run 'briefgen init' to start a project, or pass --project DIR"
-        file.problems.append(Problem(rel, 1, 1, "file not found", hint, code="missing-file"))
+        hint = "run briefgen in a project folder, or pass --project DIR"
+        message = f"file not found in {root}"
+        file.problems.append(Problem(rel, 1, 1, message, hint, code="missing-file"))
         problems.extend(file.problems)
         return file
     except OSError as exc:
@@ -185,7 +186,7 @@ def _read(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
 
 def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> None:
     data = file.data if file.data is not None else {}
-    if not _is_mapping(data, file, (), "briefgen.yaml", problems):
+    if not _is_mapping(data, file, (), CONFIG_NAME, problems):
         return
     for key in data:
         if key not in ("sections", "briefings"):
@@ -220,7 +221,7 @@ def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> N
 
 def _load_sheet(project: Project, file: YamlFile, problems: list[Problem]) -> None:
     data = file.data if file.data is not None else {}
-    if not _is_mapping(data, file, (), "fact sheet", problems):
+    if not _is_mapping(data, file, (), "a fact sheet", problems):
         return
     lists = ("actors", "sources", "facts")
     top = {k: v for k, v in data.items() if k not in lists}
@@ -254,7 +255,7 @@ def _load_item(
     path: tuple[str | int, ...],
     problems: list[Problem],
 ) -> None:
-    if not _is_mapping(data, file, path, _SINGULAR[kind], problems):
+    if not _is_mapping(data, file, path, _label(model), problems):
         return
     raw = Placed(data, file, path)
     project.raw.setdefault(kind, []).append(raw)
@@ -277,8 +278,8 @@ def _is_mapping(
         _at(
             file,
             path,
-            f"expected a {what} (keys and values), found {_describe(data)}",
-            None,
+            f"{what} must be keys and values, found {_describe(data)}",
+            "write one 'key: value' per line",
             "type",
         )
     )
@@ -317,13 +318,6 @@ def _at(
 
 # -- pydantic's errors, said in the user's terms -----------------------------------------
 
-_SINGULAR = {
-    "actors": "actor",
-    "sources": "source",
-    "facts": "fact",
-    "sections": "section",
-    "briefings": "briefing",
-}
 _MISSING_HINT = {
     "sections": "list the sections facts may belong to, each with an id and a title",
     "briefings": "add at least one briefing with an id, a title and an edition date",
@@ -430,27 +424,31 @@ def _translate(
         code = "unknown-key"
     elif kind == "literal_error":
         choices = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
-        shown = value if isinstance(value, str) else _describe(value)
-        message = f"'{shown}' is not a valid {name}"
+        message = f"{_describe(value)} is not a valid {_entry(name, loc)}"
         close = _did_you_mean(str(value), choices) if isinstance(value, str) else None
         hint = close or f"expected one of {_join(choices)}"
         code = "enum"
     elif kind in ("value_error", "assertion_error"):
-        message = str(ctx.get("error", detail["msg"]))
-        message = _VALUE_PREFIX.sub("", message)
-        if message == "must not be empty":
-            message = f"'{name}' must not be empty"
+        error = ctx.get("error")
+        message = _VALUE_PREFIX.sub("", str(error or detail["msg"]))
+        hint = getattr(error, "hint", None)
+        # A check that cannot know the field's name says "must ..."; name it here.
+        if message.startswith("must be"):
+            message = f"{_subject(name, loc)} {message}, found {_describe(value)}"
+        elif message.startswith("must "):
+            message = f"{_subject(name, loc)} {message}"
         code = "value"
     elif kind == "string_type":
-        message = f"'{name}' must be text, found {_describe(value)}"
+        message = f"{_subject(name, loc)} must be text, found {_describe(value)}"
         if value is None:
-            message = f"'{name}' must not be empty"
+            message = f"{_subject(name, loc)} must not be empty"
         hint = (
             "put quotes around it if it should be read as text" if isinstance(value, bool) else None
         )
         code = "type"
     elif kind == "bool_type":
         message = f"'{name}' must be true or false, found {_describe(value)}"
+        hint = "only true and false, unquoted, are booleans; yes, no, on and off are text"
         code = "type"
     elif kind == "list_type":
         message = f"'{name}' must be a list, found {_describe(value)}"
@@ -473,7 +471,7 @@ def _translate(
             message = f"'{name}' is out of range: {detail['msg'].lower()}"
         code = "range"
     elif kind == "too_short":
-        message = _TOO_SHORT.get(name, f"'{name}' needs at least one entry")
+        message, hint = _TOO_SHORT.get(name, (f"'{name}' needs at least one entry", None))
         code = "empty"
     else:  # pragma: no cover - a pydantic error this table does not know yet
         message = f"'{name}': {detail['msg']}"
@@ -484,10 +482,31 @@ def _translate(
 
 _VALUE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
 _BOUNDS = {"credibility": (1, 6)}
-_TOO_SHORT = {
-    "sources": "a fact needs at least one source",
-    "formats": "'formats' needs at least one of html, pdf",
+# An empty list where one is optional is refused rather than read as "all" or "none".
+_TOO_SHORT: dict[str, tuple[str, str | None]] = {
+    "sources": ("a fact needs at least one source", None),
+    "formats": ("'formats' needs at least one of html, pdf", "leave it out for both"),
+    "sections": ("'sections' needs at least one section", "leave it out for every section"),
+    "tags": ("'tags' needs at least one tag", "leave it out to include facts with any tags"),
+    "actors": ("'actors' needs at least one actor", "leave it out to include facts about anyone"),
 }
+
+
+def _entry(name: str, loc: tuple[str | int, ...]) -> str:
+    """'format' for an entry of 'formats': what one item of a list is called."""
+    if loc and isinstance(loc[-1], int):
+        return _ENTRY.get(name, name.removesuffix("s"))
+    return name
+
+
+def _subject(name: str, loc: tuple[str | int, ...]) -> str:
+    """How a message names the value: "'title'", or "each entry of 'tags'"."""
+    if loc and isinstance(loc[-1], int):
+        return f"each entry of '{name}'"
+    return f"'{name}'"
+
+
+_ENTRY = {"parties": "party"}
 
 
 def _field_name(model: type[BaseModel], key: str) -> str:
@@ -510,7 +529,7 @@ def _label(model: type[BaseModel]) -> str:
         Risk: "a risk",
         Section: "a section",
         Briefing: "a briefing",
-        Include: "include",
+        Include: "a briefing's include",
         QuantityRange: "a quantity",
         DateRange: "a date range",
     }

@@ -12,10 +12,11 @@ an alias bomb costs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.composer import Composer
+from yaml.error import Mark
 from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, StreamEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
@@ -88,7 +89,9 @@ class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
                 "write the value out in full; briefgen YAML has no anchors or aliases",
                 "yaml-alias",
             )
-            return ScalarNode("tag:yaml.org,2002:null", "", None, None)
+            # Kept in place (with its marks) so the rest of the file is still walked.
+            start, end = cast(Mark, event.start_mark), cast(Mark, event.end_mark)
+            return ScalarNode("tag:yaml.org,2002:null", "", start, end)
         if isinstance(event, NodeEvent):
             if event.anchor is not None:
                 self._report(
@@ -138,7 +141,7 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
                 path,
                 1,
                 1,
-                f"file is {len(raw) / 1024 / 1024:.1f} MiB; the limit is 5 MiB",
+                "file is larger than the limit of 5 MiB",
                 "split it into several fact sheets",
                 code="file-too-large",
             )
@@ -179,9 +182,11 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
     finally:
         loader.dispose()
 
-    if result.problems:  # a refused alias or tag makes the data meaningless
-        return result
-    result.data = _to_data(node, (), result.positions, report)
+    # Walked even after a refused alias or tag, so duplicate and merge keys are
+    # reported in the same run; but such data is meaningless, so it is dropped.
+    refused = bool(result.problems)
+    data = _to_data(node, (), result.positions, report)
+    result.data = None if refused else data
     return result
 
 
