@@ -84,3 +84,16 @@ def example(tmp_path: Path) -> Path:
     shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
     shutil.copytree(REPO / "facts", target / "facts")
     return target
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """`text` with its one occurrence of `old` replaced, failing loudly if it is absent."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def problems_in(root: Path) -> list[str]:
+    """Every problem `briefgen validate` would print for the project at `root`."""
+    from briefgen.build import validate
+
+    return [str(problem) for problem in validate(root)[1]]
