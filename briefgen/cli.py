@@ -77,7 +77,7 @@ def _report(problems: list[Problem]) -> None:
         click.echo(summarize(problems), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="briefgen", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Turn a project of YAML fact sheets into checked briefings (HTML and PDF).
@@ -106,10 +106,13 @@ def validate(project: Path, strict: bool) -> None:
     _report(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(EXIT_PROBLEMS)
-    click.echo(
-        f"ok: {len(loaded.facts)} facts, {len(loaded.sources)} sources, "
-        f"{len(loaded.actors)} actors, {len(loaded.briefings)} briefings"
+    counts = (
+        (len(loaded.facts), "fact"),
+        (len(loaded.sources), "source"),
+        (len(loaded.actors), "actor"),
+        (len(loaded.briefings), "briefing"),
     )
+    click.echo("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts))
 
 
 @main.command()

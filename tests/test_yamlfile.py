@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_SHEET, edit, minimal_project, problems_in
 
+from briefgen import project, yamlfile
 from briefgen.yamlfile import MAX_BYTES, MAX_DEPTH, load_yaml
 
 ALIAS_HINT = "write the value out in full; briefgen YAML has no anchors or aliases"
@@ -140,11 +141,16 @@ def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     assert sheet_problems(tmp_path, b"\xef\xbb\xbf" + MINIMAL_SHEET.encode()) == []
 
 
-def test_a_file_of_exactly_5_mib_is_read(tmp_path: Path) -> None:
-    padding = b"#" * (MAX_BYTES - len(MINIMAL_SHEET) - 1) + b"\n"
-    raw = MINIMAL_SHEET.encode() + padding
-    assert len(raw) == MAX_BYTES == 5 * 1024 * 1024
+def test_a_file_at_the_size_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parsing 5 MiB takes seconds, so the boundary is checked at a smaller limit.
+    raw = MINIMAL_SHEET.encode() + b"#" * 99 + b"\n"
+    monkeypatch.setattr(yamlfile, "MAX_BYTES", len(raw))
+    monkeypatch.setattr(project, "MAX_BYTES", len(raw))
     assert sheet_problems(tmp_path, raw) == []
+    assert sheet_problems(tmp_path, raw + b"\n") == [
+        "facts/main.yaml:1:1: error: file is larger than the limit of 5 MiB "
+        "(split it into several fact sheets)"
+    ]
 
 
 def test_a_file_over_5_mib_is_refused_unread(tmp_path: Path) -> None:
