@@ -1007,6 +1007,88 @@ def test_text_fields(tmp_path: Path, written: str, expected: str) -> None:
     assert sheet_problems(tmp_path, sheet) == [f"facts/main.yaml:14:{column}: error: {expected}"]
 
 
+def text_case(
+    path: str, base: str, old: str, key: str, where: str, *, entry: bool = False
+) -> pytest.ParameterSet:
+    """`key` given a list (a list of lists where it is a list of text), after `old`."""
+    value = "[[a]]" if entry else "[a]"
+    # Indented as a sibling of `old`, or as its child when `old` opens a list item or a block.
+    depth = len(old) - len(old.lstrip()) + 2 * old.lstrip().startswith("- ") + 2 * old.endswith(":")
+    indent = " " * depth
+    text = edit(base, old + "\n", f"{old}\n{indent}{key}: {value}\n")
+    subject = f"each entry of '{key}'" if entry else f"'{key}'"
+    expected = f"{path}:{where}: error: {subject} must be text, found a list"
+    return pytest.param(path, text, expected, id=f"{path}-{key}")
+
+
+C = MINIMAL_CONFIG
+BRIEFING = "    title: A briefing"
+
+# Every text field of every model, each given a list.
+TEXT_FIELDS = [
+    text_case("facts/main.yaml", S, "    name: Russia", "short", "5:12"),
+    text_case(
+        "facts/main.yaml", edit(S, "    name: North Korea\n", ""), "  - id: KP", "name", "6:11"
+    ),
+    text_case(
+        "facts/main.yaml", edit(S, "    title: A source\n", ""), "  - id: src", "title", "9:12"
+    ),
+    text_case("facts/main.yaml", S, "    type: official", "publisher", "12:16"),
+    text_case("facts/main.yaml", S, "        credibility: 2", "quote", "22:16"),
+    text_case("facts/main.yaml", S, "        credibility: 2", "locator", "22:18"),
+    text_case("facts/main.yaml", S, "    confidence: moderate", "tags", "18:12", entry=True),
+    text_case(
+        "facts/main.yaml", edit(S, "    title: A fact\n", ""), "  - id: fact-one", "title", "14:12"
+    ),
+    text_case(
+        "facts/main.yaml",
+        edit(S, "    text: Something happened.\n", ""),
+        "    title: A fact",
+        "text",
+        "15:11",
+    ),
+    text_case(
+        "facts/main.yaml",
+        edit(S + FLOW, "      what: missiles\n", ""),
+        "      to: KP",
+        "what",
+        "25:13",
+    ),
+    text_case("facts/main.yaml", S + FLOW, "      category: weapons", "unit", "27:13"),
+    text_case(
+        "facts/main.yaml",
+        edit(S + AGREEMENT, "      name: Treaty\n", ""),
+        "    agreement:",
+        "name",
+        "23:13",
+    ),
+    text_case("facts/main.yaml", S + AGREEMENT, "      status: signed", "place", "26:14"),
+    text_case(
+        "facts/main.yaml", S + AGREEMENT, "      status: signed", "terms", "26:15", entry=True
+    ),
+    text_case("facts/main.yaml", S + RISK, "      impact: high", "indicators", "25:20", entry=True),
+    text_case("briefgen.yaml", edit(C, "    title: Risks\n", ""), "  - id: risks", "title", "5:12"),
+    text_case("briefgen.yaml", C, "    title: Risks", "intro", "6:12"),
+    text_case("briefgen.yaml", edit(C, BRIEFING + "\n", ""), "  - id: brief", "title", "8:12"),
+    text_case("briefgen.yaml", C, BRIEFING, "subtitle", "9:15"),
+    text_case("briefgen.yaml", C, BRIEFING, "author", "9:13"),
+    text_case("briefgen.yaml", C, BRIEFING, "classification", "9:21"),
+    text_case("briefgen.yaml", C, BRIEFING, "summary", "9:14"),
+]
+
+
+@pytest.mark.parametrize(("path", "text", "expected"), TEXT_FIELDS)
+def test_every_text_field_must_be_text(tmp_path: Path, path: str, text: str, expected: str) -> None:
+    assert problems_in(minimal_project(tmp_path, **{path: text})) == [expected]
+
+
+def test_include_tags_must_be_text(tmp_path: Path) -> None:
+    config = MINIMAL_CONFIG + "    include:\n      tags: [[a]]\n"
+    assert config_problems(tmp_path, config) == [
+        "briefgen.yaml:11:14: error: each entry of 'tags' must be text, found a list"
+    ]
+
+
 @pytest.mark.parametrize(
     ("sheet", "expected"),
     [

@@ -58,6 +58,13 @@ def sheet_problems(tmp_path: Path, sheet: str | bytes) -> list[str]:
         ),
         pytest.param(
             "name: Russia",
+            "name: !!python/object:builtins.dict {}",
+            "facts/main.yaml:4:11: error: tag '!!python/object:builtins.dict' is not allowed "
+            f"({TAG_HINT})",
+            id="python-object-tag",
+        ),
+        pytest.param(
+            "name: Russia",
             "name: !foo Russia",
             f"facts/main.yaml:4:11: error: tag '!foo' is not allowed ({TAG_HINT})",
             id="local-tag",
