@@ -3,13 +3,10 @@ and the rules that span fields."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from collections.abc import Container, Iterable
 from typing import Any
 
-from .dates import PartialDate
 from .errors import Problem
 from .model import DateRange
 from .project import Placed, Project, did_you_mean
@@ -304,7 +301,7 @@ def _accessed_before_published(project: Project) -> Iterable[Problem]:
         if source.accessed is None or source.published is None:
             continue
         # Partial dates are compared generously: 2024-11 may be 2024-11-30.
-        if _last_day(source.accessed) < source.published.first_day:
+        if source.accessed.last_day < source.published.first_day:
             yield placed.problem(
                 "accessed",
                 message=f"source '{source_id}' was accessed ({source.accessed}) before it "
@@ -321,7 +318,7 @@ def _edition_warnings(project: Project) -> Iterable[Problem]:
         edition = briefing.edition
         for fact in included_facts(project, briefing):
             placed = project.facts[fact.id]
-            if fact.end.first_day > _last_day(edition):
+            if fact.end.first_day > edition.last_day:
                 where = ("date", "to") if isinstance(fact.date, DateRange) else ("date",)
                 yield placed.problem(
                     *where,
@@ -374,11 +371,3 @@ def _hedged_risks(project: Project) -> Iterable[Problem]:
                 "'roughly even chance' or 'likely', or state it plainly",
                 code="estimative-word",
             )
-
-
-def _last_day(date: PartialDate) -> dt.date:
-    """The latest day a partial date can mean: 2024-11 -> 2024-11-30."""
-    if date.day is not None:
-        return date.first_day
-    month = date.month or 12
-    return dt.date(date.year, month, calendar.monthrange(date.year, month)[1])

@@ -25,8 +25,9 @@ from conftest import (
     write_tree,
 )
 
-from briefgen.assemble import assemble_briefing, included_facts
+from briefgen.assemble import assemble_briefing
 from briefgen.build import build, validate
+from briefgen.rules import included_facts
 
 # -- reading outputs back ----------------------------------------------------------------
 
@@ -169,7 +170,7 @@ def test_the_pdf_shows_the_sections_in_order_with_their_facts(
     text = built_example.text
     starts = [text.index(f"{title} {intro}") for title, intro in SECTIONS]
     assert starts == sorted(starts)
-    ends = [*starts[1:], text.index("Sources Numbered in order of first use.")]
+    ends = [*starts[1:], text.index("Sources Numbered in order of first use")]
     assert ends[-1] > starts[-1]
 
     project, _ = validate(built_example.root)
@@ -229,7 +230,7 @@ def test_the_pdf_shows_agreements_risks_and_admiralty_codes(built_example: Built
     assert "Likelihood roughly even chance, 45–55% Impact moderate" in text
     assert (
         "[1 B2] Interview with South Korean national security adviser Shin Wonsik, article, "
-        "paragraphs 1-2 (usually reliable; probably true)"
+        "paragraphs 1-2"
     ) in text
     assert "[5 D6] North Korean state media claims, as relayed by the article" in text
 
@@ -466,7 +467,7 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_shape_validates(shapes: Path) -> None:
     project, problems = validate(shapes)
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []  # warnings are allowed
     assert len(project.facts) == 5 + 14
     assert set(project.actors) == {"RU", "KP", "KR", "UA"}
     assert set(project.sources) == {"s1", "s2"}
@@ -566,7 +567,7 @@ def shapes_briefing(shapes: Path, tmp_path: Path, extra: str) -> list[str]:
     root = write_tree(tmp_path, {"briefgen.yaml": SHAPES_CONFIG + extra, **SHAPES_FILES})
     write_tree(root, {"facts/risks.yaml": risk_sheet()})
     project, problems = validate(root)
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []
     briefing = project.briefings["filtered"].item
     return sorted(f.id for f in included_facts(project, briefing))
 

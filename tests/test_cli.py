@@ -23,13 +23,16 @@ HTML_ONLY = MINIMAL_CONFIG + (
 
 BROKEN_SHEET = edit(
     edit(MINIMAL_SHEET, "confidence: moderate", "confidence: hgh"),
-    "source: src",
-    "source: srx",
+    "actors: [RU, KP]",
+    "actors: [RU, KPP]",
 )
+# Errors and warnings together, in file order, then the count of each.
 BROKEN_REPORT = [
+    "facts/main.yaml:5:9: warning: actor 'KP' is never used "
+    "(name it in a fact's actors, flow or agreement, or remove it)",
     "facts/main.yaml:17:17: error: 'hgh' is not a valid confidence (did you mean 'high'?)",
-    "facts/main.yaml:20:17: error: unknown source 'srx' (did you mean 'src'?)",
-    "2 errors",
+    "facts/main.yaml:18:18: error: unknown actor 'KPP' (did you mean 'KP'?)",
+    "2 errors, 1 warning",
 ]
 
 
@@ -198,7 +201,7 @@ def test_build_validates_the_whole_project_even_for_one_briefing(project: Path) 
     (project / "facts/main.yaml").write_text(BROKEN_SHEET)
     result = run("build", "second", "--project", project)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:3] == BROKEN_REPORT
+    assert result.stderr.splitlines()[:4] == BROKEN_REPORT
 
 
 def test_a_render_failure_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
