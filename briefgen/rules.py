@@ -27,9 +27,11 @@ def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
                 continue
             if include.actors is not None and not set(include.actors) & set(fact.named_actors()):
                 continue
-            if include.since is not None and fact.end.first_day < include.since.first_day:
+            # A window names whole periods: `until: 2024-06` takes in 19 June, and a
+            # fact dated `2024` reaches into `since: 2024-06`.
+            if include.since is not None and fact.end.last_day < include.since.first_day:
                 continue
-            if include.until is not None and fact.start.first_day > include.until.first_day:
+            if include.until is not None and fact.start.first_day > include.until.last_day:
                 continue
         chosen.append(fact)
     return chosen

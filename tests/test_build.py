@@ -586,13 +586,16 @@ RISKS = [f"risk-{i:02d}" for i in range(14)]
             ["flow-exact", "flow-min", "flow-range", "treaty"],
         ),
         ("    include: {actors: [UA]}\n", ["flow-min", "flow-none"]),
-        # since: the date, or the end of a range, on or after the first day of since.
+        # since: the date, or the end of a range, reaches the first day of since;
+        # flow-none, dated only `2024`, runs to 31 December.
         (
             "    include: {since: 2024-11}\n",
-            ["flow-exact", "flow-min", "flow-range", *RISKS],
+            ["flow-exact", "flow-min", "flow-none", "flow-range", *RISKS],
         ),
-        # until: the date, or the start of a range, on or before the first day of until.
-        ("    include: {until: 2024-06}\n", ["flow-none", "flow-range"]),
+        ("    include: {since: 2025-01}\n", RISKS),
+        # until: the date, or the start of a range, on or before the last day of until.
+        ("    include: {until: 2024-06}\n", ["flow-none", "flow-range", "treaty"]),
+        ("    include: {until: 2024-06-18}\n", ["flow-none", "flow-range"]),
         ("    include: {until: 2024-06-19}\n", ["flow-none", "flow-range", "treaty"]),
         (
             "    include: {actors: [RU], since: 2024-11, tags: [ammunition, air-defence]}\n",
