@@ -6,9 +6,8 @@ that fails for any reason leaves `output/` exactly as it was.
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from .assemble import BriefingView, assemble_briefing
 from .checks import analytic_warnings, check_project
 from .errors import Problem, ProjectError
 from .output import output_path, write_atomic
-from .project import Project, load_project
+from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+from .project import CONFIG_NAME, Project, load_project
 from .render import make_environment, render_html, template_dirs
 
 OUTPUT_DIR = "output"
@@ -34,8 +34,13 @@ class UnknownBriefing(Exception):
 class BuildOptions:
     """How to build; the CLI fills this from its flags."""
 
-    pdf_variant: str = "pdf/ua-1"
+    pdf_variant: str = DEFAULT_PDF_VARIANT  # or "pdf/a-3b"; see pdf.PDF_VARIANTS
     strict: bool = False  # analytic warnings are errors: nothing is written
+
+    def __post_init__(self) -> None:
+        if self.pdf_variant not in PDF_VARIANTS:
+            choices = ", ".join(PDF_VARIANTS)
+            raise ValueError(f"unknown PDF variant {self.pdf_variant!r}; choose {choices}")
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,9 @@ def build(
 
     pending: list[tuple[Path, bytes]] = []
     built = []
+    inputs = read_inputs(project)
     for briefing_id in dict.fromkeys(ids):
-        files = render_briefing(project, briefing_id, options)
+        files = render_briefing(project, briefing_id, options, inputs)
         pending += files
         built.append(Built(briefing_id, [path for path, _ in files]))
     for path, data in pending:
@@ -91,44 +97,99 @@ def build(
 
 
 def render_briefing(
-    project: Project, briefing_id: str, options: BuildOptions
+    project: Project,
+    briefing_id: str,
+    options: BuildOptions,
+    inputs: list[InputFile] | None = None,
 ) -> list[tuple[Path, bytes]]:
-    """Every output file of one briefing, in memory: (path, bytes) for each format."""
+    """Every output file of one briefing, in memory: (path, bytes) for each format.
+
+    `inputs` are the project's files as `read_inputs` returns them; pass them
+    when building several briefings so each file is read once.
+    """
     root = project.root
     briefing = project.briefings[briefing_id].item
+    inputs = read_inputs(project) if inputs is None else inputs
     env = make_environment(root)
     view = assemble_briefing(project, briefing_id, GENERATOR)
-    view.inputs_digest = inputs_digest(view, template_dirs(root))
+    view.inputs_digest = inputs_digest(briefing_id, inputs, template_dirs(root))
     files = []
     for fmt in briefing.formats:
         path = output_path(root / OUTPUT_DIR, briefing_id, fmt)
         if fmt == "html":
             data = render_html(view, root, "html", env).encode("utf-8")
         else:
-            data = _render_pdf(view, root, env, options)
+            edition = briefing.edition.first_day
+            data = _render_pdf(view, root, env, options, inputs, edition)
         files.append((path, data))
     return files
 
 
-def _render_pdf(view: BriefingView, root: Path, env: Environment, options: BuildOptions) -> bytes:
-    from .pdf import write_pdf
+def _render_pdf(
+    view: BriefingView,
+    root: Path,
+    env: Environment,
+    options: BuildOptions,
+    inputs: list[InputFile],
+    edition: dt.date,
+) -> bytes:
+    from .pdf import Attachment, write_pdf
 
     html = render_html(view, root, "pdf", env)
     dirs = template_dirs(root)
+    attachments = [Attachment(item.path, item.data, _describe(item.path, view)) for item in inputs]
+    # The file identifier names this exact file: these inputs, in this variant.
+    identifier = hashlib.sha256(f"{view.inputs_digest} {options.pdf_variant}".encode())
     return write_pdf(
-        html, base_dir=dirs[-1], allowed=dirs, options={"pdf_variant": options.pdf_variant}
+        html,
+        base_dir=dirs[-1],
+        allowed=dirs,
+        variant=options.pdf_variant,
+        identifier=identifier.hexdigest()[:32].encode(),
+        date=edition,  # a partial edition date counts as its first day
+        attachments=attachments,
     )
 
 
-def inputs_digest(view: BriefingView, templates: list[Path]) -> str:
-    """A short hash of everything a briefing shows and how: its data, the templates
-    and briefgen's version. Two editions with the same digest read the same."""
-    digest = hashlib.sha256(GENERATOR.encode())
-    data = dataclasses.asdict(view)
-    data.pop("inputs_digest")
-    digest.update(json.dumps(data, sort_keys=True, default=str).encode())
-    for folder in templates:
+def _describe(path: str, view: BriefingView) -> str:
+    if path == CONFIG_NAME:
+        return f"briefgen project file: sections and briefings (inputs {view.inputs_digest})"
+    return f"briefgen fact sheet (inputs {view.inputs_digest})"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file of the project a briefing is built from, as read for this build."""
+
+    path: str  # relative to the project, with '/'
+    data: bytes
+
+
+def read_inputs(project: Project) -> list[InputFile]:
+    """briefgen.yaml and every fact sheet, read once, in a stable order.
+
+    These bytes are both hashed into the inputs digest and attached to the
+    PDF, so a recipient holds exactly what the digest names.
+    """
+    names = [project.config_file.path, *sorted(f.path for f in project.files)]
+    return [InputFile(name, (project.root / name).read_bytes()) for name in names]
+
+
+def inputs_digest(briefing_id: str, inputs: list[InputFile], templates: list[Path]) -> str:
+    """A short hash of everything an edition is made from: briefgen's version, the
+    briefing id, the project's files and the theme. Same digest, same edition."""
+    digest = hashlib.sha256()
+
+    def add(name: str, data: bytes) -> None:
+        # Length-prefixed, so no two different sets of files hash alike.
+        digest.update(f"{len(name)}:{name}{len(data)}:".encode())
+        digest.update(data)
+
+    add("generator", GENERATOR.encode())
+    add("briefing", briefing_id.encode())
+    for item in inputs:
+        add(f"project/{item.path}", item.data)
+    for index, folder in enumerate(templates):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
+            add(f"theme{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
     return digest.hexdigest()[:12]

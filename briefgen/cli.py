@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import BuildError, Problem, ProjectError, summarize
+from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 70
@@ -119,8 +120,15 @@ def validate(project: Path, strict: bool) -> None:
 @click.argument("briefing_ids", nargs=-1, metavar="[BRIEFING-ID]...")
 @_project_option
 @_strict_option
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    default=DEFAULT_PDF_VARIANT,
+    show_default=True,
+    help="pdf/ua-1: tagged and accessible; pdf/a-3b: for archives. Both carry the inputs.",
+)
 @_guard
-def build(briefing_ids: tuple[str, ...], project: Path, strict: bool) -> None:
+def build(briefing_ids: tuple[str, ...], project: Path, strict: bool, pdf_variant: str) -> None:
     """Validate the project, then write each briefing as HTML and PDF.
 
     With BRIEFING-IDs, build only those briefings (the whole project is still
@@ -132,10 +140,9 @@ def build(briefing_ids: tuple[str, ...], project: Path, strict: bool) -> None:
     from .build import build as build_project
 
     root = project.resolve()
+    options = BuildOptions(pdf_variant=pdf_variant, strict=strict)
     try:
-        built, warnings = build_project(
-            root, list(briefing_ids) or None, BuildOptions(strict=strict)
-        )
+        built, warnings = build_project(root, list(briefing_ids) or None, options)
     except ProjectError as error:
         _report(error.problems)
         click.echo("nothing was written; output/ is unchanged", err=True)

@@ -6,29 +6,56 @@ WeasyPrint is imported inside the functions that need it, so `briefgen
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import BuildError
+
+# Tagged PDF/UA-1 reads aloud and reflows for every reader; PDF/A-3b is for
+# archives, and keeps the attached inputs (PDF/A-3 allows any attachment).
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+DEFAULT_PDF_VARIANT = PDF_VARIANTS[0]
+
+# Served to WeasyPrint under this scheme from memory, so an attachment is exactly
+# the bytes the build hashed and its type never depends on the machine's mime.types.
+_INPUT_SCHEME = "briefgen-input:"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in the PDF, named by its path in the project."""
+
+    name: str
+    data: bytes
+    description: str
+    media_type: str = "application/yaml"
 
 
 def _fetcher_class() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class ThemeOnlyFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves files inside the allowed folders and nothing else.
+        """Serves files inside the allowed folders and the attachments, nothing else.
 
         Any other URL (http, data, a file elsewhere) stops the build: a
         briefing that silently lost an image or font is worse than no build.
         """
 
-        def __init__(self, allowed: list[Path]) -> None:
+        def __init__(self, allowed: list[Path], attachments: dict[str, Attachment]) -> None:
             super().__init__(fail_on_errors=True)
             self._allowed = [folder.resolve() for folder in allowed]
+            self._attachments = attachments
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             from urllib.parse import unquote, urlsplit
 
+            if url in self._attachments:
+                attachment = self._attachments[url]
+                content_type = {"Content-Type": attachment.media_type}
+                return URLFetcherResponse(url, body=attachment.data, headers=content_type)
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FatalURLFetchingError(f"refused to fetch {url[:80]}")
@@ -42,17 +69,54 @@ def _fetcher_class() -> Any:
     return ThemeOnlyFetcher
 
 
-def write_pdf(html: str, base_dir: Path, allowed: list[Path], options: dict[str, Any]) -> bytes:
-    """Lay out `html` (relative URLs resolve in `base_dir`) and return the PDF bytes."""
+def write_pdf(
+    html: str,
+    *,
+    base_dir: Path,
+    allowed: list[Path],
+    variant: str = DEFAULT_PDF_VARIANT,
+    identifier: bytes,
+    date: dt.date,
+    attachments: list[Attachment] | None = None,
+) -> bytes:
+    """Lay out `html` (relative URLs resolve in `base_dir`) and return the PDF bytes.
+
+    The same arguments give the same bytes: the file identifier is `identifier`
+    and every date in the file (document and attachments) is `date`, so nothing
+    depends on the clock or on chance.
+    """
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = _fetcher_class()(allowed)
+    if variant not in PDF_VARIANTS:
+        raise ValueError(f"unknown PDF variant {variant!r}; choose one of {PDF_VARIANTS}")
+    by_url = {_INPUT_SCHEME + quote(a.name): a for a in attachments or []}
+    fetcher = _fetcher_class()(allowed, by_url)
+    midnight = dt.datetime(date.year, date.month, date.day)
+    embedded = [
+        weasyprint.Attachment(
+            url=url,
+            url_fetcher=fetcher,
+            name=attachment.name,
+            description=attachment.description,
+            created=midnight,
+            modified=midnight,
+            relationship="Source",
+        )
+        for url, attachment in by_url.items()
+    ]
     try:
         document = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
         )
-        return bytes(document.write_pdf(**options))
+        return bytes(
+            document.write_pdf(
+                pdf_variant=variant,
+                pdf_tags=True,  # PDF/A-3b does not ask for tags; readers still need them
+                pdf_identifier=identifier,
+                attachments=embedded,
+            )
+        )
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise BuildError(f"PDF: {cause}") from exc
