@@ -76,14 +76,18 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A copy of the repository's example project."""
-    target = tmp_path / "example"
-    target.mkdir()
+def copy_example(target: Path) -> Path:
+    """Copy the repository's example project (briefgen.yaml and facts/) to `target`."""
+    target.mkdir(parents=True)
     shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
     shutil.copytree(REPO / "facts", target / "facts")
     return target
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the repository's example project."""
+    return copy_example(tmp_path / "example")
 
 
 def edit(text: str, old: str, new: str) -> str:
@@ -101,3 +105,24 @@ def problems_in(root: Path) -> list[str]:
     from briefgen.build import validate
 
     return [str(p) for p in validate(root)[1] if p.severity == "error"]
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project, built once per test session; tests only read it."""
+    target = copy_example(tmp_path_factory.mktemp("built") / "example")
+    result = run("build", "--project", target)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def require_tool(name: str, debian_package: str) -> str:
+    """The path of a program the tests drive; fail (never skip) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(
+            f"{name} is not installed: the tests need the Debian package {debian_package} "
+            "(run scripts/system-deps, as CI does)",
+            pytrace=False,
+        )
+    return path

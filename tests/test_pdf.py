@@ -1,0 +1,545 @@
+"""The PDF as its readers open it: qpdf, poppler, pypdf and the tag tree.
+
+The example is built once per session (`built_example`); tests that need other
+input build small projects of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_example, minimal_project, require_tool, run, write_tree
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from briefgen.assemble import BriefingView, assemble_briefing
+from briefgen.build import BuildOptions, validate
+from briefgen.errors import BuildError
+from briefgen.pdf import write_pdf
+
+MAIN = "ru-kp-exchange"
+EXTRACT = "ru-kp-air-defence"
+SHIPPED_FONTS = {
+    "Noto-Sans",
+    "Noto-Sans-Bold",
+    "Noto-Serif",
+    "Noto-Serif-Bold",
+    "Noto-Serif-Italic",
+    "Noto-Serif-BoldItalic",
+    "Noto-Sans-Symbols",
+    "Noto-Sans-Symbols-Bold",
+}
+
+
+def pdf_of(project: Path, briefing_id: str = MAIN) -> Path:
+    return project / "output" / f"{briefing_id}.pdf"
+
+
+def view_of(project: Path, briefing_id: str = MAIN) -> BriefingView:
+    loaded, _ = validate(project)
+    return assemble_briefing(loaded, briefing_id, "test")
+
+
+def tool_output(*args: str | Path) -> str:
+    name = str(args[0])
+    require_tool(name, "qpdf" if name == "qpdf" else "poppler-utils")
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{name} failed: {done.stderr}"
+    return done.stdout
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text in reading order, whitespace folded to single spaces."""
+    text = tool_output("pdftotext", "-enc", "UTF-8", pdf, "-")
+    return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(level, title, page number) of every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[object], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                page = reader.get_destination_page_number(item) + 1  # type: ignore[arg-type]
+                found.append((level, item.title, page))  # type: ignore[attr-defined]
+
+    walk(reader.outline, 1)
+    return found
+
+
+def struct_elements(reader: PdfReader) -> Iterator[tuple[str, DictionaryObject, set[int]]]:
+    """Every element of the tag tree: its type, itself and the pages its content is on."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages, 1)}
+
+    def pages_of(element: DictionaryObject) -> set[int]:
+        found = set()
+        page = element.raw_get("/Pg") if "/Pg" in element else None
+        if isinstance(page, IndirectObject):
+            found.add(pages[page.idnum])
+        for kid in kids(element):
+            found |= pages_of(kid)
+        return found
+
+    def walk(element: DictionaryObject) -> Iterator[tuple[str, DictionaryObject, set[int]]]:
+        yield str(element["/S"]), element, pages_of(element)
+        for kid in kids(element):
+            yield from walk(kid)
+
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    for top in kids(root):
+        yield from walk(top)
+
+
+def kids(element: DictionaryObject) -> list[DictionaryObject]:
+    value = element.get("/K", [])
+    items = value if isinstance(value, list) else [value]
+    found = []
+    for item in items:
+        resolved = item.get_object() if isinstance(item, IndirectObject) else item
+        if isinstance(resolved, DictionaryObject) and "/S" in resolved:
+            found.append(resolved)
+    return found
+
+
+# -- structure and fonts ------------------------------------------------------------------
+
+
+def test_qpdf_finds_no_structural_errors(built_example: Path) -> None:
+    for briefing_id in (MAIN, EXTRACT):
+        output = tool_output("qpdf", "--check", pdf_of(built_example, briefing_id))
+        assert "No syntax or stream encoding errors found" in output
+
+
+def test_weasyprint_understands_every_rule_of_the_theme(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    assert run("build", "--project", minimal_project(tmp_path)).exit_code == 0
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_every_font_is_embedded_and_one_the_theme_ships(built_example: Path) -> None:
+    listing = tool_output("pdffonts", pdf_of(built_example)).splitlines()[2:]
+    assert listing, "pdffonts listed no fonts"
+    for row in listing:
+        name, *_, emb, _sub, _uni, _obj, _gen = row.split()
+        assert emb == "yes", f"font not embedded: {row}"
+        assert name.split("+", 1)[1] in SHIPPED_FONTS, f"a system font was used: {row}"
+
+
+# -- metadata -----------------------------------------------------------------------------
+
+
+def test_metadata_comes_from_the_briefing(built_example: Path) -> None:
+    info = dict(
+        line.split(":", 1) for line in tool_output("pdfinfo", pdf_of(built_example)).splitlines()
+    )
+    info = {key: value.strip() for key, value in info.items()}
+    assert info["Title"] == (
+        "Military Exchange: Russia Sends Aid to North Korea in Exchange for Troops in Ukraine"
+    )
+    assert info["Author"] == "Northeast Asia desk"
+    assert info["Subject"] == "Situation as reported in November 2024"
+    assert info["Keywords"] == ", ".join(view_of(built_example).tags)
+    assert "air-defence" in info["Keywords"]
+    assert info["Creator"].startswith("briefgen ")
+    # The edition date, never the clock: the same inputs give the same file.
+    assert info["CreationDate"] == "Mon Nov 25 00:00:00 2024 UTC"
+    assert info["ModDate"] == "Mon Nov 25 00:00:00 2024 UTC"
+    assert info["Tagged"] == "yes"
+
+    reader = PdfReader(pdf_of(built_example))
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.metadata is not None
+    assert reader.metadata.creation_date == dt.datetime(2024, 11, 25)
+    assert reader.metadata.modification_date == dt.datetime(2024, 11, 25)
+
+
+def test_subject_falls_back_to_the_summary(tmp_path: Path) -> None:
+    config = """\
+sections:
+  - id: aid-flows
+    title: Aid flows
+briefings:
+  - id: brief
+    title: A briefing
+    edition: 2024-11
+    summary: Russia **sends** aid.
+"""
+    project = minimal_project(tmp_path, **{"briefgen.yaml": config})
+    assert run("build", "--project", project).exit_code == 0
+    reader = PdfReader(project / "output/brief.pdf")
+    assert reader.metadata is not None
+    assert reader.metadata.subject == "Russia sends aid."
+    # A partial edition date counts as its first day.
+    assert reader.metadata.creation_date == dt.datetime(2024, 11, 1)
+
+
+def test_default_variant_is_tagged_pdf_ua_1(built_example: Path) -> None:
+    reader = PdfReader(pdf_of(built_example))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfuaid:part="1"' in xmp
+    assert "pdfaid" not in xmp
+
+
+def test_pdf_a_3b_is_an_option(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    result = run("build", "--project", project, "--pdf-variant", "pdf/a-3b")
+    assert result.exit_code == 0, result.output
+    pdf = project / "output/brief.pdf"
+    assert "No syntax or stream encoding errors found" in tool_output("qpdf", "--check", pdf)
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp
+    assert 'pdfaid:conformance="B"' in xmp
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    # PDF/A-3 names every attachment in /AF and says how it relates to the document.
+    specs = [ref.get_object() for ref in root["/AF"]]
+    assert {str(spec["/UF"]) for spec in specs} == {"briefgen.yaml", "facts/main.yaml"}
+    assert {str(spec["/AFRelationship"]) for spec in specs} == {"/Source"}
+    assert "/StructTreeRoot" in root  # still tagged for screen readers
+
+
+def test_an_unknown_variant_is_refused(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    result = run("build", "--project", project, "--pdf-variant", "pdf/x-4")
+    assert result.exit_code == 2
+    assert "Invalid value for '--pdf-variant': 'pdf/x-4' is not one of" in result.output
+    assert not (project / "output").exists()
+    with pytest.raises(ValueError, match="unknown PDF variant 'pdf/x-4'"):
+        BuildOptions(pdf_variant="pdf/x-4")
+
+
+# -- navigation: outline, contents, links -------------------------------------------------
+
+
+def test_bookmarks_nest_facts_under_their_sections(built_example: Path) -> None:
+    view = view_of(built_example)
+    expected: list[tuple[int, str]] = [(1, "Summary"), (1, "Key judgments")]
+    for section in view.sections:
+        expected.append((1, section.title))
+        expected += [(2, fact.title) for fact in section.facts]
+    expected += [(1, "Sources"), (1, "About the scales")]
+
+    marks = outline(PdfReader(pdf_of(built_example)))
+    assert [(level, title) for level, title, _ in marks] == expected
+    assert sum(level == 2 for level, _, _ in marks) == view.fact_count == 14
+    texts = page_texts(pdf_of(built_example))
+    for _, title, page in marks:
+        assert title in texts[page - 1], f"bookmark {title!r} points to page {page}"
+
+
+def test_table_of_contents_gives_the_pages_the_bookmarks_go_to(built_example: Path) -> None:
+    pdf = pdf_of(built_example)
+    first_page = tool_output("pdftotext", "-layout", "-f", "1", "-l", "1", pdf, "-")
+    contents = dict(
+        (match[1], int(match[2]))
+        for match in re.finditer(r"^\s*(\S.*?)\s*(?:\.\s*){3,}(\d+)\s*$", first_page, re.MULTILINE)
+    )
+    sections = {title: page for level, title, page in outline(PdfReader(pdf)) if level == 1}
+    assert contents == sections
+    assert len(set(contents.values())) > 3  # the sections really are on different pages
+
+
+def test_key_judgments_point_to_the_page_of_their_fact(built_example: Path) -> None:
+    marks = {title: page for level, title, page in outline(PdfReader(pdf_of(built_example)))}
+    first_page = page_texts(pdf_of(built_example))[0]
+    judgments = view_of(built_example).key_judgments
+    assert len(judgments) == 4
+    for fact in judgments:
+        assert f"{fact.title}, p. {marks[fact.title]}" in first_page
+
+
+def test_internal_links_reach_facts_and_sources(built_example: Path) -> None:
+    reader = PdfReader(pdf_of(built_example))
+    names = reader.trailer["/Root"]["/Names"]["/Dests"].get_object()["/Names"][::2]
+    targets = {
+        str(annot.get_object().get("/Dest"))
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+    }
+    view = view_of(built_example)
+    for source in view.sources:
+        assert source.anchor in targets, f"no link to {source.anchor}"
+    for fact in view.key_judgments:
+        assert fact.anchor in targets, f"no link to {fact.anchor}"
+    assert targets - {"None"} <= set(names), "a link goes to a destination that does not exist"
+
+
+def test_external_links_are_uri_annotations(tmp_path: Path) -> None:
+    sheet = """\
+section: aid-flows
+sources:
+  - id: src
+    title: A source
+    url: https://example.org/report?id=7
+    reliability: B
+    type: media
+facts:
+  - id: fact-one
+    title: A fact
+    text: See [the report](https://example.org/report).
+    date: 2024-11
+    confidence: moderate
+    sources:
+      - source: src
+        credibility: 2
+"""
+    project = minimal_project(tmp_path, **{"facts/main.yaml": sheet})
+    assert run("build", "--project", project).exit_code == 0
+    reader = PdfReader(project / "output/brief.pdf")
+    uris = {
+        str(annot.get_object()["/A"]["/URI"])
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if "/A" in annot.get_object()
+    }
+    assert uris == {"https://example.org/report?id=7", "https://example.org/report"}
+
+
+# -- pages: head, foot, breaks ------------------------------------------------------------
+
+
+def test_every_page_has_classification_page_number_and_digest(built_example: Path) -> None:
+    view = view_of(built_example)
+    texts = page_texts(pdf_of(built_example))
+    digest = re.search(r"Inputs (\w{12})", texts[0])
+    assert digest is not None
+    assert len(texts) >= 5
+    for number, text in enumerate(texts, 1):
+        assert text.startswith("UNCLASSIFIED"), f"page {number} does not start with it"
+        assert text.endswith("UNCLASSIFIED"), f"page {number} does not end with it"
+        assert f"Page {number} of {len(texts)}" in text
+        assert f"Inputs {digest[1]}" in text
+        if number > 1:  # the title page shows the title in full instead
+            assert f"{view.title} {view.edition}" in text
+
+
+def words_on(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, x-min, y-min, x-max, y-max) of each word of one page, y from the top."""
+    html = tool_output("pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-")
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    return [
+        (word, float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, word in re.findall(pattern, html)
+    ]
+
+
+def test_a_long_title_is_cut_short_in_the_running_head_not_overlapped(tmp_path: Path) -> None:
+    title = "A very long briefing title " + " ".join(f"word{n}" for n in range(40))
+    facts = "".join(
+        f"""
+  - id: fact-{n}
+    title: Fact number {n}
+    text: {"Something happened and it matters. " * 30}
+    date: 2024-11
+    confidence: low
+    sources:
+      - source: src
+        credibility: 3
+"""
+        for n in range(12)
+    )
+    config = f"""\
+sections:
+  - id: aid-flows
+    title: Aid flows
+briefings:
+  - id: brief
+    title: {title}
+    edition: 2024-11-25
+    classification: SECRET//REL TO USA, GBR
+"""
+    sheet = "section: aid-flows\nsources:\n  - id: src\n    title: S\n    reliability: C\n"
+    sheet += "    type: media\nfacts:" + facts
+    project = write_tree(tmp_path, {"briefgen.yaml": config, "facts/main.yaml": sheet})
+    assert run("build", "--project", project).exit_code == 0
+    pdf = project / "output/brief.pdf"
+
+    words = words_on(pdf, 2)
+    banner = [w for w in words if w[0] in ("SECRET//REL", "TO", "USA,", "GBR") and w[2] < 80]
+    head = [w for w in words if w[0].startswith(("A", "very", "long", "briefing", "title", "word"))]
+    head = [w for w in head if w[2] < 80]  # the top margin is 27 mm, about 77 pt
+    edition = [w for w in words if w[0] == "November" and w[2] < 80]
+    body = [w for w in words if w[2] > 80 and w[4] < 842 - 68]
+    assert banner and head and edition and body
+    assert len({round(w[2]) for w in head}) == 1, "the running title wraps"
+    assert head[-1][0].endswith("…"), "the running title is not cut short"
+    assert max(w[4] for w in banner) < min(w[2] for w in head), "banner and title overlap"
+    assert max(w[3] for w in head) < min(w[1] for w in edition), "title runs into the edition"
+    assert max(w[4] for w in head + edition) < min(w[2] for w in body)
+
+
+def test_facts_are_never_split_across_pages(built_example: Path) -> None:
+    for briefing_id in (MAIN, EXTRACT):
+        reader = PdfReader(pdf_of(built_example, briefing_id))
+        articles = [pages for tag, _, pages in struct_elements(reader) if tag == "/Art"]
+        # A fact broken over two pages would be tagged as two articles.
+        assert len(articles) == view_of(built_example, briefing_id).fact_count
+        assert all(len(pages) == 1 for pages in articles)
+
+
+def test_section_headings_stay_with_their_first_fact(built_example: Path) -> None:
+    for briefing_id in (MAIN, EXTRACT):
+        marks = outline(PdfReader(pdf_of(built_example, briefing_id)))
+        pairs = [
+            (heading, first)
+            for heading, first in itertools.pairwise(marks)
+            if heading[0] == 1 and first[0] == 2
+        ]
+        assert len(pairs) == sum(1 for s in view_of(built_example, briefing_id).sections if s.facts)
+        for (_, section, page), (_, fact, fact_page) in pairs:
+            assert fact_page == page, f"{section!r} is on page {page}, {fact!r} on {fact_page}"
+
+
+def test_long_paragraphs_leave_no_widows_or_orphans(tmp_path: Path) -> None:
+    # Many paragraphs of six to eight lines, each of its own words: page breaks fall
+    # inside some, and only a three-and-three split (or better) is allowed.
+    paragraphs = [" ".join(f"p{n}w{i}" for i in range(80 + 15 * (n % 3))) for n in range(40)]
+    text = "\n\n      ".join(paragraphs)
+    sheet = f"""\
+section: aid-flows
+sources:
+  - id: src
+    title: S
+    reliability: C
+    type: media
+facts:
+  - id: long
+    title: A long fact
+    text: |
+      {text}
+    date: 2024-11
+    confidence: low
+    sources:
+      - source: src
+        credibility: 3
+"""
+    project = minimal_project(tmp_path, **{"facts/main.yaml": sheet})
+    assert run("build", "--project", project).exit_code == 0
+    pdf = project / "output/brief.pdf"
+    pages = len(page_texts(pdf))
+    lines: dict[int, dict[int, set[float]]] = {}  # paragraph -> page -> line positions
+    for page in range(1, pages + 1):
+        for word, _, y0, _, _ in words_on(pdf, page):
+            match = re.fullmatch(r"p(\d+)w\d+.*", word)
+            if match:
+                lines.setdefault(int(match[1]), {}).setdefault(page, set()).add(round(y0))
+    split = {n: by_page for n, by_page in lines.items() if len(by_page) > 1}
+    assert split, "no paragraph broke across pages; the test text is too short"
+    for n, by_page in split.items():
+        counts = [len(ys) for _, ys in sorted(by_page.items())]
+        assert min(counts) >= 3, f"paragraph {n} leaves {counts} lines on its pages"
+
+
+def test_text_reads_in_order(built_example: Path) -> None:
+    text = " ".join(page_texts(pdf_of(built_example)))
+    view = view_of(built_example)
+    expected = [view.title, "Situation as reported in November 2024", "Contents"]
+    expected += ["Summary", "South Korea's national security adviser", "Key judgments"]
+    for section in view.sections:
+        expected.append(section.title)
+        expected += [fact.title for fact in section.facts]
+    expected += ["Sources", "About the scales", "Made with briefgen"]
+    position = 0
+    for phrase in expected:
+        found = text.find(phrase, position)
+        assert found >= 0, f"{phrase!r} is missing or out of order"
+        position = found + len(phrase)
+
+
+# -- attachments, digest, reproducibility -------------------------------------------------
+
+
+def test_the_inputs_are_attached_under_their_project_paths(built_example: Path) -> None:
+    reader = PdfReader(pdf_of(built_example))
+    files = {"briefgen.yaml", *(f"facts/{p.name}" for p in (built_example / "facts").iterdir())}
+    assert set(reader.attachments) == files
+    for name, contents in reader.attachments.items():
+        assert contents == [(built_example / name).read_bytes()], name
+    names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
+    for spec in (ref.get_object() for ref in names[1::2]):
+        stream = spec["/EF"]["/F"].get_object()
+        assert stream["/Subtype"] == "/application#2Fyaml" or "yaml" in stream["/Subtype"]
+        assert stream["/Params"]["/CreationDate"] == "D:20241125000000Z"
+        assert stream["/Params"]["/ModDate"] == "D:20241125000000Z"
+        assert str(spec["/Desc"]).startswith("briefgen ")
+
+
+def digest_of(project: Path, briefing_id: str = "brief") -> str:
+    assert run("build", "--project", project, briefing_id).exit_code == 0
+    found = re.search(r"Inputs (\w{12})", page_texts(project / f"output/{briefing_id}.pdf")[0])
+    assert found is not None
+    html = (project / f"output/{briefing_id}.html").read_text()
+    assert f"<code>{found[1]}</code>" in html  # the page shows the same digest
+    return found[1]
+
+
+def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
+    first = digest_of(minimal_project(tmp_path / "a"))
+    assert digest_of(minimal_project(tmp_path / "b")) == first  # folder does not matter
+    # A comment changes nothing a reader sees, but the attachment differs.
+    commented = minimal_project(tmp_path / "c")
+    sheet = commented / "facts/main.yaml"
+    sheet.write_text("# checked by J.\n" + sheet.read_text())
+    assert digest_of(commented) != first
+    extra = minimal_project(tmp_path / "d", **{"facts/more.yaml": "actors: []\n"})
+    assert digest_of(extra) != first
+    restyled = '{% include "default:print.css" %}\n.kicker { color: red; }\n'
+    themed = minimal_project(tmp_path / "e", **{"templates/print.css": restyled})
+    assert digest_of(themed) != first
+
+
+def test_same_inputs_give_byte_identical_files(built_example: Path, tmp_path: Path) -> None:
+    # Another folder, another process, another hash seed: still the same bytes.
+    other = copy_example(tmp_path / "somewhere" / "else")
+    for seed, ids in (("1", []), ("2", [EXTRACT])):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        command = [sys.executable, "-m", "briefgen", "build", "--project", str(other), *ids]
+        done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
+        for briefing_id in (MAIN, EXTRACT):
+            for suffix in ("pdf", "html"):
+                name = f"output/{briefing_id}.{suffix}"
+                ours, theirs = (other / name).read_bytes(), (built_example / name).read_bytes()
+                assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
+    pdf = pdf_of(other).read_bytes()
+    assert b"D:20241125" in pdf
+
+
+def test_the_file_identifier_names_inputs_and_variant(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    ids = []
+    for variant in ("pdf/ua-1", "pdf/a-3b"):
+        assert run("build", "--project", project, "--pdf-variant", variant).exit_code == 0
+        reader = PdfReader(project / "output/brief.pdf")
+        ids.append(bytes(reader.trailer["/ID"][0].original_bytes))
+    assert ids[0] != ids[1]
+    assert all(len(i) == 32 for i in ids)
+
+
+def test_the_pdf_fetcher_refuses_anything_outside_the_theme(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (tmp_path / "secret.css").write_text("body { color: red; }")
+    html = '<link rel="stylesheet" href="../secret.css"><p>hi</p>'
+    with pytest.raises(BuildError, match="outside the theme"):
+        write_pdf(html, base_dir=theme, allowed=[theme], identifier=b"x", date=dt.date(2024, 1, 1))
