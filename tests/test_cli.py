@@ -207,10 +207,10 @@ def test_build_validates_the_whole_project_even_for_one_briefing(project: Path) 
 def test_a_render_failure_writes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = briefgen.build.render_briefing
 
-    def fail_on_second(project_: object, briefing_id: str, options: object) -> object:
+    def fail_on_second(project_: object, briefing_id: str, *rest: object) -> object:
         if briefing_id == "second":
             raise BuildError("PDF: refused to fetch http://example.org/font.woff")
-        return real(project_, briefing_id, options)  # type: ignore[arg-type]
+        return real(project_, briefing_id, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(briefgen.build, "render_briefing", fail_on_second)
     result = run("build", "--project", project)
