@@ -36,6 +36,8 @@ class BuildOptions:
 
     pdf_variant: str = "pdf/ua-1"
     strict: bool = False  # analytic warnings are errors: nothing is written
+    # Only these formats of each briefing (a preview builds html first); None: all it lists.
+    formats: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def render_briefing(
     view.inputs_digest = inputs_digest(view, template_dirs(root))
     files = []
     for fmt in briefing.formats:
+        if options.formats is not None and fmt not in options.formats:
+            continue
         path = output_path(root / OUTPUT_DIR, briefing_id, fmt)
         if fmt == "html":
             data = render_html(view, root, "html", env).encode("utf-8")
