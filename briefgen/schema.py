@@ -193,11 +193,8 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         by_alias=True, ref_template="#/definitions/{model}", schema_generator=_Draft07
     )
     definitions = raw.pop("$defs", {})
-    schema: dict[str, Any] = {
-        "$schema": DRAFT_07,
-        "title": {"facts": "briefgen fact sheet", "config": "briefgen.yaml"}[kind],
-        **_tidy(raw, root_model.__name__),
-    }
+    # No titles: the YAML language server would head every key's hover help with one.
+    schema: dict[str, Any] = {"$schema": DRAFT_07, **_tidy(raw, root_model.__name__)}
     if root_model is FactSheet:
         # project.py skips a sheet's list key left empty (`facts:` with nothing under it).
         for key in ("actors", "sources", "facts"):
@@ -254,7 +251,7 @@ def _tidy(schema: dict[str, Any], name: str) -> dict[str, Any]:
         words = ENUM_HELP.get((name, key))
         if words:
             prop["enum"] = list(words)
-            prop["enumDescriptions"] = [f"{k}: {v}" for k, v in words.items()]
+            prop["enumDescriptions"] = list(words.values())
     return schema
 
 

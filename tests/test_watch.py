@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project
 
-from briefgen.build import Built, UnknownBriefing
+from briefgen.build import BuildOptions, Built, UnknownBriefing
 from briefgen.build import build as build_project
 from briefgen.errors import BuildError, Problem, ProjectError
 from briefgen.watch import Rebuild, is_input, run_step, watch_project
@@ -46,7 +46,7 @@ class Watcher:
 
 @pytest.fixture
 def watched(tmp_path: Path) -> Iterator[tuple[Path, Watcher]]:
-    project = minimal_project(tmp_path)
+    project = minimal_project(tmp_path, **{"templates/README": "project templates go here\n"})
     watcher = Watcher(project)
     yield project, watcher
     watcher.stop.set()
@@ -96,6 +96,16 @@ def test_watch_ignores_output_and_files_a_build_does_not_read(
     assert result.changed == ("briefgen.yaml",)
     with pytest.raises(queue.Empty):
         watcher.results.get(timeout=1)
+
+    (project / "templates/extra.css").write_text("p { color: black }\n")
+    assert watcher.next().changed == ("templates/extra.css",)
+
+
+def test_a_step_can_build_only_the_html(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    built, _ = build_project(project, None, BuildOptions(formats=("html",)))
+    assert [path.name for item in built for path in item.paths] == ["brief.html"]
+    assert sorted(p.name for p in (project / "output").iterdir()) == ["brief.html"]
 
 
 @pytest.mark.parametrize(
