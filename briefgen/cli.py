@@ -238,12 +238,12 @@ def _report_json(problems: list[Problem]) -> None:
 @click.option("--force", is_flag=True, help="Replace files of the same name already there.")
 @_guard
 def init(directory: Path, force: bool) -> None:
-    """Start a project in DIRECTORY (default: here) that builds at once.
+    """Start a project that builds at once.
 
-    Writes the example project (briefgen.yaml and facts/), JSON Schemas for
-    editors in schemas/ wired up for VS Code and any editor using the YAML
-    language server, and a .gitignore for output/. Refuses to replace
-    existing files unless --force.
+    In DIRECTORY (default: here), writes the example project (briefgen.yaml
+    and facts/), JSON Schemas for editors in schemas/ wired up for VS Code and
+    any editor using the YAML language server, and a .gitignore for output/.
+    Refuses to replace existing files unless --force.
     """
     from .scaffold import ScaffoldError, init_project
 
@@ -280,11 +280,12 @@ def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: s
 @_project_option
 @_guard
 def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> None:
-    """Print a commented skeleton of a fact, source or actor with a fresh id.
+    """Add a skeleton fact, source or actor.
 
-    With --sheet, add it to the end of that sheet's list instead; everything
-    already in the sheet, comments included, stays byte for byte. The skeleton
-    validates as written: replace its TODOs.
+    Prints a commented skeleton with a fresh id. With --sheet, adds it to the
+    end of that sheet's list instead; everything already in the sheet,
+    comments included, stays byte for byte. The skeleton validates as
+    written: replace its TODOs.
     """
     from .scaffold import ScaffoldError, new_entry
 
@@ -304,8 +305,9 @@ def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> No
 @click.argument("kind", type=click.Choice(["facts", "config"]))
 @_guard
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft-07) of fact sheets or of briefgen.yaml.
+    """Print the JSON Schema for editors.
 
+    The schema (draft-07) of fact sheets (facts) or of briefgen.yaml (config).
     Editors use it for completion, choices and hover help; `briefgen init`
     writes both into schemas/. Run this after upgrading briefgen to refresh them.
     """
@@ -353,12 +355,13 @@ def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = Non
 @_strict_option
 @_guard
 def serve(port: int, project: Path, strict: bool) -> None:
-    """Build, serve output/ on 127.0.0.1, and rebuild and reload the page on every change.
+    """Preview in a browser, rebuilding on change.
 
-    Open the address it prints. Each change to briefgen.yaml, facts/ or
-    templates/ rebuilds the HTML first (the page reloads by itself), then the
-    PDF. While the facts have errors the page keeps the last good build and
-    shows the problems over it.
+    Builds, then serves output/ on 127.0.0.1: open the address it prints.
+    Each change to briefgen.yaml, facts/ or templates/ rebuilds the HTML
+    first (the open page reloads by itself), then the PDF. While the facts
+    have errors the page keeps the last good build and shows the problems
+    over it.
     """
     from .build import OUTPUT_DIR, BuildOptions
     from .build import build as build_project

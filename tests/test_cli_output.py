@@ -19,9 +19,11 @@ from briefgen.cli import main
 BROKEN = MINIMAL_SHEET.replace("confidence: moderate", "confidence: hgh").replace(
     "source: src", "source: scr"
 )
-ERRORS = [
+REPORT = [
+    "facts/main.yaml:8:9: warning: source 'src' is never cited (cite it from a fact, or remove it)",
     "facts/main.yaml:17:17: error: 'hgh' is not a valid confidence (did you mean 'high'?)",
     "facts/main.yaml:20:17: error: unknown source 'scr' (did you mean 'src'?)",
+    "2 errors, 1 warning",
 ]
 
 
@@ -32,6 +34,15 @@ def test_validate_json_lists_every_problem_with_every_field(tmp_path: Path) -> N
     assert result.stderr == ""
     assert json.loads(result.stdout) == {
         "problems": [
+            {
+                "path": "facts/main.yaml",
+                "line": 8,
+                "column": 9,
+                "severity": "warning",
+                "code": "uncited-source",
+                "message": "source 'src' is never cited",
+                "hint": "cite it from a fact, or remove it",
+            },
             {
                 "path": "facts/main.yaml",
                 "line": 17,
@@ -52,7 +63,7 @@ def test_validate_json_lists_every_problem_with_every_field(tmp_path: Path) -> N
             },
         ],
         "errors": 2,
-        "warnings": 0,
+        "warnings": 1,
     }
 
 
@@ -65,7 +76,7 @@ def test_validate_json_of_a_good_project(tmp_path: Path) -> None:
 def test_plain_text_when_not_a_terminal(tmp_path: Path) -> None:
     project = minimal_project(tmp_path, **{"facts/main.yaml": BROKEN})
     result = run("validate", "--project", project)
-    assert result.stderr.splitlines() == [*ERRORS, "2 errors"]
+    assert result.stderr.splitlines() == REPORT
     assert "\x1b[" not in result.output
 
 
@@ -98,8 +109,12 @@ def _stderr_on_a_terminal(project: Path, **env: str) -> str:
 def test_colour_on_a_terminal(tmp_path: Path) -> None:
     project = minimal_project(tmp_path, **{"facts/main.yaml": BROKEN})
     text = _stderr_on_a_terminal(project)
-    first = text.splitlines()[0]
-    assert first == (
+    warning, error = text.splitlines()[:2]
+    assert warning == (
+        "\x1b[1mfacts/main.yaml:8:9:\x1b[0m \x1b[33m\x1b[1mwarning:\x1b[0m "
+        "source 'src' is never cited\x1b[2m (cite it from a fact, or remove it)\x1b[0m"
+    )
+    assert error == (
         "\x1b[1mfacts/main.yaml:17:17:\x1b[0m \x1b[31m\x1b[1merror:\x1b[0m "
         "'hgh' is not a valid confidence\x1b[2m (did you mean 'high'?)\x1b[0m"
     )
@@ -109,7 +124,7 @@ def test_colour_on_a_terminal(tmp_path: Path) -> None:
 def test_no_color_turns_colour_off_on_a_terminal(tmp_path: Path, value: str) -> None:
     project = minimal_project(tmp_path, **{"facts/main.yaml": BROKEN})
     text = _stderr_on_a_terminal(project, NO_COLOR=value)
-    assert text.splitlines() == [*ERRORS, "2 errors"]
+    assert text.splitlines() == REPORT
 
 
 # -- shell completion -------------------------------------------------------------------

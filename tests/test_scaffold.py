@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -122,40 +119,6 @@ def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "next: briefgen build, or briefgen serve to preview as you edit"
     )
     assert run("validate").exit_code == 0
-
-
-def test_init_works_from_an_installed_wheel(tmp_path: Path) -> None:
-    """Installed, there is no repository: the example comes from inside the package."""
-    wheels = tmp_path / "wheels"
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir"]
-    built = subprocess.run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", wheels, REPO],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert built.returncode == 0, built.stderr
-    [wheel] = wheels.glob("briefgen-*.whl")
-    site = tmp_path / "site"
-    subprocess.run([*pip, "install", "--no-deps", "--target", site, wheel], check=True, timeout=300)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    script = (
-        "import briefgen.scaffold as s, briefgen.cli as c; "
-        "print(s.example_dir()); c.main(['init', 'desk'])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=elsewhere,
-        env={**os.environ, "PYTHONPATH": str(site)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == str(site / "briefgen/example")
-    for name in EXAMPLE_SHEETS:
-        assert (elsewhere / "desk" / name).read_text().endswith((REPO / name).read_text())
 
 
 def test_example_dir_in_a_source_checkout_is_the_repository() -> None:
