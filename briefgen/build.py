@@ -36,6 +36,8 @@ class BuildOptions:
 
     pdf_variant: str = DEFAULT_PDF_VARIANT  # or "pdf/a-3b"; see pdf.PDF_VARIANTS
     strict: bool = False  # analytic warnings are errors: nothing is written
+    # Only these formats of each briefing (a preview builds html first); None: all it lists.
+    formats: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:
@@ -115,6 +117,8 @@ def render_briefing(
     view.inputs_digest = inputs_digest(briefing_id, inputs, template_dirs(root))
     files = []
     for fmt in briefing.formats:
+        if options.formats is not None and fmt not in options.formats:
+            continue
         path = output_path(root / OUTPUT_DIR, briefing_id, fmt)
         if fmt == "html":
             data = render_html(view, root, "html", env).encode("utf-8")

@@ -8,17 +8,26 @@ allowed), 1 the project has problems, 2 the command was used wrongly,
 from __future__ import annotations
 
 import functools
+import json
+import os
 import sys
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from . import __version__
 from .errors import BuildError, Problem, ProjectError, summarize
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+
+if TYPE_CHECKING:
+    from .scaffold import Kind
+    from .schema import Kind as SchemaKind
+    from .serve import PreviewServer
+    from .watch import Step
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 70
@@ -71,11 +80,12 @@ def _strict_option(command: F) -> F:
     )(command)
 
 
-def _report(problems: list[Problem]) -> None:
+def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    color = _color(sys.stderr)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(_styled(problem) if color else str(problem), err=True, color=color)
     if problems:
-        click.echo(summarize(problems), err=True)
+        click.echo(summarize(list(problems)), err=True)
 
 
 @click.group(name="briefgen", context_settings={"help_option_names": ["-h", "--help"]})
@@ -92,8 +102,16 @@ def main() -> None:
 @main.command()
 @_project_option
 @_strict_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: the problems as JSON on stdout, for editors and CI.",
+)
 @_guard
-def validate(project: Path, strict: bool) -> None:
+def validate(project: Path, strict: bool, output_format: str) -> None:
     """Check every file of the project and report all problems at once.
 
     Problems are printed one per line as path:line:column: message. Exits 1
@@ -104,6 +122,9 @@ def validate(project: Path, strict: bool) -> None:
 
     root = project.resolve()
     loaded, problems = validate_project(root, strict=strict)
+    if output_format == "json":
+        _report_json(problems)
+        return
     _report(problems)
     if any(p.severity == "error" for p in problems):
         sys.exit(EXIT_PROBLEMS)
@@ -127,8 +148,15 @@ def validate(project: Path, strict: bool) -> None:
     show_default=True,
     help="pdf/ua-1: tagged and accessible; pdf/a-3b: for archives. Both carry the inputs.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running: build again whenever briefgen.yaml, facts/ or templates/ change.",
+)
 @_guard
-def build(briefing_ids: tuple[str, ...], project: Path, strict: bool, pdf_variant: str) -> None:
+def build(
+    briefing_ids: tuple[str, ...], project: Path, strict: bool, pdf_variant: str, watch: bool
+) -> None:
     """Validate the project, then write each briefing as HTML and PDF.
 
     With BRIEFING-IDs, build only those briefings (the whole project is still
@@ -141,6 +169,10 @@ def build(briefing_ids: tuple[str, ...], project: Path, strict: bool, pdf_varian
 
     root = project.resolve()
     options = BuildOptions(pdf_variant=pdf_variant, strict=strict)
+    if watch:
+        ids = list(briefing_ids) or None
+        _watch(root, [functools.partial(build_project, root, ids, options)])
+        return
     try:
         built, warnings = build_project(root, list(briefing_ids) or None, options)
     except ProjectError as error:
@@ -163,3 +195,202 @@ def _shown(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+# -- colour and machine-readable output --------------------------------------------------
+
+
+def _color(stream: Any) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return not os.environ.get("NO_COLOR") and bool(getattr(stream, "isatty", lambda: False)())
+
+
+_SEVERITY_COLOR = {"error": "red", "warning": "yellow"}
+
+
+def _styled(problem: Problem) -> str:
+    where = click.style(f"{problem.path}:{problem.line}:{problem.column}:", bold=True)
+    severity = click.style(
+        f"{problem.severity}:", fg=_SEVERITY_COLOR.get(problem.severity), bold=True
+    )
+    hint = click.style(f" ({problem.hint})", dim=True) if problem.hint else ""
+    return f"{where} {severity} {problem.message}{hint}"
+
+
+def _report_json(problems: list[Problem]) -> None:
+    errors = sum(p.severity == "error" for p in problems)
+    records = [
+        {
+            "path": p.path,
+            "line": p.line,
+            "column": p.column,
+            "severity": p.severity,
+            "code": p.code,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+    data = {"problems": records, "errors": errors, "warnings": len(problems) - errors}
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    if errors:
+        sys.exit(EXIT_PROBLEMS)
+
+
+# -- authoring: init, new, schema, build --watch, serve ------------------------------------
+
+
+@main.command()
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@click.option("--force", is_flag=True, help="Replace files of the same name already there.")
+@_guard
+def init(directory: Path, force: bool) -> None:
+    """Start a project that builds at once.
+
+    In DIRECTORY (default: here), writes the example project (briefgen.yaml
+    and facts/), JSON Schemas for editors in schemas/ wired up for VS Code and
+    any editor using the YAML language server, and a .gitignore for output/.
+    Refuses to replace existing files unless --force.
+    """
+    from .scaffold import ScaffoldError, init_project
+
+    try:
+        written = init_project(directory, force=force)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    root = directory.resolve()
+    for path in written:
+        click.echo(_shown(path.resolve(), root))
+    where = "" if root == Path.cwd().resolve() else f"cd {directory} && "
+    click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
+
+
+def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .scaffold import section_ids
+
+    root = Path(ctx.params.get("project") or ".")
+    return [s for s in section_ids(root) if s.startswith(incomplete)]
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["fact", "source", "actor"]))
+@click.option(
+    "--sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add the entry to this fact sheet (created if missing) instead of printing it.",
+)
+@click.option(
+    "--section",
+    shell_complete=_complete_sections,
+    help="The section of a new fact; default: the sheet's, or the first section.",
+)
+@_project_option
+@_guard
+def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> None:
+    """Add a skeleton fact, source or actor.
+
+    Prints a commented skeleton with a fresh id. With --sheet, adds it to the
+    end of that sheet's list instead; everything already in the sheet,
+    comments included, stays byte for byte. The skeleton validates as
+    written: replace its TODOs.
+    """
+    from .scaffold import ScaffoldError, new_entry
+
+    root = project.resolve()
+    try:
+        entry = new_entry(root, cast("Kind", kind), sheet=sheet, section=section)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from error
+    if entry.sheet is None:
+        click.echo(entry.text, nl=False)
+    else:
+        where = f"{_shown(entry.sheet, root)}:{entry.line}"
+        click.echo(f"{where}: added {kind} '{entry.item_id}'; replace its TODOs")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["facts", "config"]))
+@_guard
+def schema(kind: str) -> None:
+    """Print the JSON Schema for editors.
+
+    The schema (draft-07) of fact sheets (facts) or of briefgen.yaml (config).
+    Editors use it for completion, choices and hover help; `briefgen init`
+    writes both into schemas/. Run this after upgrading briefgen to refresh them.
+    """
+    from .scaffold import schema_text
+
+    click.echo(schema_text(cast("SchemaKind", kind)), nl=False)
+
+
+def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = None) -> None:
+    """Build now and after every change, printing each result, until Ctrl-C."""
+    from .watch import Rebuild, watch_project
+
+    def report(result: Rebuild) -> None:
+        if server is not None:
+            server.publish(result)
+        if result.step == 0 and result.changed:
+            changed = ", ".join(result.changed)
+            click.echo(f"{time.strftime('%H:%M:%S')} changed: {changed}", err=True)
+        if result.step == 0 or not result.ok:
+            _report(result.problems)
+        if result.failure:
+            click.echo(f"briefgen: {result.failure}", err=True)
+        elif not result.ok:
+            click.echo("nothing was written; output/ is unchanged", err=True)
+        for item in result.built:
+            for path in item.paths:
+                click.echo(_shown(path, root))
+
+    click.echo("watching briefgen.yaml, facts/ and templates/; Ctrl-C to stop", err=True)
+    try:
+        watch_project(root, steps, report)
+    except KeyboardInterrupt:
+        click.echo("stopped; output/ holds the last good build", err=True)
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 to serve on; 0 picks a free one.",
+)
+@_project_option
+@_strict_option
+@_guard
+def serve(port: int, project: Path, strict: bool) -> None:
+    """Preview in a browser, rebuilding on change.
+
+    Builds, then serves output/ on 127.0.0.1: open the address it prints.
+    Each change to briefgen.yaml, facts/ or templates/ rebuilds the HTML
+    first (the open page reloads by itself), then the PDF. While the facts
+    have errors the page keeps the last good build and shows the problems
+    over it.
+    """
+    from .build import OUTPUT_DIR, BuildOptions
+    from .build import build as build_project
+    from .serve import PreviewServer
+
+    root = project.resolve()
+    try:
+        server = PreviewServer(root / OUTPUT_DIR, port)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot serve on 127.0.0.1:{port}: {error.strerror}; "
+            "pass --port 0 to use any free port"
+        ) from error
+    server.start()
+    click.echo(f"serving {server.url}")
+    steps = [
+        functools.partial(build_project, root, None, BuildOptions(strict=strict, formats=(fmt,)))
+        for fmt in ("html", "pdf")
+    ]
+    try:
+        _watch(root, steps, server)
+    finally:
+        server.close()

@@ -8,13 +8,23 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from .errors import InvalidValue
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _HOW = "write YYYY, YYYY-MM or YYYY-MM-DD"
+
+# A date as it appears in YAML or JSON data: text, or a bare year, which YAML 1.2
+# (and so an editor) reads as a number although briefgen reads it as text.
+DATE_JSON_SCHEMA: dict[str, Any] = {
+    "type": ["string", "integer"],
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "minimum": 0,
+    "maximum": 9999,
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,12 @@ class PartialDate:
             json_schema_input_schema=core_schema.str_schema(pattern=_DATE.pattern),
             serialization=core_schema.to_string_ser_schema(),
         )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(DATE_JSON_SCHEMA)
 
 
 def display_span(start: PartialDate, end: PartialDate | None) -> str:

@@ -38,6 +38,7 @@ from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
 FACTS_DIR = "facts"
+SHEET_SUFFIXES = (".yaml", ".yml")
 MAX_FILES = 10_000
 
 T = TypeVar("T")
@@ -110,7 +111,7 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
         return []
     found: list[Path] = []
     for path in sorted(_walk(facts_dir)):
-        if path.suffix not in (".yaml", ".yml"):
+        if path.suffix not in SHEET_SUFFIXES:
             continue
         rel = _rel(root, path)
         real = path.resolve()

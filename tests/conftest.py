@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import queue
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -126,3 +135,86 @@ def require_tool(name: str, debian_package: str) -> str:
             pytrace=False,
         )
     return path
+
+
+# -- long-running commands (build --watch, serve) ------------------------------------------
+
+DEADLINE = 20.0  # seconds a behaviour may take on a busy machine; not a speed requirement
+
+
+class LiveCommand:
+    """`python -m briefgen ARGS` running in the background, its output read line by line."""
+
+    def __init__(self, *args: str | Path, cwd: Path | None = None) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+        env.pop("NO_COLOR", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "briefgen", *map(str, args)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.put(line.rstrip("\n"))
+
+    def expect(self, line: str | re.Pattern[str], timeout: float = DEADLINE) -> str:
+        """Wait for an output line equal to `line`, or matching it in full if a regex."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                got = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.seen.append(got)
+            if got == line or (isinstance(line, re.Pattern) and line.fullmatch(got)):
+                return got
+        raise AssertionError(f"no line {line!r} in {timeout} s; output: {self.seen}")
+
+    def interrupt(self) -> int:
+        """Stop it as Ctrl-C would; its exit status."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=DEADLINE)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(DEADLINE)  # it closes the pipe at the end of the output
+
+
+@pytest.fixture
+def live() -> Iterator[Callable[..., LiveCommand]]:
+    """Start briefgen commands in the background; every one is stopped after the test."""
+    started: list[LiveCommand] = []
+
+    def start(*args: str | Path, cwd: Path | None = None) -> LiveCommand:
+        command = LiveCommand(*args, cwd=cwd)
+        started.append(command)
+        return command
+
+    yield start
+    for command in started:
+        command.kill()
+
+
+def wait_for(condition: Callable[[], object], what: str, timeout: float = DEADLINE) -> None:
+    """Poll `condition` until it is true, failing with `what` after the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

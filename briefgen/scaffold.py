@@ -1,0 +1,401 @@
+"""Scaffolding: a new project from the example (`init`), a new entry in a sheet (`new`).
+
+`new` edits a sheet by inserting text, never by loading and dumping YAML, so
+every byte the analyst wrote (comments, order, quoting) stays as it was; the
+result is parsed again before it is written, and refused if it would not read
+back as the same sheet plus one entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import Category, Confidence, Reliability, SourceType
+from .output import write_atomic
+from .project import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
+from .schema import Kind as SchemaKind
+from .schema import json_schema
+from .yamlfile import Path_, YamlFile, load_yaml
+
+Kind = Literal["fact", "source", "actor"]
+KINDS: tuple[Kind, ...] = ("fact", "source", "actor")
+LISTS: dict[Kind, str] = {"fact": "facts", "source": "sources", "actor": "actors"}
+
+SCHEMA_DIR = "schemas"
+SCHEMA_FILES: dict[SchemaKind, str] = {
+    "facts": f"{SCHEMA_DIR}/facts.schema.json",
+    "config": f"{SCHEMA_DIR}/config.schema.json",
+}
+MODELINE = "# yaml-language-server: $schema={}\n"
+GITIGNORE_LINE = "output/"
+
+
+class ScaffoldError(Exception):
+    """`init` or `new` cannot do what was asked; the message says why and what to do."""
+
+
+def example_dir() -> Path:
+    """The example project: inside the package when installed, the repository root
+    in a source checkout (as render.THEME_DIR finds the theme)."""
+    here = Path(__file__).parent
+    for folder in (here / "example", here.parent):
+        if (folder / CONFIG_NAME).is_file() and (folder / FACTS_DIR).is_dir():
+            return folder
+    raise ScaffoldError("the example project is missing from this installation of briefgen")
+
+
+# -- init -------------------------------------------------------------------------------
+
+
+def init_project(target: Path, *, force: bool = False) -> list[Path]:
+    """Write a new project into `target`: the example facts and briefgen.yaml, the
+    editor schemas and their wiring, and a .gitignore for output/.
+
+    Refuses (ScaffoldError, nothing written) when a file would be replaced,
+    unless `force`. Returns the files written.
+    """
+    files = project_files()
+    clashes = [name for name in files if (target / name).exists()]
+    if clashes and not force:
+        more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+        shown = ", ".join(clashes[:5]) + more
+        raise ScaffoldError(
+            f"{target} already has {shown}; nothing was written "
+            "(pass --force to replace them, or choose an empty folder)"
+        )
+    written = []
+    for name, data in files.items():
+        write_atomic(target / name, data)
+        written.append(target / name)
+    gitignore = target / ".gitignore"
+    existing = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else ""
+    if GITIGNORE_LINE not in existing.splitlines():
+        # Added to, never replaced: the folder may already be a repository.
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        write_atomic(gitignore, f"{existing}{separator}{GITIGNORE_LINE}\n".encode())
+        written.append(gitignore)
+    return written
+
+
+def project_files() -> dict[str, bytes]:
+    """Every file `init` writes except .gitignore, by project-relative path."""
+    source = example_dir()
+    files: dict[str, bytes] = {
+        CONFIG_NAME: _with_modeline(source / CONFIG_NAME, SCHEMA_FILES["config"]),
+    }
+    for sheet in sorted((source / FACTS_DIR).rglob("*")):
+        if sheet.suffix in SHEET_SUFFIXES and sheet.is_file():
+            name = sheet.relative_to(source).as_posix()
+            files[name] = _with_modeline(sheet, _relative(name, SCHEMA_FILES["facts"]))
+    for kind, name in SCHEMA_FILES.items():
+        files[name] = schema_text(kind).encode()
+    files[".vscode/settings.json"] = _json(
+        {
+            "yaml.schemas": {
+                f"./{SCHEMA_FILES['facts']}": [f"{FACTS_DIR}/**/*.yaml", f"{FACTS_DIR}/**/*.yml"],
+                f"./{SCHEMA_FILES['config']}": [CONFIG_NAME],
+            },
+        }
+    )
+    files[".vscode/extensions.json"] = _json({"recommendations": ["redhat.vscode-yaml"]})
+    return files
+
+
+def schema_text(kind: SchemaKind) -> str:
+    """The JSON Schema for `facts` or `config`, as written to a file."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def _with_modeline(path: Path, schema: str) -> bytes:
+    # The modeline wires the schema in any editor using the YAML language server;
+    # .vscode/settings.json does the same for sheets created later.
+    return MODELINE.format(schema).encode() + path.read_bytes()
+
+
+def _relative(from_file: str, to_file: str) -> str:
+    """`to_file` as seen from the folder of `from_file`, both project-relative."""
+    return Path(os.path.relpath(to_file, Path(from_file).parent)).as_posix()
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2) + "\n").encode()
+
+
+# -- new --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A skeleton entry: its fresh id, its YAML text, and the sheet it went into (if any)."""
+
+    kind: Kind
+    item_id: str
+    text: str
+    sheet: Path | None
+    line: int = 0  # the line of the sheet where the entry starts
+
+
+def new_entry(
+    root: Path,
+    kind: Kind,
+    *,
+    sheet: Path | None = None,
+    section: str | None = None,
+    today: dt.date | None = None,
+) -> NewEntry:
+    """A commented skeleton of a fact, source or actor with a fresh id, valid as written.
+
+    With `sheet`, the entry is added to that fact sheet (created if missing);
+    the sheet's existing bytes are kept as they are. Raises ScaffoldError when
+    the project or the sheet does not allow it.
+    """
+    if not (root / CONFIG_NAME).is_file():
+        raise ScaffoldError(f"no {CONFIG_NAME} in {root}; run 'briefgen init' to start a project")
+    project, _ = load_project(root)
+    sections = list(project.declared.get("sections", {}))
+    if section is not None and section not in sections:
+        raise ScaffoldError(f"unknown section '{section}'; the sections are {', '.join(sections)}")
+    today = today or dt.date.today()
+    declared = project.declared.get(LISTS[kind], {})
+    item_id = _fresh_id(kind, today, set(declared))
+
+    before = b""
+    loaded = None
+    if sheet is not None:
+        sheet = _sheet_path(root, sheet)
+        if sheet.exists():
+            before = sheet.read_bytes()
+            loaded = _load_sheet(root, sheet, before)
+    sheet_section = loaded.data.get("section") if loaded and loaded.data else None
+    if not isinstance(sheet_section, str):
+        sheet_section = None
+    context = _Context(
+        today=today,
+        section=section or (None if sheet_section else next(iter(sections), "TODO-section")),
+        sheet_section=sheet_section,
+        source=next(iter(project.sources), next(iter(project.declared.get("sources", {})), None)),
+        sections=sections,
+        actors=list(project.declared.get("actors", {})),
+    )
+    if sheet is None:
+        header = f"# add under '{LISTS[kind]}:' in a fact sheet\n"
+        return NewEntry(kind, item_id, header + _skeleton(kind, item_id, context, 2), None)
+    after, added = _insert(root, sheet, loaded, before, kind, item_id, context)
+    data = loaded.data if loaded and loaded.data else {}
+    line = _check_insert(data, after, sheet.name, kind, item_id)
+    write_atomic(sheet, after)
+    return NewEntry(kind, item_id, added, sheet, line)
+
+
+def section_ids(root: Path) -> list[str]:
+    """The section ids declared in briefgen.yaml, for shell completion."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return []
+    data = load_yaml(path.read_bytes(), CONFIG_NAME).data
+    items = data.get("sections") if isinstance(data, dict) else None
+    return [s["id"] for s in items or [] if isinstance(s, dict) and isinstance(s.get("id"), str)]
+
+
+def _fresh_id(kind: Kind, today: dt.date, taken: set[str]) -> str:
+    stem = f"{kind}-{today.isoformat()}-" if kind != "actor" else "actor-"
+    number = 1
+    while f"{stem}{number}" in taken:
+        number += 1
+    return f"{stem}{number}"
+
+
+def _sheet_path(root: Path, sheet: Path) -> Path:
+    sheet = sheet.absolute()
+    facts = (root / FACTS_DIR).absolute()
+    if not sheet.resolve().is_relative_to(facts.resolve()) or sheet.suffix not in SHEET_SUFFIXES:
+        raise ScaffoldError(
+            f"{sheet} is not a fact sheet of this project: sheets are *.yaml files under {facts}"
+        )
+    return sheet
+
+
+def _load_sheet(root: Path, sheet: Path, raw: bytes) -> YamlFile:
+    """The sheet as read, refusing one that does not parse or is not a mapping."""
+    loaded = load_yaml(raw, sheet.relative_to(root.absolute()).as_posix())
+    if loaded.problems:
+        raise ScaffoldError(f"fix the sheet first: {loaded.problems[0]}")
+    if loaded.data is not None and not isinstance(loaded.data, dict):
+        raise ScaffoldError(f"{loaded.path} is not a fact sheet (keys and values)")
+    return loaded
+
+
+# -- the skeletons ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    today: dt.date
+    section: str | None  # None: the sheet's default section applies
+    sheet_section: str | None
+    source: str | None  # a declared source to cite, so the fact validates as written
+    sections: list[str]
+    actors: list[str]
+
+
+def _choices(literal: Any) -> str:
+    return " | ".join(typing.get_args(literal))
+
+
+def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
+    day = c.today.isoformat()
+    if kind == "actor":
+        lines = [
+            f"id: {item_id}  # e.g. an ISO 3166 code such as RU",
+            "name: TODO the actor's name",
+            "# short: TODO a short name, e.g. DPRK",
+        ]
+    elif kind == "source":
+        lines = [
+            f"id: {item_id}",
+            "title: TODO the title of the document, interview or report",
+            "# publisher: TODO",
+            "# url: https://",
+            f"# published: {day}",
+            f"accessed: {day}",
+            f"reliability: F  # Admiralty: {_choices(Reliability)} (A completely reliable, "
+            "F cannot be judged)",
+            f"type: other  # {_choices(SourceType)}",
+            "# origin: TODO  # sources with the same origin are not independent",
+        ]
+    else:
+        section = (
+            [f"section: {c.section}  # one of: {', '.join(c.sections)}"]
+            if c.section is not None
+            else [f"# section: {c.sheet_section}  # this sheet's default"]
+        )
+        source = c.source or "TODO-source"
+        actors = f"e.g. [{', '.join(c.actors[:2])}]" if c.actors else "declare actors first"
+        lines = [
+            f"id: {item_id}",
+            "title: TODO the fact in one sentence",
+            "text: |",
+            "  TODO the fact in full, in Markdown; say who reports it.",
+            f"date: {day}  # when it happened: YYYY, YYYY-MM, YYYY-MM-DD or {{from: ..., to: ...}}",
+            *section,
+            f"confidence: low  # ICD 203: {_choices(Confidence)}",
+            "# key: true  # a key judgment, listed at the top of the briefing",
+            f"actors: []  # actor ids, {actors}",
+            "tags: []",
+            f"reviewed: {day}",
+            "sources:",
+            f"  - source: {source}  # the id of a declared source"
+            + ("" if c.source else "; add one with 'briefgen new source'"),
+            "    credibility: 6  # Admiralty: 1 confirmed ... 6 truth cannot be judged",
+            "    # locator: TODO where in the source, e.g. page 3",
+            "# at most one of flow, agreement and risk, e.g.:",
+            f"# flow: {{from: ..., to: ..., what: ..., category: ...}}  # {_choices(Category)}",
+        ]
+    pad = " " * indent
+    first, *rest = lines
+    return "".join([f"{pad}- {first}\n", *(f"{pad}  {line}\n" for line in rest)])
+
+
+# -- inserting into a sheet without rewriting it ---------------------------------------------
+
+
+def _insert(
+    root: Path,
+    sheet: Path,
+    loaded: YamlFile | None,
+    before: bytes,
+    kind: Kind,
+    item_id: str,
+    context: _Context,
+) -> tuple[bytes, str]:
+    """The sheet's bytes with the new entry added to its list, everything else
+    untouched; and the text added."""
+    key = LISTS[kind]
+    rel = sheet.relative_to(root.absolute()).as_posix()
+    if loaded is None or not before.strip():
+        schema = root / SCHEMA_FILES["facts"]
+        header = MODELINE.format(_relative(rel, SCHEMA_FILES["facts"])) if schema.is_file() else ""
+        added = header + f"{key}:\n" + _skeleton(kind, item_id, context, 2)
+        return before + added.encode(), added
+
+    data: dict[str, Any] = loaded.data or {}
+    text = before.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    if not lines[-1].endswith("\n"):
+        lines[-1] += newline
+
+    def _lines(new: str) -> str:  # the sheet's own line ending for the added text
+        return new.replace("\n", newline)
+
+    items = data.get(key)
+    if key not in data:
+        blank = "" if not lines[-1].strip() else "\n"
+        added = _lines(blank + f"{key}:\n" + _skeleton(kind, item_id, context, 2))
+        new_lines = [*lines, added]
+    else:
+        line, column = loaded.positions.values[(key,)]
+        block = isinstance(items, list) and lines[line - 1][column - 1] != "["
+        if items is not None and not block:
+            raise ScaffoldError(
+                f"{rel}:{line}:{column}: '{key}' is not written as a list with one '- ' line "
+                "per entry; write it so, or add the entry by hand"
+            )
+        at = _block_end(lines, loaded.positions.keys, key)
+        indent, gap = 2, False
+        if items:
+            first_line, first_column = loaded.positions.values[(key, 0)]
+            indent = len(lines[first_line - 1][: first_column - 1].rstrip()) - 1
+            # Keep the sheet's spacing: a blank line between entries if it has them.
+            last_line, _ = loaded.positions.values[(key, len(items) - 1)]
+            many = len(items) > 1
+            gap = not lines[last_line - 2].strip() if many else at - last_line >= 3
+        added = _lines(("\n" if gap else "") + _skeleton(kind, item_id, context, indent))
+        new_lines = [*lines[:at], added, *lines[at:]]
+    return "".join(new_lines).encode("utf-8"), added
+
+
+def _block_end(lines: list[str], keys: dict[Path_, tuple[int, int]], key: str) -> int:
+    """The index of the line where a new entry of top-level `key` goes: after its
+    last line, before the comments that lead into the next top-level key."""
+    own = keys[(key,)][0]
+    later = sorted(line for path, (line, _) in keys.items() if len(path) == 1 and line > own)
+    if not later:
+        return len(lines)
+    at = later[0] - 1  # index of the next key's line
+    while at > own and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
+        at -= 1
+    return at
+
+
+def _check_insert(data: dict[str, Any], after: bytes, name: str, kind: Kind, item_id: str) -> int:
+    """Refuse an edit that would not read back as the same sheet plus one entry;
+    return the line where the entry starts."""
+    key = LISTS[kind]
+    loaded = load_yaml(after, name)
+    new = loaded.data if isinstance(loaded.data, dict) else {}
+    items = new.get(key)
+    same = (
+        not loaded.problems
+        and isinstance(items, list)
+        and items[:-1] == (data.get(key) or [])
+        and isinstance(items[-1], dict)
+        and items[-1].get("id") == item_id
+        and _without(new, key) == _without(data, key)
+    )
+    if not same or not isinstance(items, list):
+        raise ScaffoldError(
+            f"could not add the entry to {name} without changing what it says; "
+            "run without --sheet and paste the entry by hand"
+        )
+    return loaded.positions.values[(key, len(items) - 1)][0]
+
+
+def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != key}

@@ -1,0 +1,278 @@
+"""Editor schemas: JSON Schema (draft-07) for fact sheets and briefgen.yaml, from model.py.
+
+The YAML language server behind VS Code, Neovim and Helix understands JSON
+Schema up to draft-07, so pydantic's output (draft 2020-12) is reshaped for it:
+`definitions` instead of `$defs`, `anyOf` instead of `oneOf`, the id, text and
+URL rules that model.py checks in Python written as patterns, and hover help
+for every key. The schema checks what one file can know, as model.py does;
+references between files stay checks.py's.
+
+Values are described as an editor reads YAML 1.2, where `2024` or `12` is a
+number, while briefgen reads every scalar as text: so text, ids and dates also
+accept numbers here, exactly where briefgen would accept them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from . import model
+from .model import (
+    CREDIBILITY_WORDS,
+    ID_MAX,
+    ID_PATTERN,
+    LIKELIHOOD_BANDS,
+    RELIABILITY_WORDS,
+    Config,
+    FactSheet,
+)
+
+Kind = Literal["facts", "config"]
+KINDS: dict[str, type[BaseModel]] = {"facts": FactSheet, "config": Config}
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+# The rules model.py checks with Python functions, as draft-07 keywords.
+ID_SCHEMA: dict[str, Any] = {
+    "type": ["string", "integer"],
+    "pattern": f"^{ID_PATTERN.pattern}$",
+    "maxLength": ID_MAX,
+    "minimum": 0,
+}
+TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "pattern": r"\S"}
+URL_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+\S*$",
+}
+
+# Hover help, by model and key as written in YAML. Every key has some (a test
+# checks), so a field added to model.py without help here fails the suite.
+HELP: dict[str, dict[str, str]] = {
+    "FactSheet": {
+        "": "A briefgen fact sheet: actors, sources and facts.",
+        "section": "Default section id for the facts of this sheet (declared in briefgen.yaml).",
+        "actors": "The countries, organisations and people the facts name.",
+        "sources": "Where the facts come from; each fact cites one or more by id.",
+        "facts": "The facts: one statement each, dated, sourced and rated.",
+    },
+    "Actor": {
+        "": "A country, organisation or person that facts name.",
+        "id": "Unique actor id, e.g. an ISO 3166 code such as RU.",
+        "name": "The actor's name as a reader should see it.",
+        "short": "Optional short name, e.g. DPRK.",
+    },
+    "Source": {
+        "": "A source that facts cite.",
+        "id": "Unique source id; facts cite the source by it.",
+        "title": "The title of the document, interview or report.",
+        "publisher": "Optional: who published it.",
+        "url": "Optional http or https address.",
+        "published": "Optional publication date: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "accessed": "Optional date the source was read: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "reliability": "Admiralty Code source reliability, A (completely reliable) to F "
+        "(cannot be judged).",
+        "type": "What kind of source it is.",
+        "origin": "Optional: sources with the same origin are not independent of each other.",
+    },
+    "Fact": {
+        "": "One statement, dated, sourced and rated.",
+        "id": "Unique fact id.",
+        "title": "The fact in one sentence.",
+        "text": "The fact in full, in Markdown (emphasis, links, lists).",
+        "date": "When it happened: YYYY, YYYY-MM or YYYY-MM-DD, or a range {from: ..., to: ...}.",
+        "section": "The section id the fact belongs to; required unless the sheet sets one.",
+        "confidence": "ICD 203 analytic confidence: low, moderate or high.",
+        "key": "true for a key judgment, listed at the top of the briefing.",
+        "actors": "Ids of the actors the fact names.",
+        "tags": "Free tags; briefings can include facts by tag.",
+        "reviewed": "When an analyst last checked this fact: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "sources": "One or more citations of declared sources.",
+        "flow": "Optional: something moving from one actor to another.",
+        "agreement": "Optional: an agreement between two or more actors.",
+        "risk": "Optional: a risk, with its likelihood and impact.",
+    },
+    "DateRange": {
+        "": "A span of time; each end is YYYY, YYYY-MM or YYYY-MM-DD.",
+        "from": "Start of the range.",
+        "to": "End of the range (on or after its start).",
+    },
+    "Citation": {
+        "": "A citation of a source by id, with the credibility of what it says here.",
+        "source": "The id of a declared source.",
+        "credibility": "Admiralty Code information credibility, 1 (confirmed) to 6 "
+        "(cannot be judged).",
+        "quote": "Optional: the words cited.",
+        "locator": "Optional: where in the source, e.g. 'page 3' or 'minute 12'.",
+    },
+    "Flow": {
+        "": "Something moving from one actor to another.",
+        "from": "The id of the actor it comes from.",
+        "to": "The id of the actor it goes to.",
+        "what": "What moves, in a few words.",
+        "category": "What kind of thing moves.",
+        "quantity": "Optional: a number, {min: N} for 'N+', or {min: N, max: M}.",
+        "unit": "Optional unit of the quantity, e.g. troops or containers.",
+        "since": "Optional: when the flow began, YYYY, YYYY-MM or YYYY-MM-DD.",
+    },
+    "QuantityRange": {
+        "": "A quantity known as a range.",
+        "min": "At least this many.",
+        "max": "Optional: at most this many; leave out for 'min or more'.",
+    },
+    "Agreement": {
+        "": "An agreement between two or more actors.",
+        "name": "The agreement's name.",
+        "parties": "Ids of the two or more actors party to it.",
+        "signed": "Optional: when it was signed, YYYY, YYYY-MM or YYYY-MM-DD.",
+        "place": "Optional: where it was signed.",
+        "status": "Where the agreement stands.",
+        "terms": "Optional: its terms, one Markdown line each.",
+    },
+    "Risk": {
+        "": "A risk, with its likelihood in ICD 203 terms and its impact.",
+        "likelihood": "ICD 203 estimative term, with its probability band.",
+        "impact": "How bad it would be.",
+        "indicators": "Optional: what would show the risk materialising.",
+    },
+    "Config": {
+        "": "briefgen.yaml: the project's sections and briefings.",
+        "sections": "The sections facts may belong to; this order is the default.",
+        "briefings": "One or more briefings to build.",
+    },
+    "Section": {
+        "": "A section of the briefings.",
+        "id": "Unique section id; facts name it in 'section'.",
+        "title": "The section heading.",
+        "intro": "Optional introduction, in Markdown.",
+    },
+    "Briefing": {
+        "": "A briefing, written to output/<id>.html and output/<id>.pdf.",
+        "id": "Unique briefing id; it becomes the output file name.",
+        "title": "The briefing's title.",
+        "subtitle": "Optional subtitle.",
+        "edition": "Date of this edition: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "author": "Optional author or desk.",
+        "classification": "Optional; shown as a banner at the top and bottom of every page.",
+        "summary": "Optional bottom line up front, in Markdown.",
+        "sections": "Optional section ids, in order; default: every section.",
+        "include": "Optional filter: a fact is included when it passes every key given.",
+        "formats": "Output formats; default both html and pdf.",
+        "stale_after_days": "Optional: flag facts last reviewed longer than this before the "
+        "edition.",
+    },
+    "Include": {
+        "": "Which facts a briefing includes; a fact must pass every key given.",
+        "tags": "Has at least one of these tags.",
+        "actors": "Names at least one of these actor ids.",
+        "since": "Its date (or the end of its range) is on or after this.",
+        "until": "Its date (or the start of its range) is on or before this.",
+    },
+}
+
+# Words for each choice of a scale, shown by the editor on hover and completion.
+ENUM_HELP: dict[tuple[str, str], dict[Any, str]] = {
+    ("Source", "reliability"): RELIABILITY_WORDS,
+    ("Citation", "credibility"): CREDIBILITY_WORDS,
+    ("Risk", "likelihood"): LIKELIHOOD_BANDS,
+    ("Fact", "confidence"): {
+        "low": "questionable or fragmentary information, or weak inference",
+        "moderate": "credibly sourced and plausible, but not corroborated enough for high",
+        "high": "high-quality information from several sources, or a solid judgment",
+    },
+}
+
+
+def json_schema(kind: Kind) -> dict[str, Any]:
+    """The draft-07 JSON Schema for fact sheets (`facts`) or briefgen.yaml (`config`)."""
+    root_model = KINDS[kind]
+    raw = root_model.model_json_schema(
+        by_alias=True, ref_template="#/definitions/{model}", schema_generator=_Draft07
+    )
+    definitions = raw.pop("$defs", {})
+    # No titles: the YAML language server would head every key's hover help with one.
+    schema: dict[str, Any] = {"$schema": DRAFT_07, **_tidy(raw, root_model.__name__)}
+    if root_model is FactSheet:
+        # project.py skips a sheet's list key left empty (`facts:` with nothing under it).
+        for key in ("actors", "sources", "facts"):
+            schema["properties"][key]["type"] = ["array", "null"]
+    if definitions:
+        schema["definitions"] = {name: _tidy(d, name) for name, d in definitions.items()}
+    return schema
+
+
+class _Draft07(GenerateJsonSchema):
+    """pydantic's generator, taught the rules model.py checks in Python."""
+
+    _AFTER: ClassVar[dict[Any, dict[str, Any]]] = {
+        model._check_id: ID_SCHEMA,
+        model._check_text: TEXT_SCHEMA,
+        model._check_url: URL_SCHEMA,
+    }
+
+    def function_after_schema(
+        self, schema: core_schema.AfterValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        function = schema["function"]["function"]
+        if function in self._AFTER:
+            return copy.deepcopy(self._AFTER[function])
+        inner = self.generate_inner(schema["schema"])
+        if function is model._check_parties:
+            inner["minItems"] = 2
+        return inner
+
+    def function_before_schema(
+        self, schema: core_schema.BeforeValidatorFunctionSchema
+    ) -> JsonSchemaValue:
+        inner = self.generate_inner(schema["schema"])
+        if schema["function"]["function"] is model._quantity:
+            # A bare number is written for an exact quantity.
+            return {"anyOf": [{"type": "number", "minimum": 0}, inner]}
+        return inner
+
+
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _tidy(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    """One model's schema in the form the YAML language server reads best."""
+    schema = _plain(schema)
+    schema.pop("title", None)
+    help_ = HELP.get(name, {})
+    if "" in help_:
+        schema["description"] = help_[""]
+    for key, prop in schema.get("properties", {}).items():
+        prop.pop("title", None)
+        if key in help_:
+            prop["description"] = help_[key]
+        words = ENUM_HELP.get((name, key))
+        if words:
+            prop["enum"] = list(words)
+            prop["enumDescriptions"] = list(words.values())
+    return schema
+
+
+def _plain(node: Any) -> Any:
+    """Draft-07 keywords throughout: numeric bounds by their JSON Schema names, `anyOf`
+    for unions, null folded into a scalar's `type`, and no empty defaults."""
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {_BOUNDS.get(key, key): _plain(value) for key, value in node.items()}
+    if "oneOf" in out:
+        out["anyOf"] = out.pop("oneOf")
+    out.pop("discriminator", None)
+    if out.get("default", 1) in (None, []):
+        del out["default"]
+    choices = out.get("anyOf")
+    if isinstance(choices, list) and {"type": "null"} in choices and len(choices) == 2:
+        (other,) = (c for c in choices if c != {"type": "null"})
+        if "type" in other and "anyOf" not in other:
+            del out["anyOf"]
+            types = other["type"] if isinstance(other["type"], list) else [other["type"]]
+            out = {**other, **out, "type": [*types, "null"]}
+    return out

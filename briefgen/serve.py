@@ -1,0 +1,193 @@
+"""Previewing: serve output/ on 127.0.0.1 and reload the open page after each rebuild.
+
+Pages are served with one added script tag (the files in output/ never hold
+it). The script asks /__briefgen/state every half second for a digest of the
+page's file; when the digest changes the page reloads, and while the last
+build failed it shows the problems in a banner over the last good page.
+Polling keeps the server to the standard library and works through any proxy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .watch import Rebuild
+
+HOST = "127.0.0.1"  # never another interface: a preview is for the person at this machine
+STATE_PATH = "/__briefgen/state"
+SCRIPT_PATH = "/__briefgen/reload.js"
+
+RELOAD_SCRIPT = """\
+// briefgen serve: reload this page when its file is rebuilt; show build problems.
+(() => {
+  const me = document.currentScript;
+  let seen = me.dataset.digest;
+  const page = me.dataset.page;
+  let banner = null;
+  function show(problems) {
+    if (!problems.length) { if (banner) { banner.remove(); banner = null; } return; }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.id = "briefgen-problems";
+      banner.setAttribute("role", "alert");
+      banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:99999;" +
+        "max-height:40vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#fff3f3;" +
+        "color:#8a1c1c;border-bottom:2px solid #8a1c1c;font:14px/1.4 monospace;" +
+        "white-space:pre-wrap";
+      document.body.appendChild(banner);
+    }
+    banner.textContent = "The last build failed; this is the last good page.\\n" +
+      problems.join("\\n");
+  }
+  async function poll() {
+    try {
+      const url = "STATE_PATH?page=" + encodeURIComponent(page);
+      const state = await (await fetch(url, {cache: "no-store"})).json();
+      if (state.digest !== seen) { seen = state.digest; location.reload(); return; }
+      show(state.problems);
+    } catch (error) { /* the server is restarting or stopped; keep trying */ }
+    setTimeout(poll, 500);
+  }
+  setTimeout(poll, 500);
+})();
+""".replace("STATE_PATH", STATE_PATH)
+
+
+class PreviewServer:
+    """An HTTP server for one project's output/ folder, run in a background thread."""
+
+    def __init__(self, output_dir: Path, port: int = 0) -> None:
+        """Bind 127.0.0.1:`port` (0: any free port); raises OSError if it is taken."""
+        self.output_dir = output_dir
+        self._problems: list[str] = []
+        self._lock = threading.Lock()
+        self._httpd = _QuietServer((HOST, port), _handler_for(self))
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self._httpd.server_address[1]}/"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def publish(self, rebuild: Rebuild) -> None:
+        """Record the outcome of a build, for the banner on open pages."""
+        problems = [] if rebuild.ok else [str(p) for p in rebuild.problems]
+        if rebuild.failure:
+            problems.append(rebuild.failure)
+        with self._lock:
+            self._problems = problems
+
+    def problems(self) -> list[str]:
+        with self._lock:
+            return list(self._problems)
+
+    def file(self, name: str) -> Path | None:
+        """The file `name` directly inside output/, or None: nothing else is served."""
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            return None
+        path = self.output_dir / name
+        if path.resolve().parent != self.output_dir.resolve() or not path.is_file():
+            return None
+        return path
+
+    def digest(self, name: str) -> str:
+        """A digest of what page `name` shows: its file, or the listing for the index."""
+        if name == "":
+            return _digest("\n".join(self.listing()).encode())
+        path = self.file(name)
+        return _digest(path.read_bytes()) if path else "missing"
+
+    def listing(self) -> list[str]:
+        if not self.output_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.output_dir.iterdir() if self.file(p.name))
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closes a connection early is routine; anything else is a bug.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def with_reload_script(html: bytes, page: str, digest: str) -> bytes:
+    """The page with the reload script added before </body> (or at its end)."""
+    tag = (
+        f'<script src="{SCRIPT_PATH}" data-page="{_attr(page)}" data-digest="{digest}"></script>\n'
+    ).encode()
+    at = html.rfind(b"</body>")
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _index_page(names: list[str]) -> bytes:
+    items = "\n".join(f'<li><a href="{_attr(n)}">{_attr(n)}</a></li>' for n in names)
+    body = f"<ul>\n{items}\n</ul>" if names else "<p>Nothing built yet.</p>"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        "<title>briefgen preview</title></head>\n"
+        f"<body>\n<h1>Briefings in output/</h1>\n{body}\n</body>\n</html>\n"
+    ).encode()
+
+
+def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "briefgen-preview"
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            if path == STATE_PATH:
+                name = parse_qs(parts.query).get("page", [""])[0]
+                state = {"digest": server.digest(name), "problems": server.problems()}
+                self._send(json.dumps(state).encode(), "application/json")
+            elif path == SCRIPT_PATH:
+                self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
+            elif path == "/":
+                page = with_reload_script(_index_page(server.listing()), "", server.digest(""))
+                self._send(page, "text/html; charset=utf-8")
+            elif (file := server.file(path.removeprefix("/"))) is None:
+                self._send(b"not found\n", "text/plain", HTTPStatus.NOT_FOUND)
+            elif file.suffix == ".html":
+                data = file.read_bytes()
+                page = with_reload_script(data, file.name, _digest(data))
+                self._send(page, "text/html; charset=utf-8")
+            else:
+                kind = {".pdf": "application/pdf"}.get(file.suffix, "application/octet-stream")
+                self._send(file.read_bytes(), kind)
+
+        def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Requests are not logged: the terminal is for build results."""
+
+    return Handler

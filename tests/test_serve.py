@@ -1,0 +1,201 @@
+"""`briefgen serve`: output/ on 127.0.0.1, and the open page reloads itself after a rebuild.
+
+The end-to-end test drives the system's Chromium through Playwright: it opens the
+served briefing, edits a fact on disk, and waits for the page to show the new
+title without being told to reload.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project, run, wait_for
+
+from briefgen.errors import Problem
+from briefgen.serve import SCRIPT_PATH, STATE_PATH, PreviewServer, with_reload_script
+from briefgen.watch import Rebuild
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PAGE = "<!DOCTYPE html>\n<html><body><h1>A briefing</h1></body></html>\n"
+
+
+def _get(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=DEADLINE) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[PreviewServer]:
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "brief.html").write_text(PAGE)
+    (output / "brief.pdf").write_bytes(b"%PDF-1.7 fake")
+    (output / ".brief.html.x.part").write_text("half written")
+    (tmp_path / "secret.txt").write_text("not in output/")
+    preview = PreviewServer(output, 0)
+    preview.start()
+    yield preview
+    preview.close()
+
+
+def test_server_listens_on_loopback_only(server: PreviewServer) -> None:
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", server.url)
+    assert not server.url.endswith(":0/")
+
+
+def test_pages_get_the_reload_script_and_the_file_does_not(server: PreviewServer) -> None:
+    status, kind, body = _get(server.url + "brief.html")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    digest = server.digest("brief.html")
+    assert body.decode() == PAGE.replace(
+        "</body>",
+        f'<script src="{SCRIPT_PATH}" data-page="brief.html" data-digest="{digest}"></script>\n'
+        "</body>",
+    )
+    assert (server.output_dir / "brief.html").read_text() == PAGE
+    status, kind, body = _get(server.url + SCRIPT_PATH.lstrip("/"))
+    assert (status, kind) == (200, "text/javascript; charset=utf-8")
+    assert b"location.reload()" in body
+
+
+def test_index_lists_the_outputs(server: PreviewServer) -> None:
+    status, _, body = _get(server.url)
+    assert status == 200
+    assert '<li><a href="brief.html">brief.html</a></li>' in body.decode()
+    assert '<li><a href="brief.pdf">brief.pdf</a></li>' in body.decode()
+    assert ".part" not in body.decode()
+
+
+def test_other_files_are_served_as_they_are(server: PreviewServer) -> None:
+    assert _get(server.url + "brief.pdf") == (200, "application/pdf", b"%PDF-1.7 fake")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "secret.txt",
+        "../secret.txt",
+        "%2e%2e/secret.txt",
+        "..%2fsecret.txt",
+        ".brief.html.x.part",
+        "output/brief.html",
+        "nothing.html",
+    ],
+)
+def test_nothing_outside_output_is_served(server: PreviewServer, path: str) -> None:
+    status, _, body = _get(server.url + path)
+    assert (status, body) == (404, b"not found\n")
+
+
+def test_state_follows_the_file_and_the_last_build(server: PreviewServer) -> None:
+    def state() -> dict[str, object]:
+        return json.loads(_get(server.url + STATE_PATH.lstrip("/") + "?page=brief.html")[2])
+
+    first = state()
+    assert first == {"digest": server.digest("brief.html"), "problems": []}
+    (server.output_dir / "brief.html").write_text(PAGE.replace("A briefing", "Another"))
+    assert state()["digest"] != first["digest"]
+
+    problem = Problem("facts/a.yaml", 3, 5, "unknown key 'x' in a fact")
+    server.publish(Rebuild(("facts/a.yaml",), (), (problem,)))
+    assert state()["problems"] == ["facts/a.yaml:3:5: error: unknown key 'x' in a fact"]
+    server.publish(Rebuild(("facts/a.yaml",), (), (problem.as_warning(),)))
+    assert state()["problems"] == []
+    server.publish(Rebuild((), (), (), "PDF: refused; nothing was written"))
+    assert state()["problems"] == ["PDF: refused; nothing was written"]
+
+
+def test_reload_script_goes_before_the_end_of_the_body() -> None:
+    assert with_reload_script(b"<p>no body tag</p>", "x.html", "d").startswith(
+        b'<p>no body tag</p><script src="/__briefgen/reload.js" data-page="x.html"'
+    )
+    # fact text saying </body> is escaped in a page, so the last real tag is the end
+    tagged = with_reload_script(b"<body><p>&lt;/body&gt;</p></body>\n", 'a"b.html', "d")
+    assert tagged == (
+        b"<body><p>&lt;/body&gt;</p>"
+        b'<script src="/__briefgen/reload.js" data-page="a&quot;b.html" data-digest="d">'
+        b"</script>\n</body>\n"
+    )
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", port, "--project", project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: cannot serve on 127.0.0.1:{port}: Address already in use; "
+        "pass --port 0 to use any free port\n"
+    )
+    assert not (project / "output").exists()
+
+
+def test_serve_reloads_the_open_page_in_a_browser(tmp_path: Path, live: type[LiveCommand]) -> None:
+    from playwright.sync_api import Locator, sync_playwright
+
+    project = minimal_project(tmp_path)
+    sheet = project / "facts/main.yaml"
+    command = live("serve", "--port", "0", "--project", project)
+    url = command.expect(re.compile(r"serving http://127\.0\.0\.1:\d+/")).split()[-1]
+    command.expect("output/brief.html")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url + "brief.html")
+
+            def title(text: str) -> Locator:
+                return page.locator("article h3", has_text=text)
+
+            assert title("A fact").count() == 1
+            # A mark that only survives if nobody reloads the page.
+            page.evaluate("window.briefgenMark = 'original'")
+
+            sheet.write_text(MINIMAL_SHEET.replace("title: A fact", "title: A retitled fact"))
+            title("A retitled fact").wait_for(timeout=DEADLINE * 1000)
+            assert page.evaluate("window.briefgenMark") is None  # it reloaded by itself
+
+            sheet.write_text(MINIMAL_SHEET.replace("confidence: moderate", "confidence: hgh"))
+            banner = page.locator("#briefgen-problems")
+            banner.wait_for(timeout=DEADLINE * 1000)
+            assert banner.inner_text() == (
+                "The last build failed; this is the last good page.\n"
+                "facts/main.yaml:17:17: error: 'hgh' is not a valid confidence "
+                "(did you mean 'high'?)"
+            )
+            assert title("A retitled fact").count() == 1  # the last good page stays
+
+            sheet.write_text(MINIMAL_SHEET)
+            banner.wait_for(state="detached", timeout=DEADLINE * 1000)
+            title("A fact").wait_for(timeout=DEADLINE * 1000)
+        finally:
+            browser.close()
+
+    wait_for(lambda: (project / "output/brief.pdf").is_file(), "the PDF")
+    built = (project / "output/brief.html").read_text()
+    assert "A fact" in built
+    assert "__briefgen" not in built and "<script" not in built
+    assert command.interrupt() == 0
