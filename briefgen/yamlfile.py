@@ -5,32 +5,53 @@ no anchors, aliases, merge keys, tags or duplicate keys, and only `true` and
 `false` as booleans. Everything else stays a string, so `NO` is Norway and
 `007` keeps its zeros; the model decides what is a number or a date.
 
-Aliases are never expanded (the composer refuses them before it would), so
-an alias bomb costs nothing.
+The data is built straight from the parser's events, checking every rule as
+each event arrives: an alias is never expanded (so an alias bomb costs
+nothing), a tag never constructs anything, and nesting deeper than MAX_DEPTH
+stops the file. libyaml parses when PyYAML has it, which keeps even a 5 MiB
+file of a million one-letter list items to a few seconds.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.error import Mark
-from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, StreamEndEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.parser import Parser
 from yaml.reader import Reader
-from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from .errors import Problem
+
+_FastParser: Any
+try:  # libyaml, some 30 times faster than PyYAML's own parser; same events, same marks
+    from yaml import _yaml
+
+    _FastParser = _yaml.CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _FastParser = None
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
 NULLS = {"", "~", "null", "Null", "NULL"}
+# What YAML lets no file hold (PyYAML's reader and libyaml agree on this set).
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 @dataclass
@@ -66,65 +87,17 @@ class _Stop(Exception):
     """Raised inside the composer when the rest of the file cannot be trusted."""
 
 
-class _StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
-    """PyYAML's pipeline with no implicit typing and a composer that refuses
-    aliases, anchors, tags and runaway nesting as it meets them."""
+class _PyParser(Reader, Scanner, Parser):
+    """PyYAML's own event parser, for when libyaml is missing."""
 
-    def __init__(self, text: str, report: Any) -> None:
+    def __init__(self, text: str) -> None:
         Reader.__init__(self, text)
         Scanner.__init__(self)
         Parser.__init__(self)
-        Composer.__init__(self)
-        BaseResolver.__init__(self)
-        self._report = report
-        self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self.get_event()
-            self._report(
-                event.start_mark,
-                f"alias '*{event.anchor}' is not allowed",
-                "write the value out in full; briefgen YAML has no anchors or aliases",
-                "yaml-alias",
-            )
-            # Kept in place (with its marks) so the rest of the file is still walked.
-            start, end = cast(Mark, event.start_mark), cast(Mark, event.end_mark)
-            return ScalarNode("tag:yaml.org,2002:null", "", start, end)
-        if isinstance(event, NodeEvent):
-            if event.anchor is not None:
-                self._report(
-                    event.start_mark,
-                    f"anchor '&{event.anchor}' is not allowed",
-                    "write the value out in full; briefgen YAML has no anchors or aliases",
-                    "yaml-anchor",
-                )
-                event.anchor = None
-            tag: str | None = getattr(event, "tag", None)
-            if tag is not None:
-                shown = tag.replace("tag:yaml.org,2002:", "!!")
-                self._report(
-                    event.start_mark,
-                    f"tag '{shown}' is not allowed",
-                    "remove the tag; quote the value if it should be text",
-                    "yaml-tag",
-                )
-                event.tag = None  # type: ignore[attr-defined]
-        if isinstance(event, CollectionStartEvent):
-            self._depth += 1
-            if self._depth > MAX_DEPTH:
-                self._report(
-                    event.start_mark,
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    "no briefgen field nests this deep",
-                    "yaml-depth",
-                )
-                raise _Stop
-        node = super().compose_node(parent, index)
-        if isinstance(event, CollectionStartEvent):
-            self._depth -= 1
-        return node
+
+def _parser(text: str) -> Any:
+    return _FastParser(text) if _FastParser is not None else _PyParser(text)
 
 
 def load_yaml(raw: bytes, path: str) -> YamlFile:
@@ -132,7 +105,7 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
     result = YamlFile(path)
 
     def report(mark: Any, message: str, hint: str | None = None, code: str = "yaml") -> None:
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        line, column = _at(mark)
         result.problems.append(Problem(path, line, column, message, hint, code=code))
 
     if len(raw) > MAX_BYTES:
@@ -148,50 +121,204 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
         )
         return result
     text = _decode(raw, result)
-    if text is None:
+    if text is None or not _printable(text, result):
         return result
 
+    composer = _Composer(_parser(text), result.positions, report)
     try:
-        loader = _StrictLoader(text, report)
-    except yaml.reader.ReaderError as exc:
-        _report_reader_error(exc, text, result)
-        return result
-    try:
-        loader.get_event()  # stream start
-        if loader.check_event(StreamEndEvent):
-            return result
-        node = loader.compose_document()
-        if not loader.check_event(StreamEndEvent):
-            extra = loader.peek_event()
-            report(
-                extra.start_mark,
-                "a second YAML document; a file holds exactly one",
-                "remove the '---' line or move the rest to its own file",
-                "yaml-documents",
-            )
+        data = composer.document()
     except _Stop:
         return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
+        message = _syntax(exc.problem or exc.context or "invalid YAML", mark, text)
         report(mark, f"invalid YAML: {message}", None, "yaml-syntax")
         return result
-    except yaml.reader.ReaderError as exc:
-        _report_reader_error(exc, text, result)
+    if composer.refused:  # a refused alias or tag makes the data meaningless
         return result
-    finally:
-        loader.dispose()
-
-    # Walked even after a refused alias or tag, so duplicate and merge keys are
-    # reported in the same run; but such data is meaningless, so it is dropped.
-    refused = bool(result.problems)
-    data = _to_data(node, (), result.positions, report)
-    result.data = None if refused else data
+    result.data = data
     return result
 
 
-def _report_reader_error(exc: yaml.reader.ReaderError, text: str, result: YamlFile) -> None:
-    position = exc.position
+class _Composer:
+    """Parser events -> plain data and positions, refusing what FORMAT.md forbids
+    as each event arrives."""
+
+    def __init__(self, events: Any, positions: Positions, report: Any) -> None:
+        self._events = events
+        self._positions = positions
+        self._report = report
+        self._depth = 0
+        self.refused = False  # an alias, anchor, tag or bad key: the data is not the file's
+
+    def document(self) -> Any:
+        events = self._events
+        events.get_event()  # stream start
+        if events.check_event(StreamEndEvent):
+            return None
+        events.get_event()  # document start
+        data = self._value(())
+        events.get_event()  # document end
+        if not events.check_event(StreamEndEvent):
+            self._report(
+                events.peek_event().start_mark,
+                "a second YAML document; a file holds exactly one",
+                "remove the '---' line or move the rest to its own file",
+                "yaml-documents",
+            )
+        return data
+
+    def _value(self, path: Path_) -> Any:
+        event = self._events.get_event()
+        mark = event.start_mark
+        if type(event) is ScalarEvent and event.anchor is None and event.tag is None:
+            # The common case, first and short: a file is mostly plain values.
+            self._positions.values[path] = _at(mark)
+            return _scalar(event)
+        if isinstance(event, AliasEvent):
+            self._refuse(
+                mark,
+                f"alias '*{event.anchor}' is not allowed",
+                "write the value out in full; briefgen YAML has no anchors or aliases",
+                "yaml-alias",
+            )
+            return None
+        self._check_properties(event)
+        self._positions.values[path] = _at(mark)
+        if isinstance(event, ScalarEvent):
+            return _scalar(event)
+        self._enter(mark)
+        value = (
+            self._sequence(path) if isinstance(event, SequenceStartEvent) else self._mapping(path)
+        )
+        self._depth -= 1
+        return value
+
+    def _sequence(self, path: Path_) -> list[Any]:
+        items: list[Any] = []
+        while not self._events.check_event(SequenceEndEvent):
+            items.append(self._value((*path, len(items))))
+        self._events.get_event()
+        return items
+
+    def _mapping(self, path: Path_) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        keys = self._positions.keys
+        while not self._events.check_event(MappingEndEvent):
+            key = self._key()
+            if key is None:
+                self._skip()
+                continue
+            mark = key.start_mark
+            name = key.value
+            if name == "<<" and not key.style:
+                self._refuse(
+                    mark,
+                    "merge key '<<' is not allowed",
+                    "write the keys out in full",
+                    "yaml-merge",
+                )
+                self._skip()
+                continue
+            if name in data:
+                first = keys[(*path, name)]
+                self._refuse(
+                    mark,
+                    f"duplicate key '{name}' (first at line {first[0]})",
+                    "keep one of them",
+                    "yaml-duplicate-key",
+                )
+                self._skip()
+                continue
+            keys[(*path, name)] = _at(mark)
+            data[name] = self._value((*path, name))
+        self._events.get_event()
+        return data
+
+    def _key(self) -> ScalarEvent | None:
+        """The next key, if it is one briefgen can use; reports it and returns None if not."""
+        event = self._events.peek_event()
+        if isinstance(event, ScalarEvent):
+            self._events.get_event()
+            self._check_properties(event)
+            return event
+        if isinstance(event, AliasEvent):
+            self._value(())  # reports the alias
+        else:
+            self._refuse(event.start_mark, "a key must be plain text", None, "yaml-key")
+            self._skip()
+        return None
+
+    def _skip(self) -> None:
+        """Consume one node's events without building it: its file is already refused."""
+        depth = 0
+        while True:
+            event = self._events.get_event()
+            if isinstance(event, SequenceStartEvent | MappingStartEvent):
+                depth += 1
+            elif isinstance(event, SequenceEndEvent | MappingEndEvent):
+                depth -= 1
+            if depth == 0:
+                return
+
+    def _check_properties(self, event: NodeEvent) -> None:
+        if event.anchor is not None:
+            self._refuse(
+                event.start_mark,
+                f"anchor '&{event.anchor}' is not allowed",
+                "write the value out in full; briefgen YAML has no anchors or aliases",
+                "yaml-anchor",
+            )
+        tag: str | None = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            self._refuse(
+                event.start_mark,
+                f"tag '{shown}' is not allowed",
+                "remove the tag; quote the value if it should be text",
+                "yaml-tag",
+            )
+
+    def _enter(self, mark: Any) -> None:
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            self._report(
+                mark,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "no briefgen field nests this deep",
+                "yaml-depth",
+            )
+            raise _Stop
+
+    def _refuse(self, mark: Any, message: str, hint: str | None, code: str) -> None:
+        self.refused = True
+        self._report(mark, message, hint, code)
+
+
+def _at(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+# libyaml words a few messages differently from PyYAML's own parser; say them one way.
+_SYNTAX_WORDING = {
+    "mapping values are not allowed in this context": "mapping values are not allowed here",
+}
+
+
+def _syntax(problem: str, mark: Any, text: str) -> str:
+    """The parser's message, naming the character it stopped at where libyaml does not."""
+    problem = _SYNTAX_WORDING.get(problem, problem)
+    unnamed = problem == "found character that cannot start any token"
+    if unnamed and mark is not None and 0 <= mark.index < len(text):
+        problem = f"found character '{text[mark.index]}' that cannot start any token"
+    return problem
+
+
+def _printable(text: str, result: YamlFile) -> bool:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is None:
+        return True
+    position = bad.start()
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     result.problems.append(
@@ -199,11 +326,12 @@ def _report_reader_error(exc: yaml.reader.ReaderError, text: str, result: YamlFi
             result.path,
             line,
             column,
-            f"character U+{exc.character:04X} is not allowed in YAML",
+            f"character U+{ord(bad.group()):04X} is not allowed in YAML",
             "remove it or write it as an escape inside double quotes",
             code="yaml-character",
         )
     )
+    return False
 
 
 def _decode(raw: bytes, result: YamlFile) -> str | None:
@@ -227,55 +355,14 @@ def _decode(raw: bytes, result: YamlFile) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def _to_data(node: Node | None, path: Path_, positions: Positions, report: Any) -> Any:
-    if node is None:
-        return None
-    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, ScalarNode):
-        return _scalar(node)
-    if isinstance(node, SequenceNode):
-        return [_to_data(item, (*path, i), positions, report) for i, item in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        data: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                report(key_node.start_mark, "a key must be plain text", None, "yaml-key")
-                continue
-            key = key_node.value
-            if key == "<<" and key_node.style is None:
-                report(
-                    key_node.start_mark,
-                    "merge key '<<' is not allowed",
-                    "write the keys out in full",
-                    "yaml-merge",
-                )
-                continue
-            if key in data:
-                first = positions.keys[(*path, key)]
-                report(
-                    key_node.start_mark,
-                    f"duplicate key '{key}' (first at line {first[0]})",
-                    "keep one of them",
-                    "yaml-duplicate-key",
-                )
-                continue
-            positions.keys[(*path, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            data[key] = _to_data(value_node, (*path, key), positions, report)
-        return data
-    return None
-
-
-def _scalar(node: ScalarNode) -> str | bool | None:
+def _scalar(event: ScalarEvent) -> str | bool | None:
     """YAML 1.2 reading, narrowed: plain true/false are booleans, plain null
     forms are null, and everything else is text for the model to interpret."""
-    if node.style is None:
-        if node.value in NULLS:
+    if not event.style:  # plain: PyYAML says None, libyaml ''
+        if event.value in NULLS:
             return None
-        if node.value == "true":
+        if event.value == "true":
             return True
-        if node.value == "false":
+        if event.value == "false":
             return False
-    return str(node.value)
+    return str(event.value)
