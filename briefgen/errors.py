@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,7 +27,7 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
     def as_warning(self) -> Problem:
         return Problem(
@@ -63,6 +64,22 @@ class InvalidValue(ValueError):
         self.hint = hint
 
 
+# Characters that would let a file name or a quoted value act on the terminal (escape
+# sequences), break the one-line-per-problem format (line breaks) or reorder what
+# the reader sees (bidirectional controls).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes, safe to print on one line."""
+    return _UNPRINTABLE.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 class ProjectError(Exception):
     """The project cannot be built as it is; `problems` says every reason."""
 
@@ -73,3 +90,6 @@ class ProjectError(Exception):
 
 class BuildError(Exception):
     """Rendering failed for a reason that is not a located problem in the input."""
+
+    def __str__(self) -> str:  # it may quote a file name from the project
+        return printable(super().__str__())
