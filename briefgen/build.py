@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from jinja2 import Environment
@@ -17,10 +18,11 @@ from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .checks import analytic_warnings, check_project
 from .errors import Problem, ProjectError
-from .output import output_path, write_atomic
+from .output import output_path, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import CONFIG_NAME, Project, load_project
-from .render import make_environment, render_html, template_dirs
+from .render import check_templates, make_environment, render_html, template_dirs
+from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
 OUTPUT_DIR = "output"
 GENERATOR = f"briefgen {__version__}"
@@ -38,6 +40,9 @@ class BuildOptions:
     strict: bool = False  # analytic warnings are errors: nothing is written
     # Only these formats of each briefing (a preview builds html first); None: all it lists.
     formats: tuple[str, ...] | None = None
+    # Seconds one briefing may take to render (None: no limit); enforced on Unix
+    # in the main thread, which is where builds run.
+    render_timeout: float | None = DEFAULT_RENDER_TIMEOUT
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:
@@ -60,7 +65,10 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     problems += check_project(project)
     warnings = analytic_warnings(project)
     problems += [w.as_error() for w in warnings] if strict else warnings
-    return project, sorted(set(problems))
+    problems += check_templates(root)
+    # By key, not by Problem's own ordering: a file of a million bad items sorts in
+    # a second rather than a minute.
+    return project, sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
 
 
 def build(
@@ -93,8 +101,7 @@ def build(
         files = render_briefing(project, briefing_id, options, inputs)
         pending += files
         built.append(Built(briefing_id, [path for path, _ in files]))
-    for path, data in pending:
-        write_atomic(path, data)
+    write_outputs(root / OUTPUT_DIR, pending, root)
     return built, problems
 
 
@@ -107,8 +114,22 @@ def render_briefing(
     """Every output file of one briefing, in memory: (path, bytes) for each format.
 
     `inputs` are the project's files as `read_inputs` returns them; pass them
-    when building several briefings so each file is read once.
+    when building several briefings so each file is read once. Raises
+    BuildError when rendering takes longer than `options.render_timeout`.
     """
+    return call_with_time_limit(
+        options.render_timeout,
+        f"briefing '{briefing_id}'",
+        lambda: _render_files(project, briefing_id, options, inputs),
+    )
+
+
+def _render_files(
+    project: Project,
+    briefing_id: str,
+    options: BuildOptions,
+    inputs: list[InputFile] | None,
+) -> list[tuple[Path, bytes]]:
     root = project.root
     briefing = project.briefings[briefing_id].item
     inputs = read_inputs(project) if inputs is None else inputs

@@ -22,6 +22,7 @@ import click
 from . import __version__
 from .errors import BuildError, Problem, ProjectError, summarize
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
+from .timelimit import DEFAULT_RENDER_TIMEOUT
 
 if TYPE_CHECKING:
     from .scaffold import Kind
@@ -140,6 +141,14 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
 @main.command()
 @click.argument("briefing_ids", nargs=-1, metavar="[BRIEFING-ID]...")
 @_project_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_RENDER_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop with an error when one briefing takes longer than this to render.",
+)
 @_strict_option
 @click.option(
     "--pdf-variant",
@@ -155,7 +164,12 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
 )
 @_guard
 def build(
-    briefing_ids: tuple[str, ...], project: Path, strict: bool, pdf_variant: str, watch: bool
+    briefing_ids: tuple[str, ...],
+    project: Path,
+    timeout: float,
+    strict: bool,
+    pdf_variant: str,
+    watch: bool,
 ) -> None:
     """Validate the project, then write each briefing as HTML and PDF.
 
@@ -168,7 +182,7 @@ def build(
     from .build import build as build_project
 
     root = project.resolve()
-    options = BuildOptions(pdf_variant=pdf_variant, strict=strict)
+    options = BuildOptions(pdf_variant=pdf_variant, strict=strict, render_timeout=timeout)
     if watch:
         ids = list(briefing_ids) or None
         _watch(root, [functools.partial(build_project, root, ids, options)])

@@ -1,41 +1,149 @@
 """Writing: files appear whole or not at all.
 
-Each file is written to a temporary name in the same folder, flushed to disk
-and renamed over the old one, so a crash or a kill at any moment leaves the
-last good file or the new one, never half of either.
+Each file is written to a hidden temporary name in the same folder, flushed
+to disk, and only when every file of the build is staged are they renamed
+over the old ones. A failure before that leaves `output/` as it was; a crash
+or a kill at any moment leaves each file old or new, never half of either,
+plus at most some `.*.part` files that the next build removes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import BuildError
+
+TEMP_SUFFIX = ".part"
+# The names write_atomic gives its temporary files: ".<name>.<random>.part".
+_TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]+\.part")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.replace(_stage(path, data), path)
+
+
+def write_outputs(output_dir: Path, files: list[tuple[Path, bytes]], project_root: Path) -> None:
+    """Write every file of a build into `output_dir`, all or none.
+
+    Refuses an `output_dir` that leads out of `project_root` (a link to
+    elsewhere) and any path not directly inside `output_dir`. Raises
+    BuildError, with output_dir unchanged, when anything cannot be written.
+    """
+    if not output_dir.resolve().is_relative_to(project_root.resolve()):
+        raise BuildError(
+            f"{output_dir.name}/ links to {output_dir.resolve()}, outside the project; "
+            "briefgen writes only inside the project (remove the link)"
+        )
+    for path, _ in files:
+        if path.parent != output_dir:
+            raise BuildError(f"refused to write {path}: not directly inside {output_dir}")
+        if path.is_dir() and not path.is_symlink():
+            raise BuildError(f"cannot write {_shown(path)}: a folder of that name is in the way")
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        with _locked(output_dir):
+            remove_stale_temps(output_dir)
+            staged: list[tuple[str, Path]] = []
+            try:
+                for path, data in files:
+                    staged.append((_stage(path, data), path))
+            except BaseException:
+                for temp, _ in staged:
+                    _remove(temp)
+                raise
+            # Every file is on disk under its temporary name: now the quick part.
+            # A rename over a link replaces the link, never the file it points to.
+            for temp, path in staged:
+                os.replace(temp, path)
+            _sync_folder(output_dir)
+    except OSError as exc:
+        where = exc.filename or output_dir
+        raise BuildError(f"cannot write {where}: {exc.strerror}") from exc
+
+
+def remove_stale_temps(output_dir: Path) -> list[Path]:
+    """Delete the temporary files a killed build left in `output_dir`; return them."""
+    removed = []
+    for entry in output_dir.iterdir():
+        if _TEMP_NAME.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+            _remove(str(entry))
+            removed.append(entry)
+    return removed
+
+
+def output_path(output_dir: Path, briefing_id: str, suffix: str) -> Path:
+    """`output/<id>.<suffix>`, refusing any id that would land outside `output_dir`.
+
+    Ids are validated long before this (FORMAT.md's pattern allows no
+    separator and no leading dot); this is the last line of defence.
+    """
+    name = f"{briefing_id}.{suffix}"
+    if (
+        not briefing_id
+        or briefing_id.startswith(".")
+        or any(c in name for c in "/\\\0")
+        or Path(name).name != name
+    ):
+        raise ValueError(f"briefing id {briefing_id!r} would write outside {output_dir}")
+    return output_dir / name
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """`data` on disk, flushed, under a temporary name beside `path`; that name."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        _remove(temp)
         raise
+    return temp
 
 
-def output_path(output_dir: Path, briefing_id: str, suffix: str) -> Path:
-    """`output/<id>.<suffix>`, refusing any id that would land outside `output_dir`."""
-    target = (output_dir / f"{briefing_id}.{suffix}").resolve()
-    if target.parent != output_dir.resolve():
-        raise ValueError(f"briefing id {briefing_id!r} would write outside {output_dir}")
-    return target
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` so two builds never interleave their writes
+    (nor one remove the other's temporary files). The kernel drops it if we die."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks on folders
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames themselves durable, not just the files' bytes."""
+    with contextlib.suppress(OSError):  # not every file system lets a folder be synced
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
+
+
+def _shown(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
 
 
 def _umask() -> int:

@@ -42,14 +42,31 @@ def _fetcher_class() -> Any:
 
         Any other URL (http, data, a file elsewhere) stops the build: a
         briefing that silently lost an image or font is worse than no build.
+        Every refusal is also kept in `refused`, since a few places in
+        WeasyPrint (drawing an SVG) swallow even a fatal error.
         """
 
         def __init__(self, allowed: list[Path], attachments: dict[str, Attachment]) -> None:
             super().__init__(fail_on_errors=True)
             self._allowed = [folder.resolve() for folder in allowed]
             self._attachments = attachments
+            self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            try:
+                return self._serve(url)
+            except Exception as exc:  # a malformed URL, a NUL byte: refused all the same
+                raise self._refuse(f"refused to fetch {url[:80]} ({exc})") from exc
+            except FatalURLFetchingError as exc:
+                self.refused.append(str(exc))
+                raise
+
+        def _refuse(self, reason: str) -> BaseException:
+            self.refused.append(reason)
+            error: BaseException = FatalURLFetchingError(reason)
+            return error
+
+        def _serve(self, url: str) -> Any:
             from urllib.parse import unquote, urlsplit
 
             if url in self._attachments:
@@ -109,7 +126,7 @@ def write_pdf(
         document = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
         )
-        return bytes(
+        pdf = bytes(
             document.write_pdf(
                 pdf_variant=variant,
                 pdf_tags=True,  # PDF/A-3b does not ask for tags; readers still need them
@@ -118,5 +135,11 @@ def write_pdf(
             )
         )
     except FatalURLFetchingError as exc:
-        cause = exc.__cause__ or exc
-        raise BuildError(f"PDF: {cause}") from exc
+        cause = fetcher.refused[0] if fetcher.refused else exc.__cause__ or exc
+        raise BuildError(f"PDF: {cause}{_ONLY_OWN_FILES}") from exc
+    if fetcher.refused:
+        raise BuildError(f"PDF: {fetcher.refused[0]}{_ONLY_OWN_FILES}")
+    return pdf
+
+
+_ONLY_OWN_FILES = "; the theme and the project's templates/ may use only files inside themselves"

@@ -92,7 +92,7 @@ class Project:
 def load_project(root: Path) -> tuple[Project, list[Problem]]:
     """Read and validate every file of the project at `root`."""
     problems: list[Problem] = []
-    config_file = _read(root, root / CONFIG_NAME, problems)
+    config_file = _read_inside(root, root / CONFIG_NAME, problems)
     project = Project(root=root, config_file=config_file)
     if config_file.data is not None or not config_file.problems:
         _load_config(project, config_file, problems)
@@ -109,24 +109,17 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
 def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Path]:
     if not facts_dir.is_dir():
         return []
+    if not facts_dir.resolve().is_relative_to(root.resolve()):
+        problems.append(_outside(_rel(root, facts_dir), "a folder"))
+        return []
     found: list[Path] = []
     for path in sorted(_walk(facts_dir)):
         if path.suffix not in SHEET_SUFFIXES:
             continue
-        rel = _rel(root, path)
         real = path.resolve()
         if not real.is_relative_to(root.resolve()):
             # A link out of the project would let a fact sheet read any file.
-            problems.append(
-                Problem(
-                    rel,
-                    1,
-                    1,
-                    "links to a file outside the project",
-                    "copy the file into facts/ instead of linking to it",
-                    code="outside",
-                )
-            )
+            problems.append(_outside(_rel(root, path), "a file"))
             continue
         if not real.is_file():
             continue
@@ -147,13 +140,36 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    for entry in folder.iterdir():
-        if entry.name.startswith("."):
-            continue  # editor swap files and .git folders are not fact sheets
-        if entry.is_dir() and not entry.is_symlink():
-            yield from _walk(entry)
-        else:
-            yield entry
+    pending = [folder]
+    while pending:  # a loop, not recursion: a hostile tree may be thousands deep
+        for entry in pending.pop().iterdir():
+            if entry.name.startswith("."):
+                continue  # editor swap files and .git folders are not fact sheets
+            if entry.is_dir() and not entry.is_symlink():
+                pending.append(entry)
+            else:
+                yield entry
+
+
+def _outside(rel: str, what: str) -> Problem:
+    return Problem(
+        rel,
+        1,
+        1,
+        f"links to {what} outside the project",
+        "copy it into the project instead of linking to it",
+        code="outside",
+    )
+
+
+def _read_inside(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
+    """`_read`, unless `path` is a link out of the project: briefgen reads nothing there."""
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        file = YamlFile(_rel(root, path))
+        file.problems.append(_outside(file.path, "a file"))
+        problems.extend(file.problems)
+        return file
+    return _read(root, path, problems)
 
 
 def _rel(root: Path, path: Path) -> str:

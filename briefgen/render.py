@@ -6,16 +6,22 @@ project template can `{% extends "default:briefing.html" %}` and change one
 block. Autoescape is on and undefined names fail, so a typo in a template is
 an error rather than a blank; fact text arrives as data (escaped, or as
 Markup made by richtext.py) and is never itself a template.
+
+The theme and the project's templates are trusted, but only with their own
+files: neither loader follows a link out of its folder.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
+from jinja2.loaders import split_template_path
 
 from .assemble import BriefingView
+from .errors import BuildError, Problem
 from .richtext import append_inline
 
 THEME_DIR = next(
@@ -34,16 +40,68 @@ Medium = Literal["html", "pdf"]
 def template_dirs(project_root: Path) -> list[Path]:
     """Where templates are looked up, first match wins."""
     own = project_root / PROJECT_TEMPLATES
-    dirs = [own] if own.is_dir() and own.resolve() != THEME_DIR.resolve() else []
+    if not own.is_dir():
+        return [THEME_DIR]
+    if not own.resolve().is_relative_to(project_root.resolve()):
+        raise BuildError(f"{PROJECT_TEMPLATES}/ links to {own.resolve()}, outside the project")
+    dirs = [own] if own.resolve() != THEME_DIR.resolve() else []
     return [*dirs, THEME_DIR]
 
 
+def check_templates(project_root: Path) -> list[Problem]:
+    """Every link in the project's templates/ that leads out of it, as a problem:
+    a theme may use only its own files."""
+    folder = project_root / PROJECT_TEMPLATES
+    if not folder.is_dir():
+        return []
+    real = folder.resolve()
+    if not real.is_relative_to(project_root.resolve()):
+        return [_outside(PROJECT_TEMPLATES, "a folder outside the project")]
+    problems = []
+    pending = [folder]
+    while pending:  # a loop, not recursion: a hostile tree may be very deep
+        for entry in sorted(pending.pop().iterdir()):
+            if entry.is_symlink():
+                if not entry.resolve().is_relative_to(real):
+                    name = f"{PROJECT_TEMPLATES}/{entry.relative_to(folder).as_posix()}"
+                    problems.append(_outside(name, f"a file outside {PROJECT_TEMPLATES}/"))
+            elif entry.is_dir():
+                pending.append(entry)
+    return problems
+
+
+def _outside(name: str, where: str) -> Problem:
+    return Problem(
+        name,
+        1,
+        1,
+        f"links to {where}",
+        f"copy what it links to into {PROJECT_TEMPLATES}/; templates may use only their own files",
+        code="outside",
+    )
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja2's file loader, refusing a template that is a link out of its folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = split_template_path(template)  # refuses '..'
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *pieces)
+            if os.path.isfile(candidate):
+                real = Path(candidate).resolve()
+                if not real.is_relative_to(Path(folder).resolve()):
+                    raise BuildError(f"template '{template}' links to {real}, outside {folder}")
+                break
+        return super().get_source(environment, template)
+
+
 def make_environment(project_root: Path) -> jinja2.Environment:
-    theme = jinja2.FileSystemLoader(THEME_DIR)
+    theme = _ConfinedLoader(THEME_DIR)
     loader = jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({"default": theme}, delimiter=":"),
-            jinja2.FileSystemLoader(template_dirs(project_root)),
+            _ConfinedLoader(template_dirs(project_root)),
         ]
     )
     env = jinja2.Environment(
@@ -66,5 +124,10 @@ def render_html(
 ) -> str:
     """The briefing page: self-contained for `html`, paged-media CSS for `pdf`."""
     env = env or make_environment(project_root)
-    template = env.get_template("briefing.html")
-    return template.render(briefing=view, medium=medium)
+    try:
+        template = env.get_template("briefing.html")
+        return template.render(briefing=view, medium=medium)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"template {exc.name}:{exc.lineno}: {exc.message}") from exc
+    except jinja2.TemplateError as exc:  # a missing template, an undefined name
+        raise BuildError(f"template: {exc}") from exc
