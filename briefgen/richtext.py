@@ -19,8 +19,23 @@ from markupsafe import Markup, escape
 _SAFE_LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
 
 
-def _validate_link(url: str) -> bool:
-    return bool(_SAFE_LINK.match(url.strip()))
+def _parse_any_link(url: str) -> bool:
+    """Every link and image is parsed, so each shows its text (or alt text) whatever its
+    target; `_keep_safe_links` then decides which targets survive."""
+    return True
+
+
+def _keep_safe_links(state: Any) -> None:
+    """Turn each link whose target is not http, https, mailto or in-page into its bare
+    text. The target is checked as markdown-it normalised it: entities decoded
+    (`&#106;avascript:`) and case kept, so no spelling slips through."""
+    for block in state.tokens:
+        unsafe = False
+        for token in block.children or []:
+            if token.type == "link_open":
+                unsafe = not _SAFE_LINK.match(str(token.attrGet("href") or ""))
+            if unsafe and token.type in ("link_open", "link_close"):
+                token.type, token.tag, token.content, token.attrs = "text", "", "", {}
 
 
 def _image_as_text(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
@@ -33,7 +48,8 @@ def _image_as_text(self: Any, tokens: Sequence[Any], idx: int, options: Any, env
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["heading", "lheading"])
-    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.validateLink = _parse_any_link  # type: ignore[method-assign]
+    md.core.ruler.push("keep_safe_links", _keep_safe_links)
     md.add_render_rule("image", _image_as_text)
     return md
 
