@@ -9,6 +9,7 @@ reported as a reference to nothing).
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -113,15 +114,19 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
         problems.append(_outside(_rel(root, facts_dir), "a folder"))
         return []
     found: list[Path] = []
-    for path in sorted(_walk(facts_dir)):
+    for path in sorted(_walk(root, facts_dir, problems)):
         if path.suffix not in SHEET_SUFFIXES:
             continue
-        real = path.resolve()
-        if not real.is_relative_to(root.resolve()):
-            # A link out of the project would let a fact sheet read any file.
-            problems.append(_outside(_rel(root, path), "a file"))
-            continue
-        if not real.is_file():
+        try:
+            real = path.resolve()
+            if not real.is_relative_to(root.resolve()):
+                # A link out of the project would let a fact sheet read any file.
+                problems.append(_outside(_rel(root, path), "a file"))
+                continue
+            if not real.is_file():
+                continue
+        except OSError as exc:  # a path longer than the system allows, a link loop
+            problems.append(Problem(_rel(root, path), 1, 1, f"cannot read: {exc.strerror}"))
             continue
         found.append(path)
         if len(found) > MAX_FILES:
@@ -139,16 +144,25 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
     return found
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(root: Path, folder: Path, problems: list[Problem]) -> Iterator[Path]:
     pending = [folder]
     while pending:  # a loop, not recursion: a hostile tree may be thousands deep
-        for entry in pending.pop().iterdir():
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:  # no permission, or a path longer than the system allows
+            message = f"cannot read folder: {exc.strerror}"
+            problems.append(Problem(_rel(root, current), 1, 1, message, code="io"))
+            continue
+        for entry in entries:
             if entry.name.startswith("."):
                 continue  # editor swap files and .git folders are not fact sheets
-            if entry.is_dir() and not entry.is_symlink():
-                pending.append(entry)
+            # The listing's own file type: no stat, so no error for a path too long.
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(current / entry.name)
             else:
-                yield entry
+                yield current / entry.name
 
 
 def _outside(rel: str, what: str) -> Problem:

@@ -48,6 +48,7 @@ MAX_DEPTH = 32
 
 Path_ = tuple[str | int, ...]
 NULLS = {"", "~", "null", "Null", "NULL"}
+_DEPTH_HINT = "no briefgen field nests this deep"
 # What YAML lets no file hold (PyYAML's reader and libyaml agree on this set).
 _NOT_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
@@ -131,6 +132,9 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
         return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's own bound, at 1000
+            report(mark, f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT, "yaml-depth")
+            return result
         message = _syntax(exc.problem or exc.context or "invalid YAML", mark, text)
         report(mark, f"invalid YAML: {message}", None, "yaml-syntax")
         return result
@@ -282,12 +286,7 @@ class _Composer:
     def _enter(self, mark: Any) -> None:
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            self._report(
-                mark,
-                f"nesting deeper than {MAX_DEPTH} levels",
-                "no briefgen field nests this deep",
-                "yaml-depth",
-            )
+            self._report(mark, f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT, "yaml-depth")
             raise _Stop
 
     def _refuse(self, mark: Any, message: str, hint: str | None, code: str) -> None:
