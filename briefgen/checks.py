@@ -234,7 +234,9 @@ def _uncited_sources(project: Project) -> Iterable[Problem]:
     for fact in _raw_facts(project):
         citations = fact.get("sources")
         if isinstance(citations, list):
-            cited.update(c.get("source") for c in citations if isinstance(c, dict))
+            sources = (c.get("source") for c in citations if isinstance(c, dict))
+            # Only text can be a source id (a list is unhashable); the model reports the rest.
+            cited.update(s for s in sources if isinstance(s, str))
     for source_id, placed in project.sources.items():
         if source_id not in cited:
             yield placed.problem(

@@ -164,7 +164,7 @@ class _Composer:
         data = self._value(())
         events.get_event()  # document end
         if not events.check_event(StreamEndEvent):
-            self._report(
+            self._refuse(
                 events.peek_event().start_mark,
                 "a second YAML document; a file holds exactly one",
                 "remove the '---' line or move the rest to its own file",

@@ -667,3 +667,22 @@ def test_validation_errors_come_before_any_rendering(tmp_path: Path) -> None:
     with pytest.raises(ProjectError):
         build(root)
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{% block head %}", "briefgen: template briefing.html:1: Unexpected end of template."),
+        ("{{ nothing.here }}", "briefgen: template: 'nothing' is undefined"),
+        ('{% include "missing.html" %}', "briefgen: template: missing.html"),
+    ],
+)
+def test_a_broken_project_template_is_a_build_error_not_a_crash(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    root = minimal_project(tmp_path, **{"templates/briefing.html": template})
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message), result.stderr
+    assert result.stderr.endswith("; nothing was written\n")
+    assert not (root / "output").exists()
