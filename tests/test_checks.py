@@ -267,8 +267,8 @@ def test_an_unreadable_sheet_does_not_make_its_ids_unknown_elsewhere(tmp_path: P
         },
     )
     assert problems_in(root) == [
-        "facts/actors.yaml:11:1: error: invalid YAML: found character '\\t' that cannot "
-        "start any token",
+        "facts/actors.yaml:11:1: error: invalid YAML: found a tab character that violates "
+        "indentation",
         "facts/main.yaml:7:17: error: 'sure' is not a valid confidence "
         "(expected one of low, moderate and high)",
     ]
@@ -277,8 +277,7 @@ def test_an_unreadable_sheet_does_not_make_its_ids_unknown_elsewhere(tmp_path: P
 def test_an_unreadable_briefgen_yaml_does_not_make_every_section_unknown(tmp_path: Path) -> None:
     root = minimal_project(tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "  - [\n"})
     assert problems_in(root) == [
-        "briefgen.yaml:11:1: error: invalid YAML: expected the node content, but found "
-        "'<stream end>'"
+        "briefgen.yaml:11:1: error: invalid YAML: did not find expected node content"
     ]
 
 

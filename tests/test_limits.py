@@ -144,7 +144,7 @@ def test_a_fifo_or_folder_named_like_a_sheet_is_skipped_without_hanging(tmp_path
         cwd=REPO,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: 1 facts")
+    assert result.stdout.startswith("ok: 1 fact,")
 
 
 def test_the_example_still_validates_with_python_yaml(

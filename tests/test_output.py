@@ -188,10 +188,10 @@ def test_when_a_later_briefing_fails_no_briefing_is_written(
     before = state(root / "output")
     real = build_module.render_briefing
 
-    def fail_second(project: object, briefing_id: str, options: object) -> object:
+    def fail_second(project: object, briefing_id: str, *args: object) -> object:
         if briefing_id == "second":
             raise BuildError("PDF: refused to fetch http://example.org/x")
-        return real(project, briefing_id, options)  # type: ignore[arg-type]
+        return real(project, briefing_id, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build_module, "render_briefing", fail_second)
     with pytest.raises(BuildError):

@@ -3,6 +3,7 @@ never fetched; the theme and the project's templates reach only their own files.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import signal
@@ -380,7 +381,8 @@ def test_a_file_url_as_a_source_url_is_refused(tmp_path: Path) -> None:
         result = run("build", "--project", root)
         assert result.exit_code == 1
         assert result.stderr.splitlines()[0] == (
-            f"facts/main.yaml:12:10: error: '{url}' is not an http or https URL"
+            f"facts/main.yaml:12:10: error: '{url}' is not an http or https URL "
+            "(write the full address, starting with https:// or http://)"
         )
         assert not (root / "output").exists()
 
@@ -464,7 +466,9 @@ def test_a_project_template_reaching_outside_fails_the_build_and_writes_nothing(
 
 def pdf_in(theme: Path, html: str) -> bytes:
     """`html` laid out with `theme` as the only folder its URLs may reach."""
-    return write_pdf(html, base_dir=theme, allowed=[theme], options={})
+    return write_pdf(
+        html, base_dir=theme, allowed=[theme], identifier=b"x", date=dt.date(2024, 11, 25)
+    )
 
 
 def test_an_svg_that_reaches_outside_fails_the_build_though_weasyprint_swallows_it(
