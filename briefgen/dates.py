@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +104,7 @@ class PartialDate:
                 return cls(value.year, value.month, value.day)
             if not isinstance(value, str):
                 raise InvalidValue("must be a date", _HOW)
-            return cls.parse(value)
+            return _parse_cached(value) if cls is PartialDate else cls.parse(value)
 
         return core_schema.no_info_plain_validator_function(
             validate,
@@ -116,6 +117,13 @@ class PartialDate:
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return dict(DATE_JSON_SCHEMA)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> PartialDate:
+    # A desk writes the same few thousand dates again and again, and a date is
+    # immutable, so one object can stand for each. Errors are not cached.
+    return PartialDate.parse(text)
 
 
 def display_span(start: PartialDate, end: PartialDate | None) -> str:

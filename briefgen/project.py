@@ -8,7 +8,9 @@ reported as a reference to nothing).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -92,6 +94,25 @@ class Project:
 
 def load_project(root: Path) -> tuple[Project, list[Problem]]:
     """Read and validate every file of the project at `root`."""
+    with _collector_paused():
+        return _load_project(root)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of objects that all stay alive and form
+    no cycles; the cycle collector would walk them again and again for nothing
+    (a third of the time of validating 10,000 facts)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_project(root: Path) -> tuple[Project, list[Problem]]:
     problems: list[Problem] = []
     config_file = _read_inside(root, root / CONFIG_NAME, problems)
     project = Project(root=root, config_file=config_file)
