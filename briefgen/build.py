@@ -1,21 +1,27 @@
 """The pipeline end to end: load -> check -> assemble -> render -> write.
 
 Nothing is written until every briefing asked for has rendered, so a build
-that fails for any reason leaves `output/` exactly as it was.
+that fails for any reason leaves `output/` exactly as it was. An output whose
+inputs have not changed since it was written is not rendered again (cache.py),
+and with `jobs` above 1 the PDFs are laid out in worker processes (workers.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
+from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
 from .errors import Problem, ProjectError
 from .output import output_path, write_outputs
@@ -26,6 +32,10 @@ from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
 OUTPUT_DIR = "output"
 GENERATOR = f"briefgen {__version__}"
+
+# progress(done, total, briefing_id): called with 0 and "" before rendering starts,
+# then as each briefing finishes.
+Progress = Callable[[int, int, str], None]
 
 
 class UnknownBriefing(Exception):
@@ -43,6 +53,8 @@ class BuildOptions:
     # Seconds one briefing may take to render (None: no limit); enforced on Unix
     # in the main thread, which is where builds run.
     render_timeout: float | None = DEFAULT_RENDER_TIMEOUT
+    force: bool = False  # render every output, even those that are up to date
+    jobs: int = 1  # worker processes laying out PDFs side by side
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:
@@ -53,7 +65,18 @@ class BuildOptions:
 @dataclass(frozen=True)
 class Built:
     briefing_id: str
-    paths: list[Path]
+    paths: list[Path]  # written by this build
+    up_to_date: list[Path] = field(default_factory=list)  # left alone: inputs unchanged
+
+
+@dataclass
+class _Plan:
+    """One briefing's outputs: those to render (format, path, cache key) and those
+    already up to date."""
+
+    briefing_id: str
+    stale: list[tuple[str, Path, str]]
+    fresh: list[Path]
 
 
 def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
@@ -75,12 +98,14 @@ def build(
     root: Path,
     briefing_ids: list[str] | None = None,
     options: BuildOptions | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Built], list[Problem]]:
-    """Validate the whole project, then write each briefing's outputs.
+    """Validate the whole project, then write each briefing's outputs that are not
+    up to date.
 
     Raises ProjectError (with every problem) when the project has errors,
     and UnknownBriefing when asked for a briefing the project lacks.
-    Returns what was written and the warnings.
+    Returns what was written or found up to date, and the warnings.
     """
     options = options or BuildOptions()
     project, problems = validate(root, strict=options.strict)
@@ -94,15 +119,102 @@ def build(
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
 
-    pending: list[tuple[Path, bytes]] = []
-    built = []
     inputs = read_inputs(project)
-    for briefing_id in dict.fromkeys(ids):
-        files = render_briefing(project, briefing_id, options, inputs)
-        pending += files
-        built.append(Built(briefing_id, [path for path, _ in files]))
-    write_outputs(root / OUTPUT_DIR, pending, root)
+    cache = Cache.load(root / OUTPUT_DIR)
+    plans = _plan(project, list(dict.fromkeys(ids)), options, inputs, cache)
+    rendered = _render_all(project, plans, options, inputs, progress)
+    pending = [(path, rendered[path]) for plan in plans for _, path, _ in plan.stale]
+    if pending:
+        for _, path, key in (stale for plan in plans for stale in plan.stale):
+            cache.record(path, key, rendered[path])
+        # The cache is written with the outputs, all or none.
+        write_outputs(root / OUTPUT_DIR, [*pending, (cache.path, cache.dump())], root)
+    built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
+
+
+def _plan(
+    project: Project,
+    ids: list[str],
+    options: BuildOptions,
+    inputs: list[InputFile],
+    cache: Cache,
+) -> list[_Plan]:
+    dirs = template_dirs(project.root)
+    plans = []
+    for briefing_id in ids:
+        digest = _inputs_hash(briefing_id, inputs, dirs)
+        plan = _Plan(briefing_id, [], [])
+        for fmt in _formats(project, briefing_id, options):
+            path = output_path(project.root / OUTPUT_DIR, briefing_id, fmt)
+            key = output_key(digest, fmt, options.pdf_variant)
+            if not options.force and cache.is_fresh(path, key):
+                plan.fresh.append(path)
+            else:
+                plan.stale.append((fmt, path, key))
+        plans.append(plan)
+    return plans
+
+
+def _formats(project: Project, briefing_id: str, options: BuildOptions) -> list[str]:
+    formats = project.briefings[briefing_id].item.formats
+    return [f for f in formats if options.formats is None or f in options.formats]
+
+
+def _render_all(
+    project: Project,
+    plans: list[_Plan],
+    options: BuildOptions,
+    inputs: list[InputFile],
+    progress: Progress | None,
+) -> dict[Path, bytes]:
+    """Every stale output of `plans`, in memory."""
+    todo = [plan for plan in plans if plan.stale]
+    files: dict[Path, bytes] = {}
+    finished = 0
+
+    def done(briefing_id: str) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(todo), briefing_id)
+
+    if progress is not None and todo:
+        progress(0, len(todo), "")
+    pdfs = [plan for plan in todo if any(fmt == "pdf" for fmt, _, _ in plan.stale)]
+    if options.jobs <= 1 or len(pdfs) <= 1:
+        for plan in todo:
+            only = dataclasses.replace(options, formats=tuple(f for f, _, _ in plan.stale))
+            files.update(render_briefing(project, plan.briefing_id, only, inputs))
+            done(plan.briefing_id)
+        return files
+
+    from .workers import PdfTask, render_pdfs
+
+    pdf_paths: dict[str, Path] = {}
+
+    def tasks() -> Iterator[PdfTask]:
+        for plan in todo:
+            only = dataclasses.replace(options, formats=tuple(f for f, _, _ in plan.stale))
+            prepared = call_with_time_limit(
+                options.render_timeout,
+                f"briefing '{plan.briefing_id}'",
+                lambda: _prepare(project, plan.briefing_id, only, inputs),  # noqa: B023
+            )
+            if prepared.html is not None:
+                files[prepared.path("html")] = prepared.html
+            if prepared.pdf is None:
+                done(plan.briefing_id)
+                continue
+            pdf_paths[plan.briefing_id] = prepared.path("pdf")
+            yield PdfTask(plan.briefing_id, prepared.pdf, options.render_timeout)
+
+    def pdf_done(task: PdfTask, data: bytes) -> None:
+        files[pdf_paths[task.name]] = data
+        done(task.name)
+
+    render_pdfs(tasks(), len(pdfs), options.jobs, pdf_done)
+    return files
 
 
 def render_briefing(
@@ -130,50 +242,82 @@ def _render_files(
     options: BuildOptions,
     inputs: list[InputFile] | None,
 ) -> list[tuple[Path, bytes]]:
+    from .pdf import write_pdf
+
+    prepared = _prepare(project, briefing_id, options, inputs)
+    files = []
+    for fmt, path in prepared.outputs:
+        if fmt == "html":
+            assert prepared.html is not None
+            files.append((path, prepared.html))
+        else:
+            assert prepared.pdf is not None
+            files.append((path, write_pdf(**prepared.pdf)))
+    return files
+
+
+@dataclass
+class _Prepared:
+    """A briefing rendered up to its PDF layout, which a worker process can do."""
+
+    outputs: list[tuple[str, Path]]  # (format, path) in the order the briefing lists them
+    html: bytes | None  # the HTML file, if asked for
+    pdf: dict[str, Any] | None  # the arguments of pdf.write_pdf, if a PDF is asked for
+
+    def path(self, fmt: str) -> Path:
+        return next(path for f, path in self.outputs if f == fmt)
+
+
+def _prepare(
+    project: Project,
+    briefing_id: str,
+    options: BuildOptions,
+    inputs: list[InputFile] | None,
+) -> _Prepared:
     root = project.root
     briefing = project.briefings[briefing_id].item
     inputs = read_inputs(project) if inputs is None else inputs
     env = make_environment(root)
     view = assemble_briefing(project, briefing_id, GENERATOR)
     view.inputs_digest = inputs_digest(briefing_id, inputs, template_dirs(root))
-    files = []
-    for fmt in briefing.formats:
-        if options.formats is not None and fmt not in options.formats:
-            continue
-        path = output_path(root / OUTPUT_DIR, briefing_id, fmt)
+    outputs = [
+        (fmt, output_path(root / OUTPUT_DIR, briefing_id, fmt))
+        for fmt in _formats(project, briefing_id, options)
+    ]
+    prepared = _Prepared(outputs, None, None)
+    for fmt, _ in outputs:
         if fmt == "html":
-            data = render_html(view, root, "html", env).encode("utf-8")
+            prepared.html = render_html(view, root, "html", env).encode("utf-8")
         else:
             edition = briefing.edition.first_day
-            data = _render_pdf(view, root, env, options, inputs, edition)
-        files.append((path, data))
-    return files
+            prepared.pdf = _pdf_arguments(view, root, env, options, inputs, edition)
+    return prepared
 
 
-def _render_pdf(
+def _pdf_arguments(
     view: BriefingView,
     root: Path,
     env: Environment,
     options: BuildOptions,
     inputs: list[InputFile],
     edition: dt.date,
-) -> bytes:
-    from .pdf import Attachment, write_pdf
+) -> dict[str, Any]:
+    from .pdf import Attachment
 
     html = render_html(view, root, "pdf", env)
     dirs = template_dirs(root)
     attachments = [Attachment(item.path, item.data, _describe(item.path, view)) for item in inputs]
     # The file identifier names this exact file: these inputs, in this variant.
     identifier = hashlib.sha256(f"{view.inputs_digest} {options.pdf_variant}".encode())
-    return write_pdf(
-        html,
-        base_dir=dirs[-1],
-        allowed=dirs,
-        variant=options.pdf_variant,
-        identifier=identifier.hexdigest()[:32].encode(),
-        date=edition,  # a partial edition date counts as its first day
-        attachments=attachments,
-    )
+    return {
+        "html": html,
+        "base_dir": dirs[-1],
+        "allowed": dirs,
+        "variant": options.pdf_variant,
+        "identifier": identifier.hexdigest()[:32].encode(),
+        "date": edition,  # a partial edition date counts as its first day
+        "attachments": attachments,
+    }
 
 
 def _describe(path: str, view: BriefingView) -> str:
@@ -203,6 +347,11 @@ def read_inputs(project: Project) -> list[InputFile]:
 def inputs_digest(briefing_id: str, inputs: list[InputFile], templates: list[Path]) -> str:
     """A short hash of everything an edition is made from: briefgen's version, the
     briefing id, the project's files and the theme. Same digest, same edition."""
+    return _inputs_hash(briefing_id, inputs, templates)[:12]
+
+
+def _inputs_hash(briefing_id: str, inputs: list[InputFile], templates: list[Path]) -> str:
+    """The whole SHA-256 behind `inputs_digest`; the rebuild cache keys on it."""
     digest = hashlib.sha256()
 
     def add(name: str, data: bytes) -> None:
@@ -217,4 +366,4 @@ def inputs_digest(briefing_id: str, inputs: list[InputFile], templates: list[Pat
     for index, folder in enumerate(templates):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             add(f"theme{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()

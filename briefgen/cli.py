@@ -162,6 +162,15 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
     is_flag=True,
     help="Keep running: build again whenever briefgen.yaml, facts/ or templates/ change.",
 )
+@click.option("--force", is_flag=True, help="Render every output, even those up to date.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Lay out this many briefings' PDFs at once, in worker processes.",
+)
 @_guard
 def build(
     briefing_ids: tuple[str, ...],
@@ -170,6 +179,8 @@ def build(
     strict: bool,
     pdf_variant: str,
     watch: bool,
+    force: bool,
+    jobs: int,
 ) -> None:
     """Validate the project, then write each briefing as HTML and PDF.
 
@@ -177,18 +188,23 @@ def build(
     validated). Nothing is written if anything is wrong: the last good files
     in output/ stay as they were. Prints the path of every file written.
     Analytic warnings are printed and do not stop the build, unless --strict.
+    An output whose inputs are unchanged since it was written is reported as
+    up to date and left alone; --force renders it anyway.
     """
     from .build import BuildOptions, UnknownBriefing
     from .build import build as build_project
 
     root = project.resolve()
-    options = BuildOptions(pdf_variant=pdf_variant, strict=strict, render_timeout=timeout)
+    options = BuildOptions(
+        pdf_variant=pdf_variant, strict=strict, render_timeout=timeout, force=force, jobs=jobs
+    )
     if watch:
         ids = list(briefing_ids) or None
         _watch(root, [functools.partial(build_project, root, ids, options)])
         return
+    progress = _Progress() if sys.stderr.isatty() else None
     try:
-        built, warnings = build_project(root, list(briefing_ids) or None, options)
+        built, warnings = build_project(root, list(briefing_ids) or None, options, progress)
     except ProjectError as error:
         _report(error.problems)
         click.echo("nothing was written; output/ is unchanged", err=True)
@@ -198,10 +214,36 @@ def build(
     except BuildError as error:
         click.echo(f"briefgen: {error}; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
+    finally:
+        if progress is not None:
+            progress.clear()
     _report(warnings)
     for item in built:
+        for path in item.up_to_date:
+            click.echo(f"up to date: {_shown(path, root)}", err=True)
         for path in item.paths:
             click.echo(_shown(path, root))
+
+
+class _Progress:
+    """One line on a terminal's stderr, rewritten as each briefing finishes."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int, briefing_id: str) -> None:
+        if total > 1:  # one briefing needs no progress line
+            text = (
+                f"rendered {done}/{total}: {briefing_id}"
+                if done
+                else f"rendering {total} briefings"
+            )
+            click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -1,0 +1,102 @@
+"""The rebuild cache: which outputs are already up to date.
+
+`output/.briefgen-cache.json` maps each output file to a key of everything it
+is made from, and to the size and SHA-256 of the file as written. An output is
+up to date, and is not rendered again, when both still match: its key is
+unchanged and the file is still there, byte for byte.
+
+The key is the whole hash behind the briefing's inputs digest (briefgen's
+version, the briefing id, briefgen.yaml and every fact sheet byte for byte,
+the templates and the theme), with the format and, for a PDF, the PDF variant
+and WeasyPrint's version. Every sheet counts, not only those holding the
+briefing's facts: each PDF carries them all as attachments and every page
+shows their digest, so an edit anywhere changes every output's bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CACHE_NAME = ".briefgen-cache.json"
+CACHE_VERSION = 1
+
+
+@dataclass
+class Cache:
+    """What was last written to an output folder, and from what."""
+
+    path: Path
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, output_dir: Path) -> Cache:
+        """The cache of `output_dir`; empty when there is none or it cannot be read
+        (the worst a lost cache costs is one full build)."""
+        path = output_dir / CACHE_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path)
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            return cls(path)
+        entries = data.get("outputs")
+        if not isinstance(entries, dict):
+            return cls(path)
+        return cls(path, {k: v for k, v in entries.items() if isinstance(v, dict)})
+
+    def is_fresh(self, output: Path, key: str) -> bool:
+        """True when `output` was written from inputs with this `key` and is unchanged."""
+        entry = self.entries.get(output.name)
+        if entry is None or entry.get("inputs") != key:
+            return False
+        try:
+            if output.stat().st_size != entry.get("size"):
+                return False
+            return _file_sha256(output) == entry.get("sha256")
+        except OSError:
+            return False
+
+    def record(self, output: Path, key: str, data: bytes) -> None:
+        """Remember that `data`, about to be written to `output`, was made from `key`."""
+        self.entries[output.name] = {
+            "inputs": key,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+
+    def dump(self) -> bytes:
+        """The cache file's new content."""
+        data = {"version": CACHE_VERSION, "outputs": dict(sorted(self.entries.items()))}
+        return (json.dumps(data, indent=1) + "\n").encode("utf-8")
+
+
+def output_key(inputs_hash: str, fmt: str, pdf_variant: str) -> str:
+    """The cache key of one output file of a briefing whose inputs hash to `inputs_hash`."""
+    parts = [inputs_hash, fmt]
+    if fmt == "pdf":
+        parts += [pdf_variant, f"weasyprint {_weasyprint_version()}"]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@cache
+def _weasyprint_version() -> str:
+    # From the installed metadata: importing WeasyPrint to ask would cost half a second.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:  # pragma: no cover - WeasyPrint is a dependency
+        return "unknown"

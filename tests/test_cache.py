@@ -1,0 +1,223 @@
+"""The rebuild cache: an output is rendered again exactly when something it is made
+from has changed (any project file, the templates, briefgen's version, the PDF
+options), or the file is no longer what was written."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run, write_tree
+
+import briefgen.build
+from briefgen.cache import CACHE_NAME
+
+CONFIG = """\
+sections:
+  - id: aid-flows
+    title: Aid flows
+briefings:
+  - id: alpha
+    title: Alpha
+    edition: 2024-11-25
+    include:
+      tags: [alpha]
+    formats: [html]
+  - id: beta
+    title: Beta
+    edition: 2024-11-25
+    include:
+      tags: [beta]
+    formats: [html]
+"""
+
+SHEET = """\
+section: aid-flows
+actors:
+  - id: RU
+    name: Russia
+sources:
+  - id: src-a
+    title: Source A
+    reliability: B
+    type: official
+  - id: src-b
+    title: Source B
+    reliability: C
+    type: media
+facts:
+  - id: fact-a
+    title: Alpha fact
+    text: Alpha text.
+    date: 2024-11
+    confidence: moderate
+    tags: [alpha]
+    actors: [RU]
+    sources:
+      - source: src-a
+        credibility: 2
+  - id: fact-b
+    title: Beta fact
+    text: Beta text.
+    date: 2024-10
+    confidence: low
+    tags: [beta]
+    sources:
+      - source: src-b
+        credibility: 3
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = write_tree(tmp_path / "desk", {"briefgen.yaml": CONFIG, "facts/main.yaml": SHEET})
+    built = build(root)
+    assert built == (["output/alpha.html", "output/beta.html"], [])
+    return root
+
+
+def build(root: Path, *args: str) -> tuple[list[str], list[str]]:
+    """Written paths (stdout) and the paths reported up to date (stderr)."""
+    result = run("build", "--project", root, *args)
+    assert result.exit_code == 0, result.output
+    fresh = [line.removeprefix("up to date: ") for line in result.stderr.splitlines()]
+    assert all(line.startswith("output/") for line in fresh), result.stderr
+    return result.stdout.splitlines(), fresh
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(project: Path) -> None:
+    before = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
+    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    after = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
+    assert after == before
+    cache = json.loads((project / "output" / CACHE_NAME).read_text())
+    assert sorted(cache["outputs"]) == ["alpha.html", "beta.html"]
+    html = (project / "output/alpha.html").read_bytes()
+    assert cache["outputs"]["alpha.html"]["size"] == len(html)
+
+
+def test_an_edit_to_any_fact_sheet_rebuilds_every_briefing(project: Path) -> None:
+    # Even beta, which leaves fact-a out: every PDF carries every sheet and every
+    # page shows the digest of them all, so beta's bytes change too.
+    digest = re.compile(r"inputs digest <code>([0-9a-f]{12})</code>")
+    before = digest.findall((project / "output/beta.html").read_text())
+    edit(project / "facts/main.yaml", "Alpha text.", "Alpha text, revised.")
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert "Alpha text, revised." in (project / "output/alpha.html").read_text()
+    after = digest.findall((project / "output/beta.html").read_text())
+    assert before and after and before[0] != after[0]
+
+
+def test_a_file_briefgen_does_not_read_changes_nothing(project: Path) -> None:
+    write_tree(project, {"facts/NOTES.txt": "to check with the desk", "notes.md": "todo"})
+    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+
+
+def test_briefgen_yaml_changes_rebuild_every_briefing(project: Path) -> None:
+    edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta, second edition\n")
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+
+
+def test_even_a_comment_counts(project: Path) -> None:
+    # The digest on every page covers the files byte for byte.
+    edit(project / "briefgen.yaml", "briefings:\n", "# a note to the desk\nbriefings:\n")
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+
+
+def test_a_project_template_rebuilds_every_briefing(project: Path) -> None:
+    theme_fact = (REPO / "templates/_fact.html").read_text(encoding="utf-8")
+    write_tree(project, {"templates/_fact.html": theme_fact})
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    edit(project / "templates/_fact.html", '<div class="fact-text">', '<div class="fact-text own">')
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert 'class="fact-text own"' in (project / "output/beta.html").read_text()
+
+
+def test_a_new_briefgen_version_rebuilds_every_briefing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(briefgen.build, "GENERATOR", "briefgen 99.0")
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert "briefgen 99.0" in (project / "output/alpha.html").read_text()
+
+
+def test_a_deleted_output_is_rebuilt(project: Path) -> None:
+    (project / "output/alpha.html").unlink()
+    assert build(project) == (["output/alpha.html"], ["output/beta.html"])
+
+
+@pytest.mark.parametrize("change", ["append", "same-size"])
+def test_an_output_edited_by_hand_is_rebuilt(project: Path, change: str) -> None:
+    path = project / "output/alpha.html"
+    good = path.read_bytes()
+    if change == "append":
+        path.write_bytes(good + b"<!-- edited -->")
+    else:
+        path.write_bytes(good.replace(b"Alpha text.", b"Alpha TEXT."))
+    assert build(project) == (["output/alpha.html"], ["output/beta.html"])
+    assert path.read_bytes() == good
+
+
+def test_force_rebuilds_what_is_up_to_date(project: Path) -> None:
+    assert build(project, "--force") == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project, "beta", "--force") == (["output/beta.html"], [])
+
+
+def test_building_one_briefing_keeps_the_others_entries(project: Path) -> None:
+    edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta two\n")
+    assert build(project, "alpha") == (["output/alpha.html"], [])
+    assert build(project, "beta") == (["output/beta.html"], [])
+    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+
+
+@pytest.mark.parametrize("junk", ["not json", "[]", '{"version": 0, "outputs": {}}', "{}"])
+def test_an_unreadable_cache_means_a_full_build(project: Path, junk: str) -> None:
+    (project / "output" / CACHE_NAME).write_text(junk)
+    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+
+
+def test_a_failed_build_leaves_the_cache_alone(project: Path) -> None:
+    cache = (project / "output" / CACHE_NAME).read_bytes()
+    edit(project / "facts/main.yaml", "confidence: low", "confidence: lwo")
+    result = run("build", "--project", project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "facts/main.yaml:29:17: error: 'lwo' is not a valid confidence (did you mean 'low'?)",
+        "1 error",
+        "nothing was written; output/ is unchanged",
+    ]
+    assert (project / "output" / CACHE_NAME).read_bytes() == cache
+
+
+def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "desk",
+        {
+            "briefgen.yaml": CONFIG.replace("formats: [html]\n", "formats: [html, pdf]\n", 1),
+            "facts/main.yaml": SHEET,
+        },
+    )
+    paths = ["output/alpha.html", "output/alpha.pdf", "output/beta.html"]
+    assert build(root) == (paths, [])
+    assert build(root) == ([], paths)
+    pdf = root / "output/alpha.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(good[:-10])
+    assert build(root) == (["output/alpha.pdf"], ["output/alpha.html", "output/beta.html"])
+    assert pdf.read_bytes() == good
+    # Another PDF variant is another PDF; the HTML pages stay as they are.
+    assert build(root, "--pdf-variant", "pdf/a-3b") == (
+        ["output/alpha.pdf"],
+        ["output/alpha.html", "output/beta.html"],
+    )
+    assert pdf.read_bytes() != good

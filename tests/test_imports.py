@@ -1,0 +1,53 @@
+"""`briefgen --help` and `briefgen validate` never import WeasyPrint: proven with
+`python -X importtime`, which logs every module a process imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, minimal_project
+
+
+def imported(*args: str | Path) -> set[str]:
+    """Every module the CLI imports when run with `args`."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "briefgen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = {
+        line.rsplit("|", 1)[1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and line.count("|") == 2
+    }
+    assert "briefgen.cli" in modules  # the log is what we think it is
+    return modules
+
+
+def weasyprint_modules(modules: set[str]) -> set[str]:
+    return {m for m in modules if m == "weasyprint" or m.startswith("weasyprint.")}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["--version"]])
+def test_help_does_not_import_weasyprint(args: list[str]) -> None:
+    assert weasyprint_modules(imported(*args)) == set()
+
+
+def test_validate_does_not_import_weasyprint(example: Path) -> None:
+    modules = imported("validate", "--project", example)
+    assert "briefgen.checks" in modules
+    assert weasyprint_modules(modules) == set()
+
+
+def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
+    # The same log for a build does show WeasyPrint, so the tests above can fail.
+    modules = imported("build", "--project", minimal_project(tmp_path))
+    assert "weasyprint" in modules
