@@ -1,0 +1,65 @@
+"""The benchmark runs end to end at its smallest size (a smoke test: nothing here is
+timed) and writes its table, keeping what is written around it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+from briefgen.build import validate
+
+
+def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text(
+        "# Benchmarks\n\nNotes before.\n\n"
+        "<!-- bench:begin (written by bench/run.py; edit around it) -->\nold table\n"
+        "<!-- bench:end -->\n\nNotes after.\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench/run.py"),
+            "--sizes",
+            "100",
+            "--runs",
+            "1",
+            "--out",
+            str(out),
+            "--workdir",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    assert text.startswith("# Benchmarks\n\nNotes before.\n\n<!-- bench:begin")
+    assert text.endswith("<!-- bench:end -->\n\nNotes after.\n")
+    assert "old table" not in text
+    assert "| | 100 facts |" in text
+    assert "| `main` briefing | 100 facts, " in text
+    for label in (
+        "`briefgen --help`",
+        "`briefgen validate`",
+        "cold `build main`",
+        "WeasyPrint alone, same HTML",
+        "no-op rebuild",
+        "rebuild, one fact changed",
+        "4 desks, `--jobs 2`",
+    ):
+        assert re.search(rf"^\| {re.escape(label)} \| \d+\.\d+ s \(CPU ", text, re.M), label
+    assert "| `validate` imports WeasyPrint | no |" in text
+    assert "(PDFs differ!)" not in text  # WeasyPrint alone laid out the very same HTML
+    assert re.search(r"^\| WeasyPrint \| 70\.0 \|$", text, re.M)
+
+    # What it generated is a valid project of the size asked for.
+    project, problems = validate(tmp_path / "work/facts-100")
+    assert problems == []
+    assert len(project.facts) == 100
+    assert len(project.briefings) == 5
