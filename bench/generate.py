@@ -27,6 +27,8 @@ MONTHS = 120  # facts are spread evenly over ten years, 2015-01 to 2024-12
 FIRST_YEAR = 2015
 FACTS_PER_SHEET = 100
 SOURCES_PER_SHEET = 100
+EDITION = "2025-01-06"  # after every fact's date
+ACCESSED = "2025-01-05"  # after every source's publication
 MAIN_ALL_UP_TO = 1000  # facts; above this, `main` is a window of about MAIN_SUBSET
 MAIN_SUBSET = 100
 DESK_TARGET = 100
@@ -193,9 +195,11 @@ def _block(text: str, indent: int) -> str:
     return "|\n" + "\n".join(pad + line if line else "" for line in text.splitlines()) + "\n"
 
 
-def _sources(count: int, rng: random.Random) -> list[str]:
-    """Source declarations as YAML entries; returns one text per source."""
+def _sources(count: int, rng: random.Random) -> tuple[list[str], list[tuple[str, str]]]:
+    """Source declarations as YAML entries, and each source's reliability and origin
+    (its own id when it has none): one of each per source."""
     entries = []
+    meta = []
     for index in range(count):
         publisher, kind, reliability = PUBLISHERS[index % len(PUBLISHERS)]
         when = month(rng.randrange(MONTHS))
@@ -213,14 +217,17 @@ def _sources(count: int, rng: random.Random) -> list[str]:
             lines.append(f"    url: https://example.org/{slug}/{index:05d}")
         lines += [
             f"    published: {when}-{rng.randint(1, 28):02d}",
-            "    accessed: 2024-12-02",
+            f"    accessed: {ACCESSED}",
             f"    reliability: {reliability}",
             f"    type: {kind}",
         ]
+        origin = f"src-{index:05d}"
         if kind in ("official", "intelligence") and rng.random() < 0.5:
-            lines.append(f"    origin: {publisher.lower().replace(' ', '-')}")
+            origin = publisher.lower().replace(" ", "-")
+            lines.append(f"    origin: {origin}")
         entries.append("\n".join(lines) + "\n")
-    return entries
+        meta.append((reliability, origin))
+    return entries, meta
 
 
 def _sentences(rng: random.Random, a: str, b: str, when: int, source_count: int) -> str:
@@ -267,8 +274,17 @@ def _sentences(rng: random.Random, a: str, b: str, when: int, source_count: int)
     )
 
 
-def _fact(index: int, section: str, when: int, rng: random.Random, source_count: int) -> str:
+def _fact(
+    index: int,
+    section: str,
+    when: int,
+    rng: random.Random,
+    sources: list[tuple[str, str]],
+    named: set[str],
+) -> str:
+    source_count = len(sources)
     a, b = rng.choice(PAIRS)
+    named.update((a, b))
     names = {code: name for code, name, _ in ACTORS}
     desk = index % DESKS + 1
     topic_tags = rng.sample(TOPICS, rng.randint(1, 3))
@@ -295,8 +311,16 @@ def _fact(index: int, section: str, when: int, rng: random.Random, source_count:
         f"    title: {_quote(title)}",
         "    text: " + _block(text, 6).rstrip("\n"),
         f"    date: {date}",
-        f"    confidence: {rng.choice(['low', 'moderate', 'moderate', 'high'])}",
     ]
+    # The first citation walks through every source, so each is cited at least once.
+    cited = [index % source_count]
+    others = [i for i in rng.sample(range(source_count), 3) if i != cited[0]]
+    cited += others[: rng.randint(0, 2)]
+    confidence = rng.choice(["low", "moderate", "moderate", "high"])
+    origins = {sources[i][1] for i in cited}
+    if confidence == "high" and (len(origins) < 2 or all(sources[i][0] in "DEF" for i in cited)):
+        confidence = "moderate"  # as an analyst would: high needs independent, reliable sources
+    lines.append(f"    confidence: {confidence}")
     if rng.random() < 0.02:
         lines.append("    key: true")
     lines += [
@@ -307,9 +331,9 @@ def _fact(index: int, section: str, when: int, rng: random.Random, source_count:
         reviewed = min(when + rng.randint(0, 12), MONTHS - 1)
         lines.append(f"    reviewed: {month(reviewed)}-{rng.randint(1, 28):02d}")
     lines.append("    sources:")
-    for cited in rng.sample(range(source_count), rng.randint(1, 3)):
+    for source in cited:
         lines += [
-            f"      - source: src-{cited:05d}",
+            f"      - source: src-{source:05d}",
             f"        credibility: {rng.randint(1, 4)}",
         ]
         if rng.random() < 0.6:
@@ -384,11 +408,10 @@ def _briefings(facts: int) -> str:
         "    subtitle: Every fact of the desk"
         if main is None
         else "    subtitle: The latest months",
-        "    edition: 2024-12-02",
+        f"    edition: {EDITION}",
         "    author: Benchmark desk",
         "    classification: UNCLASSIFIED",
         "    summary: " + _block(SUMMARY, 6).rstrip("\n"),
-        "    stale_after_days: 365",
     ]
     if main is not None:
         out += ["    include:", f"      since: {month(main[0])}", f"      until: {month(main[1])}"]
@@ -398,7 +421,7 @@ def _briefings(facts: int) -> str:
         out += [
             f"  - id: desk-{number}",
             f"    title: Desk {number} extract",
-            "    edition: 2024-12-02",
+            f"    edition: {EDITION}",
             "    author: Benchmark desk",
             "    classification: UNCLASSIFIED",
             "    summary: " + _block(SUMMARY, 6).rstrip("\n"),
@@ -434,13 +457,7 @@ def generate_project(root: Path, facts: int, seed: int = 7) -> Generated:
     )
     facts_dir = root / "facts"
     (facts_dir / "sources").mkdir(parents=True, exist_ok=True)
-    actors = ["actors:"]
-    for code, name, short in ACTORS:
-        actors += [f"  - id: {code}", f"    name: {name}"]
-        if short:
-            actors.append(f"    short: {short}")
-    (facts_dir / "actors.yaml").write_text("\n".join(actors) + "\n", encoding="utf-8")
-    entries = _sources(source_count, rng)
+    entries, sources = _sources(source_count, rng)
     sheets = 1
     for start in range(0, len(entries), SOURCES_PER_SHEET):
         chunk = entries[start : start + SOURCES_PER_SHEET]
@@ -452,10 +469,19 @@ def generate_project(root: Path, facts: int, seed: int = 7) -> Generated:
     # a section drawn by weight; sheets hold about 100 facts of one section each.
     weights = [w for _, _, w in SECTIONS]
     by_section: dict[str, list[str]] = {s: [] for s, _, _ in SECTIONS}
+    named: set[str] = set()
     for index in range(facts):
         section = rng.choices([s for s, _, _ in SECTIONS], weights)[0]
         when = (index // DESKS) % MONTHS
-        by_section[section].append(_fact(index, section, when, rng, source_count))
+        by_section[section].append(_fact(index, section, when, rng, sources, named))
+    # Only the actors the facts name: a desk does not keep actors it never mentions.
+    actors = ["actors:"]
+    for code, name, short in ACTORS:
+        if code in named:
+            actors += [f"  - id: {code}", f"    name: {name}"]
+            if short:
+                actors.append(f"    short: {short}")
+    (facts_dir / "actors.yaml").write_text("\n".join(actors) + "\n", encoding="utf-8")
     for section, items in by_section.items():
         folder = facts_dir / section
         folder.mkdir(exist_ok=True)

@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pickle
 import platform
 import re
 import shutil
@@ -42,10 +43,13 @@ BEGIN = "<!-- bench:begin (written by bench/run.py; edit around it) -->"
 END = "<!-- bench:end -->"
 PY = sys.executable
 DESK_IDS = [f"desk-{n}" for n in range(1, DESKS + 1)]
+# WeasyPrint alone: a fresh process that lays out the very arguments briefgen
+# passes it for `main` (HTML, theme, attachments, identifier, date) and writes the
+# PDF; it imports nothing of briefgen but pdf.py's thin wrapper.
 WEASYPRINT_ALONE = (
-    "import sys, weasyprint; "
-    "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2])"
-    ".write_pdf(sys.argv[3], pdf_variant=sys.argv[4])"
+    "import pickle, sys; from briefgen.pdf import write_pdf; "
+    "args = pickle.load(open(sys.argv[1], 'rb')); "
+    "open(sys.argv[2], 'wb').write(write_pdf(**args))"
 )
 
 
@@ -138,21 +142,25 @@ def change_fact(root: Path, fact_id: str, revision: str | None) -> None:
 
 
 def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
-    """Facts per briefing, a fact of `main` to edit, and main's final print HTML."""
-    from briefgen.assemble import assemble_briefing, included_facts
-    from briefgen.build import GENERATOR, inputs_digest, validate
-    from briefgen.render import render_html, template_dirs
+    """Facts per briefing, a fact of `main` to edit, and the arguments briefgen
+    passes WeasyPrint for main's PDF (saved, for WeasyPrint alone)."""
+    from briefgen.assemble import included_facts
+    from briefgen.build import BuildOptions, _prepare, read_inputs, validate
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
     main = included_facts(project, project.briefings["main"].item)
     result.main_facts = len(main)
     result.desk_facts = [len(included_facts(project, project.briefings[i].item)) for i in DESK_IDS]
-    view = assemble_briefing(project, "main", GENERATOR)
-    view.inputs_digest = inputs_digest(view, template_dirs(root))
-    html = root.parent / f"{root.name}-main.html"
-    html.write_text(render_html(view, root, "pdf"), encoding="utf-8")
-    return main[0].id, html
+    # Exactly what `briefgen build main` lays out: the print HTML, the theme, the
+    # attached inputs, the file identifier and the edition date.
+    prepared = _prepare(project, "main", BuildOptions(formats=("pdf",)), read_inputs(project))
+    assert prepared.pdf is not None
+    arguments = root.parent / f"{root.name}-main.pickle"
+    arguments.write_bytes(pickle.dumps(prepared.pdf))
+    html = root.parent / f"{root.name}-main.html"  # for bench/profile_weasyprint.py
+    html.write_text(prepared.pdf["html"], encoding="utf-8")
+    return main[0].id, arguments
 
 
 def pages(pdf: Path) -> int:
@@ -180,7 +188,7 @@ def bench_size(size: int, runs: int, workdir: Path, log: list[str]) -> SizeResul
     root = workdir / f"facts-{size}"
     shutil.rmtree(root, ignore_errors=True)
     result = SizeResult(generate_project(root, size))
-    fact_id, html = inspect(result, root)
+    fact_id, arguments = inspect(result, root)
     say = log.append
     say(f"{size} facts: main has {result.main_facts}, desks {result.desk_facts}")
 
@@ -199,22 +207,16 @@ def bench_size(size: int, runs: int, workdir: Path, log: list[str]) -> SizeResul
     result.series["changed"].command += f"  # after editing {fact_id}'s text"
     result.series["noop"].command += "  # again, nothing changed"
 
-    # WeasyPrint alone on the HTML briefgen lays out for `main` as generated.
+    # WeasyPrint alone on what briefgen lays out for `main` as generated.
     change_fact(root, fact_id, None)
     child(briefgen("build", "main"), root)
     alone = root.parent / f"{root.name}-alone.pdf"
-    theme = (REPO / "templates").as_uri() + "/"
     run_series(
-        result,
-        "weasyprint",
-        [PY, "-c", WEASYPRINT_ALONE, str(html), theme, str(alone), "pdf/ua-1"],
-        root,
-        runs,
+        result, "weasyprint", [PY, "-c", WEASYPRINT_ALONE, str(arguments), str(alone)], root, runs
     )
-    result.series["weasyprint"].command = (
-        "python -c 'weasyprint.HTML(filename=main.html, base_url=THEME)"
-        '.write_pdf(out, pdf_variant="pdf/ua-1")\''
-    )
+    result.series[
+        "weasyprint"
+    ].command = "python -c 'briefgen.pdf.write_pdf(**arguments)'  # main's, as build passes them"
     result.same_pdf = alone.read_bytes() == (root / "output/main.pdf").read_bytes()
     result.main_pages = pages(root / "output/main.pdf")
     say(f"  weasyprint alone {result.series['weasyprint'].wall:.1f} s, {result.main_pages} pages")

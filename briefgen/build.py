@@ -26,7 +26,7 @@ from .checks import analytic_warnings, check_project
 from .errors import Problem, ProjectError
 from .output import output_path, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .project import CONFIG_NAME, Project, load_project
+from .project import CONFIG_NAME, Project, collector_paused, load_project
 from .render import check_templates, make_environment, render_html, template_dirs
 from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
@@ -84,9 +84,10 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
 
     Analytic warnings are among them; with `strict` they are errors.
     """
-    project, problems = load_project(root)
-    problems += check_project(project)
-    warnings = analytic_warnings(project)
+    with collector_paused():
+        project, problems = load_project(root)
+        problems += check_project(project)
+        warnings = analytic_warnings(project)
     problems += [w.as_error() for w in warnings] if strict else warnings
     problems += check_templates(root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in
@@ -127,8 +128,9 @@ def build(
     if pending:
         for _, path, key in (stale for plan in plans for stale in plan.stale):
             cache.record(path, key, rendered[path])
-        # The cache is written with the outputs, all or none.
-        write_outputs(root / OUTPUT_DIR, [*pending, (cache.path, cache.dump())], root)
+        pending.append((cache.path, cache.dump()))  # with the outputs, all or none
+    # Even with nothing to write: this also removes what a killed build left.
+    write_outputs(root / OUTPUT_DIR, pending, root)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
 

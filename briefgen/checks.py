@@ -55,15 +55,15 @@ def _known(project: Project, kind: str) -> Container[str]:
         config = project.config_file.data
         unreadable = not isinstance(config, dict) or not isinstance(config.get(kind), list)
     else:
-        unreadable = any(
-            file.problems or not isinstance(file.data, dict | None) for file in project.files
-        )
+        unreadable = project.unreadable_sheet
     return _Anything() if unreadable else project.declared.get(kind, {})
 
 
 def _duplicate_ids(project: Project) -> Iterable[Problem]:
     for kind, ids in project.declared.items():
         for item_id, places in ids.items():
+            if len(places) == 1:
+                continue  # no duplicate; and asking where an id is costs a re-read
             first = places[0]
             first_line, first_column = first.file.positions.of((*first.path, "id"))
             for place in places[1:]:

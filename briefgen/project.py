@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import gc
 import os
 import re
@@ -91,18 +92,24 @@ class Project:
     def section_order(self) -> list[str]:
         return list(self.sections)
 
+    @functools.cached_property
+    def unreadable_sheet(self) -> bool:
+        """Some fact sheet did not parse into a mapping, so ids it declares may be
+        missing. Asked once per reference, so worked out once: loading is over by then."""
+        return any(f.problems or not isinstance(f.data, dict | None) for f in self.files)
+
 
 def load_project(root: Path) -> tuple[Project, list[Problem]]:
     """Read and validate every file of the project at `root`."""
-    with _collector_paused():
+    with collector_paused():
         return _load_project(root)
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Loading makes hundreds of thousands of objects that all stay alive and form
-    no cycles; the cycle collector would walk them again and again for nothing
-    (a third of the time of validating 10,000 facts)."""
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector. Loading makes hundreds of thousands of objects
+    that all stay alive and form no cycles; the collector would walk them again and
+    again for nothing (a third of the time of loading 10,000 facts)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

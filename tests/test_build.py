@@ -27,6 +27,7 @@ from conftest import (
 
 from briefgen.assemble import assemble_briefing
 from briefgen.build import build, validate
+from briefgen.cache import CACHE_NAME
 from briefgen.rules import included_facts
 
 # -- reading outputs back ----------------------------------------------------------------
@@ -471,7 +472,7 @@ def test_every_shape_validates(shapes: Path) -> None:
     assert len(project.facts) == 5 + 14
     assert set(project.actors) == {"RU", "KP", "KR", "UA"}
     assert set(project.sources) == {"s1", "s2"}
-    assert sorted(p.name for p in (shapes / "output").iterdir()) == [
+    assert sorted(p.name for p in (shapes / "output").iterdir() if p.name != CACHE_NAME) == [
         "everything.html",
         "reordered.html",
     ]
@@ -626,7 +627,7 @@ def test_formats_pdf_only_writes_only_the_pdf(tmp_path: Path) -> None:
     result = run("build", "--project", root)
     assert result.exit_code == 0, result.output
     assert result.stdout == "output/brief.pdf\n"
-    assert [p.name for p in (root / "output").iterdir()] == ["brief.pdf"]
+    assert [p.name for p in (root / "output").iterdir() if p.name != CACHE_NAME] == ["brief.pdf"]
     assert "A fact" in flatten("\n".join(pdf_pages(root / "output/brief.pdf")))
 
 
@@ -646,7 +647,7 @@ def test_a_failed_build_leaves_output_and_facts_untouched(tmp_path: Path) -> Non
     root = minimal_project(tmp_path)
     assert run("build", "--project", root).exit_code == 0
     output_before = tree_digest(root / "output")
-    assert list(output_before) == ["brief.html", "brief.pdf"]
+    assert list(output_before) == [CACHE_NAME, "brief.html", "brief.pdf"]
 
     sheet = edit(MINIMAL_SHEET, "date: 2024-11", "date: 2024-02-30")
     (root / "facts/main.yaml").write_text(sheet)
@@ -670,6 +671,7 @@ def test_a_good_build_never_modifies_facts(tmp_path: Path) -> None:
     assert sorted(tree_digest(root)) == [
         "briefgen.yaml",
         "facts/main.yaml",
+        f"output/{CACHE_NAME}",
         "output/brief.html",
     ]
 

@@ -20,11 +20,12 @@ from pypdf import PdfReader
 
 from briefgen import build as build_module
 from briefgen import output
-from briefgen.build import build
+from briefgen.build import BuildOptions, build
+from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError
 from briefgen.output import output_path, remove_stale_temps, write_atomic, write_outputs
 
-TEMP = re.compile(r"\.brief\.(html|pdf)\.[A-Za-z0-9_]+\.part")
+TEMP = re.compile(r"\.(brief\.(html|pdf)|\.briefgen-cache\.json)\.[A-Za-z0-9_]+\.part")
 
 
 def state(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -162,7 +163,7 @@ def test_the_next_build_removes_what_a_killed_one_left(tmp_path: Path) -> None:
 
     assert run("build", "--project", root).exit_code == 0
 
-    assert sorted(os.listdir(out)) == [".keep", "brief.html", "brief.pdf", "notes.part"]
+    assert sorted(os.listdir(out)) == [CACHE_NAME, ".keep", "brief.html", "brief.pdf", "notes.part"]
     assert remove_stale_temps(out) == []
 
 
@@ -195,7 +196,7 @@ def test_when_a_later_briefing_fails_no_briefing_is_written(
 
     monkeypatch.setattr(build_module, "render_briefing", fail_second)
     with pytest.raises(BuildError):
-        build(root)
+        build(root, options=BuildOptions(force=True))  # up to date, else nothing renders
     assert state(root / "output") == before
 
 
@@ -277,6 +278,8 @@ def assert_old_or_new(root: Path, old: dict[str, bytes], new_text: str) -> None:
     hidden temporary files, which nobody could take for a briefing."""
     out = root / "output"
     for path in out.iterdir():
+        if path.name == CACHE_NAME:
+            continue  # written with the outputs, all or none, like them
         if path.name.startswith("."):
             assert TEMP.fullmatch(path.name), path.name
             continue
@@ -325,7 +328,7 @@ def test_a_build_killed_while_writing_leaves_old_or_new_files(
 
     # The next build tidies up and writes the new briefing.
     assert run("build", "--project", root).exit_code == 0
-    assert sorted(os.listdir(out)) == ["brief.html", "brief.pdf"]
+    assert sorted(os.listdir(out)) == [CACHE_NAME, "brief.html", "brief.pdf"]
     assert "Something new happened." in (out / "brief.html").read_text()
 
 
