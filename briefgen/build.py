@@ -23,8 +23,9 @@ from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
-from .errors import Problem, ProjectError
-from .output import output_path, write_outputs
+from .editions import EDITIONS_DIR, edition_path, edition_record
+from .errors import BuildError, Problem, ProjectError
+from .output import output_path, write_atomic, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import CONFIG_NAME, Project, collector_paused, load_project
 from .render import check_templates, make_environment, render_html, template_dirs
@@ -131,8 +132,28 @@ def build(
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
     # Even with nothing to write: this also removes what a killed build left.
     write_outputs(root / OUTPUT_DIR, pending, root)
+    _record_editions(project, plans, inputs)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
+
+
+def _record_editions(project: Project, plans: list[_Plan], inputs: list[InputFile]) -> None:
+    """Keep editions/<id>/<edition>.json in step with what output/ now holds.
+
+    Written after the outputs, from the files on disk, so a record always
+    describes outputs that exist; an unchanged record is not touched.
+    """
+    root = project.root
+    for plan in plans:
+        view = assemble_briefing(project, plan.briefing_id, GENERATOR)
+        view.inputs_digest = inputs_digest(plan.briefing_id, inputs, template_dirs(root))
+        outputs = sorted(plan.fresh + [path for _, path, _ in plan.stale])
+        record = edition_record(view, [(path, path.read_bytes()) for path in outputs], root)
+        target = edition_path(root, view)
+        if not target.resolve().is_relative_to(root.resolve()):
+            raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")
+        if not target.is_file() or target.read_bytes() != record:
+            write_atomic(target, record)
 
 
 def _plan(

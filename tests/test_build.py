@@ -668,8 +668,10 @@ def test_a_good_build_never_modifies_facts(tmp_path: Path) -> None:
     assert run("build", "--project", root).exit_code == 0
     after = tree_digest(root / "facts") | {"briefgen.yaml": tree_digest(root)["briefgen.yaml"]}
     assert after == before
+    # Only output/ and the edition record (FORMAT.md's editions/) are written.
     assert sorted(tree_digest(root)) == [
         "briefgen.yaml",
+        "editions/brief/2024-11-25.json",
         "facts/main.yaml",
         f"output/{CACHE_NAME}",
         "output/brief.html",
