@@ -125,6 +125,20 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+# Debian's Chromium, started the way this closed network needs: headless, and no
+# background connections (they would be refused, many at a time).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
 def require_tool(name: str, debian_package: str) -> str:
     """The path of a program the tests drive; fail (never skip) when it is missing."""
     path = shutil.which(name)

@@ -16,20 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import minimal_project, require_tool, run
+from conftest import CHROMIUM_ARGS, minimal_project, require_tool, run
 
 MAIN = "ru-kp-exchange"
 EXTRACT = "ru-kp-air-defence"
 WIDTHS = (375, 1280)  # a small phone and a desktop
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 RICH_CONFIG = """\
 sections:

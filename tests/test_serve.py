@@ -16,22 +16,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project, run, wait_for
+from conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEADLINE,
+    MINIMAL_SHEET,
+    LiveCommand,
+    minimal_project,
+    run,
+    wait_for,
+)
 
 from briefgen.errors import Problem
 from briefgen.serve import SCRIPT_PATH, STATE_PATH, PreviewServer, with_reload_script
 from briefgen.watch import Rebuild
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PAGE = "<!DOCTYPE html>\n<html><body><h1>A briefing</h1></body></html>\n"
 
 
