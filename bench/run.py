@@ -143,15 +143,28 @@ def change_fact(root: Path, fact_id: str, revision: str | None) -> None:
 
 def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
     """Facts per briefing, a fact of `main` to edit, and the arguments briefgen
-    passes WeasyPrint for main's PDF (saved, for WeasyPrint alone)."""
+    passes WeasyPrint for main's PDF (saved, for WeasyPrint alone).
+
+    Worked out in a child process: a benchmark process that held a loaded
+    project would lend its size to every child's peak memory (ru_maxrss counts
+    the copy a child starts as, before it runs the command).
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [PY, __file__, "--inspect", str(root)], capture_output=True, text=True, env=env, check=True
+    )
+    found = json.loads(done.stdout)
+    result.main_facts, result.desk_facts = found["main_facts"], found["desk_facts"]
+    return found["fact_id"], Path(found["arguments"])
+
+
+def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
     from briefgen.build import BuildOptions, _prepare, read_inputs, validate
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
     main = included_facts(project, project.briefings["main"].item)
-    result.main_facts = len(main)
-    result.desk_facts = [len(included_facts(project, project.briefings[i].item)) for i in DESK_IDS]
     # Exactly what `briefgen build main` lays out: the print HTML, the theme, the
     # attached inputs, the file identifier and the edition date.
     prepared = _prepare(project, "main", BuildOptions(formats=("pdf",)), read_inputs(project))
@@ -160,7 +173,12 @@ def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
     arguments.write_bytes(pickle.dumps(prepared.pdf))
     html = root.parent / f"{root.name}-main.html"  # for bench/profile_weasyprint.py
     html.write_text(prepared.pdf["html"], encoding="utf-8")
-    return main[0].id, arguments
+    return {
+        "main_facts": len(main),
+        "desk_facts": [len(included_facts(project, project.briefings[i].item)) for i in DESK_IDS],
+        "fact_id": main[0].id,
+        "arguments": str(arguments),
+    }
 
 
 def pages(pdf: Path) -> int:
@@ -439,7 +457,11 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, help="where projects are generated (default: a temporary folder)"
     )
+    parser.add_argument("--inspect", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.inspect:
+        print(json.dumps(inspect_here(args.inspect.resolve())))
+        return
     sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",") if s]
     started: dict[str, object] = {
         "date": dt.date.today().isoformat(),

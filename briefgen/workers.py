@@ -2,9 +2,10 @@
 
 Workers are started with 'spawn', never forked: a fork of a process that has
 imported WeasyPrint (Pango, fontconfig and their caches) can hang or crash.
-Each worker is sent one briefing's finished print HTML and lays it out; it
-does not load or check the project again. That is cheaper than sending the
-project folder and a briefing id (see BENCHMARKS.md), and it keeps every
+Each worker is sent one briefing's finished print HTML (with the files to
+attach) and lays it out; it does not load or check the project again. That
+measured no slower than sending the project folder and a briefing id, a
+little faster in a large project (BENCHMARKS.md), and it keeps every
 decision about content in the main process.
 """
 
