@@ -160,14 +160,14 @@ def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
 
 def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
-    from briefgen.build import BuildOptions, _prepare, read_inputs, validate
+    from briefgen.build import BuildOptions, _prepare, validate
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
     main = included_facts(project, project.briefings["main"].item)
     # Exactly what `briefgen build main` lays out: the print HTML, the theme, the
     # attached inputs, the file identifier and the edition date.
-    prepared = _prepare(project, "main", BuildOptions(formats=("pdf",)), read_inputs(project))
+    prepared = _prepare(project, "main", BuildOptions(formats=("pdf",)))
     assert prepared.pdf is not None
     arguments = root.parent / f"{root.name}-main.pickle"
     arguments.write_bytes(pickle.dumps(prepared.pdf))

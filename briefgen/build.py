@@ -25,6 +25,7 @@ from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
 from .editions import EDITIONS_DIR, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
+from .inputs import InputFile, briefing_inputs, inputs_hash, theme_files
 from .output import output_path, write_atomic, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import CONFIG_NAME, Project, collector_paused, load_project
@@ -71,13 +72,40 @@ class Built:
 
 
 @dataclass
+class Edition:
+    """One briefing as this build makes it: what its reader sees, the project files
+    it is made from (inputs.py), and the hash of those and the theme."""
+
+    view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
+    inputs: list[InputFile]
+    hash: str
+
+
+def make_edition(
+    project: Project, briefing_id: str, theme: list[InputFile] | None = None
+) -> Edition:
+    """Assemble one briefing and name its inputs; `theme` is `inputs.theme_files` of
+    the project's template folders, read once when building several briefings."""
+    theme = theme_files(template_dirs(project.root)) if theme is None else theme
+    view = assemble_briefing(project, briefing_id, GENERATOR)
+    inputs = briefing_inputs(project, briefing_id)
+    full = inputs_hash(GENERATOR, briefing_id, inputs, theme)
+    view.inputs_digest = full[:12]
+    return Edition(view, inputs, full)
+
+
+@dataclass
 class _Plan:
     """One briefing's outputs: those to render (format, path, cache key) and those
     already up to date."""
 
-    briefing_id: str
+    edition: Edition
     stale: list[tuple[str, Path, str]]
     fresh: list[Path]
+
+    @property
+    def briefing_id(self) -> str:
+        return self.edition.view.id
 
 
 def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
@@ -121,10 +149,13 @@ def build(
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
 
-    inputs = read_inputs(project)
+    theme = theme_files(template_dirs(root))
     cache = Cache.load(root / OUTPUT_DIR)
-    plans = _plan(project, list(dict.fromkeys(ids)), options, inputs, cache)
-    rendered = _render_all(project, plans, options, inputs, progress)
+    plans = [
+        _plan(project, make_edition(project, briefing_id, theme), options, cache)
+        for briefing_id in dict.fromkeys(ids)
+    ]
+    rendered = _render_all(project, plans, options, progress)
     pending = [(path, rendered[path]) for plan in plans for _, path, _ in plan.stale]
     if pending:
         for _, path, key in (stale for plan in plans for stale in plan.stale):
@@ -132,21 +163,19 @@ def build(
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
     # Even with nothing to write: this also removes what a killed build left.
     write_outputs(root / OUTPUT_DIR, pending, root)
-    _record_editions(project, plans, inputs)
+    _record_editions(root, plans)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
 
 
-def _record_editions(project: Project, plans: list[_Plan], inputs: list[InputFile]) -> None:
+def _record_editions(root: Path, plans: list[_Plan]) -> None:
     """Keep editions/<id>/<edition>.json in step with what output/ now holds.
 
     Written after the outputs, from the files on disk, so a record always
     describes outputs that exist; an unchanged record is not touched.
     """
-    root = project.root
     for plan in plans:
-        view = assemble_briefing(project, plan.briefing_id, GENERATOR)
-        view.inputs_digest = inputs_digest(plan.briefing_id, inputs, template_dirs(root))
+        view = plan.edition.view
         outputs = sorted(plan.fresh + [path for _, path, _ in plan.stale])
         record = edition_record(view, [(path, path.read_bytes()) for path in outputs], root)
         target = edition_path(root, view)
@@ -156,27 +185,16 @@ def _record_editions(project: Project, plans: list[_Plan], inputs: list[InputFil
             write_atomic(target, record)
 
 
-def _plan(
-    project: Project,
-    ids: list[str],
-    options: BuildOptions,
-    inputs: list[InputFile],
-    cache: Cache,
-) -> list[_Plan]:
-    dirs = template_dirs(project.root)
-    plans = []
-    for briefing_id in ids:
-        digest = _inputs_hash(briefing_id, inputs, dirs)
-        plan = _Plan(briefing_id, [], [])
-        for fmt in _formats(project, briefing_id, options):
-            path = output_path(project.root / OUTPUT_DIR, briefing_id, fmt)
-            key = output_key(digest, fmt, options.pdf_variant)
-            if not options.force and cache.is_fresh(path, key):
-                plan.fresh.append(path)
-            else:
-                plan.stale.append((fmt, path, key))
-        plans.append(plan)
-    return plans
+def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cache) -> _Plan:
+    plan = _Plan(edition, [], [])
+    for fmt in _formats(project, plan.briefing_id, options):
+        path = output_path(project.root / OUTPUT_DIR, plan.briefing_id, fmt)
+        key = output_key(edition.hash, fmt, options.pdf_variant)
+        if not options.force and cache.is_fresh(path, key):
+            plan.fresh.append(path)
+        else:
+            plan.stale.append((fmt, path, key))
+    return plan
 
 
 def _formats(project: Project, briefing_id: str, options: BuildOptions) -> list[str]:
@@ -188,7 +206,6 @@ def _render_all(
     project: Project,
     plans: list[_Plan],
     options: BuildOptions,
-    inputs: list[InputFile],
     progress: Progress | None,
 ) -> dict[Path, bytes]:
     """Every stale output of `plans`, in memory."""
@@ -208,7 +225,7 @@ def _render_all(
     if options.jobs <= 1 or len(pdfs) <= 1:
         for plan in todo:
             only = dataclasses.replace(options, formats=tuple(f for f, _, _ in plan.stale))
-            files.update(render_briefing(project, plan.briefing_id, only, inputs))
+            files.update(render_briefing(project, plan.briefing_id, only, plan.edition))
             done(plan.briefing_id)
         return files
 
@@ -222,7 +239,7 @@ def _render_all(
             prepared = call_with_time_limit(
                 options.render_timeout,
                 f"briefing '{plan.briefing_id}'",
-                lambda: _prepare(project, plan.briefing_id, only, inputs),  # noqa: B023
+                lambda: _prepare(project, plan.briefing_id, only, plan.edition),  # noqa: B023
             )
             if prepared.html is not None:
                 files[prepared.path("html")] = prepared.html
@@ -244,18 +261,17 @@ def render_briefing(
     project: Project,
     briefing_id: str,
     options: BuildOptions,
-    inputs: list[InputFile] | None = None,
+    edition: Edition | None = None,
 ) -> list[tuple[Path, bytes]]:
     """Every output file of one briefing, in memory: (path, bytes) for each format.
 
-    `inputs` are the project's files as `read_inputs` returns them; pass them
-    when building several briefings so each file is read once. Raises
-    BuildError when rendering takes longer than `options.render_timeout`.
+    `edition` is the briefing as `make_edition` made it, if the caller has it.
+    Raises BuildError when rendering takes longer than `options.render_timeout`.
     """
     return call_with_time_limit(
         options.render_timeout,
         f"briefing '{briefing_id}'",
-        lambda: _render_files(project, briefing_id, options, inputs),
+        lambda: _render_files(project, briefing_id, options, edition),
     )
 
 
@@ -263,11 +279,11 @@ def _render_files(
     project: Project,
     briefing_id: str,
     options: BuildOptions,
-    inputs: list[InputFile] | None,
+    edition: Edition | None,
 ) -> list[tuple[Path, bytes]]:
     from .pdf import write_pdf
 
-    prepared = _prepare(project, briefing_id, options, inputs)
+    prepared = _prepare(project, briefing_id, options, edition)
     files = []
     for fmt, path in prepared.outputs:
         if fmt == "html":
@@ -295,14 +311,13 @@ def _prepare(
     project: Project,
     briefing_id: str,
     options: BuildOptions,
-    inputs: list[InputFile] | None,
+    edition: Edition | None = None,
 ) -> _Prepared:
     root = project.root
     briefing = project.briefings[briefing_id].item
-    inputs = read_inputs(project) if inputs is None else inputs
+    edition = make_edition(project, briefing_id) if edition is None else edition
+    view = edition.view
     env = make_environment(root)
-    view = assemble_briefing(project, briefing_id, GENERATOR)
-    view.inputs_digest = inputs_digest(briefing_id, inputs, template_dirs(root))
     outputs = [
         (fmt, output_path(root / OUTPUT_DIR, briefing_id, fmt))
         for fmt in _formats(project, briefing_id, options)
@@ -312,8 +327,8 @@ def _prepare(
         if fmt == "html":
             prepared.html = render_html(view, root, "html", env).encode("utf-8")
         else:
-            edition = briefing.edition.first_day
-            prepared.pdf = _pdf_arguments(view, root, env, options, inputs, edition)
+            date = briefing.edition.first_day
+            prepared.pdf = _pdf_arguments(view, root, env, options, edition.inputs, date)
     return prepared
 
 
@@ -323,7 +338,7 @@ def _pdf_arguments(
     env: Environment,
     options: BuildOptions,
     inputs: list[InputFile],
-    edition: dt.date,
+    date: dt.date,
 ) -> dict[str, Any]:
     from .pdf import Attachment
 
@@ -338,7 +353,7 @@ def _pdf_arguments(
         "allowed": dirs,
         "variant": options.pdf_variant,
         "identifier": identifier.hexdigest()[:32].encode(),
-        "date": edition,  # a partial edition date counts as its first day
+        "date": date,  # a partial edition date counts as its first day
         "attachments": attachments,
     }
 
@@ -347,46 +362,3 @@ def _describe(path: str, view: BriefingView) -> str:
     if path == CONFIG_NAME:
         return f"briefgen project file: sections and briefings (inputs {view.inputs_digest})"
     return f"briefgen fact sheet (inputs {view.inputs_digest})"
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """One file of the project a briefing is built from, as read for this build."""
-
-    path: str  # relative to the project, with '/'
-    data: bytes
-
-
-def read_inputs(project: Project) -> list[InputFile]:
-    """briefgen.yaml and every fact sheet, read once, in a stable order.
-
-    These bytes are both hashed into the inputs digest and attached to the
-    PDF, so a recipient holds exactly what the digest names.
-    """
-    names = [project.config_file.path, *sorted(f.path for f in project.files)]
-    return [InputFile(name, (project.root / name).read_bytes()) for name in names]
-
-
-def inputs_digest(briefing_id: str, inputs: list[InputFile], templates: list[Path]) -> str:
-    """A short hash of everything an edition is made from: briefgen's version, the
-    briefing id, the project's files and the theme. Same digest, same edition."""
-    return _inputs_hash(briefing_id, inputs, templates)[:12]
-
-
-def _inputs_hash(briefing_id: str, inputs: list[InputFile], templates: list[Path]) -> str:
-    """The whole SHA-256 behind `inputs_digest`; the rebuild cache keys on it."""
-    digest = hashlib.sha256()
-
-    def add(name: str, data: bytes) -> None:
-        # Length-prefixed, so no two different sets of files hash alike.
-        digest.update(f"{len(name)}:{name}{len(data)}:".encode())
-        digest.update(data)
-
-    add("generator", GENERATOR.encode())
-    add("briefing", briefing_id.encode())
-    for item in inputs:
-        add(f"project/{item.path}", item.data)
-    for index, folder in enumerate(templates):
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            add(f"theme{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
-    return digest.hexdigest()

@@ -5,12 +5,11 @@ is made from, and to the size and SHA-256 of the file as written. An output is
 up to date, and is not rendered again, when both still match: its key is
 unchanged and the file is still there, byte for byte.
 
-The key is the whole hash behind the briefing's inputs digest (briefgen's
-version, the briefing id, briefgen.yaml and every fact sheet byte for byte,
-the templates and the theme), with the format and, for a PDF, the PDF variant
-and WeasyPrint's version. Every sheet counts, not only those holding the
-briefing's facts: each PDF carries them all as attachments and every page
-shows their digest, so an edit anywhere changes every output's bytes.
+The key is the whole hash behind the briefing's inputs digest (inputs.py:
+briefgen's version, the briefing id, briefgen.yaml and the sheets the briefing
+draws on byte for byte, the templates and the theme), with the format and,
+for a PDF, the PDF variant and WeasyPrint's version. So an edit to a sheet
+a briefing does not draw on leaves its outputs up to date.
 """
 
 from __future__ import annotations

@@ -118,6 +118,9 @@ class YamlFile:
     data: Any = None
     positions: Positions = field(default_factory=Positions)
     problems: list[Problem] = field(default_factory=list)
+    # The bytes as read, kept so a build attaches and hashes exactly what was
+    # validated rather than reading the file a second time.
+    raw: bytes = field(default=b"", repr=False)
 
 
 class _Stop(Exception):
@@ -139,7 +142,7 @@ def _parser(text: str) -> Any:
 
 def load_yaml(raw: bytes, path: str) -> YamlFile:
     """Parse `raw` (the bytes of the file at project-relative `path`) strictly."""
-    result = YamlFile(path)
+    result = YamlFile(path, raw=raw)
 
     def report(mark: Any, message: str, hint: str | None = None, code: str = "yaml") -> None:
         line, column = _at(mark)

@@ -1,6 +1,7 @@
 """The rebuild cache: an output is rendered again exactly when something it is made
-from has changed (any project file, the templates, briefgen's version, the PDF
-options), or the file is no longer what was written."""
+from has changed (briefgen.yaml, a fact sheet its briefing draws on, the
+templates, briefgen's version, the PDF options), or the file is no longer what
+was written."""
 
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ briefings:
     formats: [html]
 """
 
-SHEET = """\
+# Alpha and beta each draw on their own sheet, and both on the shared one, where
+# the sources and actors are declared.
+SHARED = """\
 section: aid-flows
 actors:
   - id: RU
@@ -47,6 +50,10 @@ sources:
     title: Source B
     reliability: C
     type: media
+"""
+
+ALPHA = """\
+section: aid-flows
 facts:
   - id: fact-a
     title: Alpha fact
@@ -58,6 +65,11 @@ facts:
     sources:
       - source: src-a
         credibility: 2
+"""
+
+BETA = """\
+section: aid-flows
+facts:
   - id: fact-b
     title: Beta fact
     text: Beta text.
@@ -69,12 +81,15 @@ facts:
         credibility: 3
 """
 
+SHEETS = {"facts/shared.yaml": SHARED, "facts/alpha.yaml": ALPHA, "facts/beta.yaml": BETA}
+BOTH = ["output/alpha.html", "output/beta.html"]
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = write_tree(tmp_path / "desk", {"briefgen.yaml": CONFIG, "facts/main.yaml": SHEET})
+    root = write_tree(tmp_path / "desk", {"briefgen.yaml": CONFIG, **SHEETS})
     built = build(root)
-    assert built == (["output/alpha.html", "output/beta.html"], [])
+    assert built == (BOTH, [])
     return root
 
 
@@ -93,9 +108,18 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+DIGEST = re.compile(r"inputs digest <code>([0-9a-f]{12})</code>")
+
+
+def digest(project: Path, briefing_id: str) -> str:
+    found = DIGEST.findall((project / f"output/{briefing_id}.html").read_text())
+    assert len(found) == 1
+    return str(found[0])
+
+
 def test_a_rebuild_with_nothing_changed_writes_nothing(project: Path) -> None:
     before = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
-    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    assert build(project) == ([], BOTH)
     after = {p.name: p.stat().st_mtime_ns for p in (project / "output").iterdir()}
     assert after == before
     cache = json.loads((project / "output" / CACHE_NAME).read_text())
@@ -104,41 +128,82 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(project: Path) -> None:
     assert cache["outputs"]["alpha.html"]["size"] == len(html)
 
 
-def test_an_edit_to_any_fact_sheet_rebuilds_every_briefing(project: Path) -> None:
-    # Even beta, which leaves fact-a out: every PDF carries every sheet and every
-    # page shows the digest of them all, so beta's bytes change too.
-    digest = re.compile(r"inputs digest <code>([0-9a-f]{12})</code>")
-    before = digest.findall((project / "output/beta.html").read_text())
-    edit(project / "facts/main.yaml", "Alpha text.", "Alpha text, revised.")
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+def test_an_edit_rebuilds_only_the_briefings_that_draw_on_its_sheet(project: Path) -> None:
+    beta, beta_digest = (project / "output/beta.html").read_bytes(), digest(project, "beta")
+    alpha_digest = digest(project, "alpha")
+    edit(project / "facts/alpha.yaml", "Alpha text.", "Alpha text, revised.")
+    assert build(project) == (["output/alpha.html"], ["output/beta.html"])
     assert "Alpha text, revised." in (project / "output/alpha.html").read_text()
-    after = digest.findall((project / "output/beta.html").read_text())
-    assert before and after and before[0] != after[0]
+    assert digest(project, "alpha") != alpha_digest
+    assert (project / "output/beta.html").read_bytes() == beta
+    assert digest(project, "beta") == beta_digest
+    # The other way round, and beta's new digest is the one its page shows.
+    edit(project / "facts/beta.yaml", "Beta text.", "Beta text, revised.")
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
+    assert digest(project, "beta") != beta_digest
+
+
+def test_an_edit_to_a_sheet_both_draw_on_rebuilds_both(project: Path) -> None:
+    # Alpha cites only src-a, but the sheet declaring it is one of its inputs, byte
+    # for byte: its PDF carries that sheet and its digest covers it.
+    edit(project / "facts/shared.yaml", "title: Source B", "title: Source B, revised")
+    assert build(project) == (BOTH, [])
+    assert "Source B, revised" in (project / "output/beta.html").read_text()
+
+
+def test_a_comment_in_a_sheet_it_draws_on_counts(project: Path) -> None:
+    edit(project / "facts/alpha.yaml", "facts:\n", "# checked by J.\nfacts:\n")
+    assert build(project) == (["output/alpha.html"], ["output/beta.html"])
+
+
+def test_a_sheet_no_briefing_draws_on_changes_nothing(project: Path) -> None:
+    gamma = BETA.replace("fact-b", "fact-g").replace("[beta]", "[gamma]")
+    write_tree(project, {"facts/gamma.yaml": gamma})
+    assert build(project) == ([], BOTH)
+    edit(project / "facts/gamma.yaml", "Beta text.", "Gamma text.")
+    assert build(project) == ([], BOTH)
+    (project / "facts/gamma.yaml").unlink()
+    assert build(project) == ([], BOTH)
+
+
+def test_a_new_fact_a_briefing_takes_in_rebuilds_it(project: Path) -> None:
+    more = BETA.replace("fact-b", "fact-b2").replace("Beta fact", "Second beta fact")
+    write_tree(project, {"facts/more.yaml": more})
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
+    assert "Second beta fact" in (project / "output/beta.html").read_text()
+    # Moved to another sheet, the same fact is another input: the PDF would carry
+    # another file.
+    (project / "facts/more.yaml").rename(project / "facts/moved.yaml")
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
+    # Taken out of the briefing by its tag, it is no longer one of beta's inputs.
+    edit(project / "facts/moved.yaml", "tags: [beta]", "tags: [gamma]")
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
+    assert "Second beta fact" not in (project / "output/beta.html").read_text()
 
 
 def test_a_file_briefgen_does_not_read_changes_nothing(project: Path) -> None:
     write_tree(project, {"facts/NOTES.txt": "to check with the desk", "notes.md": "todo"})
-    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    assert build(project) == ([], BOTH)
 
 
 def test_briefgen_yaml_changes_rebuild_every_briefing(project: Path) -> None:
     edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta, second edition\n")
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == (BOTH, [])
 
 
 def test_even_a_comment_counts(project: Path) -> None:
     # The digest on every page covers the files byte for byte.
     edit(project / "briefgen.yaml", "briefings:\n", "# a note to the desk\nbriefings:\n")
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == (BOTH, [])
 
 
 def test_a_project_template_rebuilds_every_briefing(project: Path) -> None:
     theme_fact = (REPO / "templates/_fact.html").read_text(encoding="utf-8")
     write_tree(project, {"templates/_fact.html": theme_fact})
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
-    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    assert build(project) == (BOTH, [])
+    assert build(project) == ([], BOTH)
     edit(project / "templates/_fact.html", '<div class="fact-text">', '<div class="fact-text own">')
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == (BOTH, [])
     assert 'class="fact-text own"' in (project / "output/beta.html").read_text()
 
 
@@ -146,7 +211,7 @@ def test_a_new_briefgen_version_rebuilds_every_briefing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(briefgen.build, "GENERATOR", "briefgen 99.0")
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project) == (BOTH, [])
     assert "briefgen 99.0" in (project / "output/alpha.html").read_text()
 
 
@@ -168,7 +233,7 @@ def test_an_output_edited_by_hand_is_rebuilt(project: Path, change: str) -> None
 
 
 def test_force_rebuilds_what_is_up_to_date(project: Path) -> None:
-    assert build(project, "--force") == (["output/alpha.html", "output/beta.html"], [])
+    assert build(project, "--force") == (BOTH, [])
     assert build(project, "beta", "--force") == (["output/beta.html"], [])
 
 
@@ -176,23 +241,23 @@ def test_building_one_briefing_keeps_the_others_entries(project: Path) -> None:
     edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta two\n")
     assert build(project, "alpha") == (["output/alpha.html"], [])
     assert build(project, "beta") == (["output/beta.html"], [])
-    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    assert build(project) == ([], BOTH)
 
 
 @pytest.mark.parametrize("junk", ["not json", "[]", '{"version": 0, "outputs": {}}', "{}"])
 def test_an_unreadable_cache_means_a_full_build(project: Path, junk: str) -> None:
     (project / "output" / CACHE_NAME).write_text(junk)
-    assert build(project) == (["output/alpha.html", "output/beta.html"], [])
-    assert build(project) == ([], ["output/alpha.html", "output/beta.html"])
+    assert build(project) == (BOTH, [])
+    assert build(project) == ([], BOTH)
 
 
 def test_a_failed_build_leaves_the_cache_alone(project: Path) -> None:
     cache = (project / "output" / CACHE_NAME).read_bytes()
-    edit(project / "facts/main.yaml", "confidence: low", "confidence: lwo")
+    edit(project / "facts/beta.yaml", "confidence: low", "confidence: lwo")
     result = run("build", "--project", project)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "facts/main.yaml:29:17: error: 'lwo' is not a valid confidence (did you mean 'low'?)",
+        "facts/beta.yaml:7:17: error: 'lwo' is not a valid confidence (did you mean 'low'?)",
         "1 error",
         "nothing was written; output/ is unchanged",
     ]
@@ -204,7 +269,7 @@ def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
         tmp_path / "desk",
         {
             "briefgen.yaml": CONFIG.replace("formats: [html]\n", "formats: [html, pdf]\n", 1),
-            "facts/main.yaml": SHEET,
+            **SHEETS,
         },
     )
     paths = ["output/alpha.html", "output/alpha.pdf", "output/beta.html"]
@@ -213,11 +278,11 @@ def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
     pdf = root / "output/alpha.pdf"
     good = pdf.read_bytes()
     pdf.write_bytes(good[:-10])
-    assert build(root) == (["output/alpha.pdf"], ["output/alpha.html", "output/beta.html"])
+    assert build(root) == (["output/alpha.pdf"], BOTH)
     assert pdf.read_bytes() == good
     # Another PDF variant is another PDF; the HTML pages stay as they are.
     assert build(root, "--pdf-variant", "pdf/a-3b") == (
         ["output/alpha.pdf"],
-        ["output/alpha.html", "output/beta.html"],
+        BOTH,
     )
     assert pdf.read_bytes() != good

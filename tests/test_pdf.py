@@ -501,11 +501,77 @@ def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
     sheet = commented / "facts/main.yaml"
     sheet.write_text("# checked by J.\n" + sheet.read_text())
     assert digest_of(commented) != first
+    # A sheet the briefing does not draw on is not attached, so not in its digest.
     extra = minimal_project(tmp_path / "d", **{"facts/more.yaml": "actors: []\n"})
-    assert digest_of(extra) != first
+    assert digest_of(extra) == first
+    assert set(PdfReader(pdf_of(extra, "brief")).attachments) == {
+        "briefgen.yaml",
+        "facts/main.yaml",
+    }
     restyled = '{% include "default:print.css" %}\n.kicker { color: red; }\n'
     themed = minimal_project(tmp_path / "e", **{"templates/print.css": restyled})
     assert digest_of(themed) != first
+
+
+# Alpha shows fact-a only, but its sheet also holds fact-c, whose source is in
+# another sheet, and briefgen.yaml names KP (for beta), declared in a third: a
+# project restored from alpha's PDF needs all of those to validate. Beta's own
+# sheets are not alpha's business.
+DRAWS_ON = {
+    "briefgen.yaml": """\
+sections:
+  - id: aid-flows
+    title: Aid flows
+briefings:
+  - id: alpha
+    title: Alpha
+    edition: 2024-11-25
+    include: {tags: [alpha]}
+    formats: [pdf]
+  - id: beta
+    title: Beta
+    edition: 2024-11-25
+    include: {actors: [KP]}
+    formats: [html]
+""",
+    "facts/alpha.yaml": """\
+section: aid-flows
+facts:
+  - {id: fact-a, title: Alpha fact, text: Shown., date: 2024-11, confidence: low,
+     tags: [alpha], sources: [{source: src-a, credibility: 2}]}
+  - {id: fact-c, title: Other fact, text: Not shown., date: 2024-10, confidence: low,
+     tags: [other], sources: [{source: src-c, credibility: 3}]}
+""",
+    "facts/sources.yaml": "sources:\n  - {id: src-a, title: A, reliability: B, type: media}\n",
+    "facts/more-sources.yaml": "sources:\n  - {id: src-c, title: C, reliability: C, type: media}\n",
+    "facts/kp.yaml": "actors:\n  - {id: KP, name: North Korea}\n",
+    "facts/beta.yaml": """\
+section: aid-flows
+facts:
+  - {id: fact-b, title: Beta fact, text: Beta., date: 2024-11, confidence: low,
+     actors: [KP], sources: [{source: src-b, credibility: 2}]}
+""",
+    "facts/beta-sources.yaml": "sources:\n  - {id: src-b, title: B, reliability: B, type: media}\n",
+}
+
+
+def test_a_pdf_carries_the_sheets_its_briefing_draws_on(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "desk", DRAWS_ON)
+    assert run("build", "--project", project).exit_code == 0
+    attached = PdfReader(pdf_of(project, "alpha")).attachments
+    assert sorted(attached) == [
+        "briefgen.yaml",
+        "facts/alpha.yaml",
+        "facts/kp.yaml",
+        "facts/more-sources.yaml",
+        "facts/sources.yaml",
+    ]
+    # What it carries is enough to build the same file again, byte for byte.
+    restored = tmp_path / "restored"
+    for name, (data,) in attached.items():
+        write_tree(restored, {name: data})
+    assert run("build", "--project", restored, "alpha").exit_code == 0
+    assert pdf_of(restored, "alpha").read_bytes() == pdf_of(project, "alpha").read_bytes()
 
 
 def test_same_inputs_give_byte_identical_files(built_example: Path, tmp_path: Path) -> None:

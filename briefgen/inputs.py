@@ -1,0 +1,89 @@
+"""Inputs: which project files a briefing is made from, and the digest that names them.
+
+A briefing's inputs are briefgen.yaml and the fact sheets it draws on: those
+holding its facts, and then every sheet needed for those sheets to validate
+on their own (the sources and actors their items cite, wherever declared).
+Those files are attached to its PDF, so a recipient can rebuild the briefing
+from the PDF alone, and they are all its digest covers, so an edit to a sheet
+the briefing does not draw on leaves its outputs up to date (cache.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .project import Project
+from .rules import included_facts
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file of the project, as it was read and validated for this build."""
+
+    path: str  # relative to the project, with '/'
+    data: bytes
+
+
+def briefing_inputs(project: Project, briefing_id: str) -> list[InputFile]:
+    """briefgen.yaml, then the sheets the briefing draws on, by path."""
+    files = {file.path: file for file in project.files}
+    facts_in: dict[str, list[str]] = {}  # sheet -> the ids its facts cite or name
+    for placed in project.facts.values():
+        fact = placed.item
+        cited = [citation.source for citation in fact.sources]
+        refs = [project.sources[s].file.path for s in cited]
+        refs += [project.actors[a].file.path for a in fact.named_actors()]
+        facts_in.setdefault(placed.file.path, []).extend(refs)
+
+    # Start from the sheets of the facts it shows, and from briefgen.yaml's own
+    # references (actors named in any briefing's `include`), then follow each
+    # sheet's references until nothing new comes in.
+    briefing = project.briefings[briefing_id].item
+    todo = [project.facts[fact.id].file.path for fact in included_facts(project, briefing)]
+    for other in project.briefings.values():
+        include = other.item.include
+        todo += [project.actors[a].file.path for a in (include.actors or [])] if include else []
+    used: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path not in used:
+            used.add(path)
+            todo += facts_in.get(path, [])
+    config = project.config_file
+    return [
+        InputFile(config.path, config.raw),
+        *(InputFile(path, files[path].raw) for path in sorted(used)),
+    ]
+
+
+def theme_files(templates: list[Path]) -> list[InputFile]:
+    """Every file of the theme folders (the project's own first), read once per build."""
+    return [
+        InputFile(f"theme{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+        for index, folder in enumerate(templates)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+    ]
+
+
+def inputs_hash(
+    generator: str, briefing_id: str, inputs: list[InputFile], theme: list[InputFile]
+) -> str:
+    """SHA-256 of everything an edition is made from: the generator (briefgen's
+    version), the briefing id, its input files and the theme. The rebuild cache
+    keys on it; its first 12 digits are the digest printed on every page."""
+    digest = hashlib.sha256()
+
+    def add(name: str, data: bytes) -> None:
+        # Length-prefixed, so no two different sets of files hash alike.
+        digest.update(f"{len(name)}:{name}{len(data)}:".encode())
+        digest.update(data)
+
+    add("generator", generator.encode())
+    add("briefing", briefing_id.encode())
+    for item in inputs:
+        add(f"project/{item.path}", item.data)
+    for item in theme:
+        add(item.path, item.data)
+    return digest.hexdigest()
