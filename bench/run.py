@@ -5,7 +5,8 @@
 For each size it generates a project (bench/generate.py) and runs briefgen as a
 user does, each time in a fresh process (`python -m briefgen ...`), --runs
 times, reporting medians: `--help`, `validate`, a cold `build main`, a no-op
-rebuild, a rebuild after one fact of `main` changed, WeasyPrint alone laying
+rebuild, a rebuild after one fact of `main` changed (and, where `main` leaves
+some sheets out, after a fact in one of those changed), WeasyPrint alone laying
 out the same final HTML, and the four `desk-N` briefings with `--jobs 1` and
 `--jobs 2`. Peak memory is the child's ru_maxrss (from os.wait4, so it covers
 the workers a build spawns); CPU time is the child's user + system time.
@@ -86,6 +87,8 @@ class SizeResult:
     main_facts: int = 0
     main_pages: int = 0
     desk_facts: list[int] = field(default_factory=list)
+    # A fact in a sheet `main` does not draw on, if the project has one (inputs.py).
+    elsewhere: str | None = None
     same_pdf: bool = False
     validate_imports_weasyprint: bool = True
     series: dict[str, Series] = field(default_factory=dict)
@@ -155,12 +158,14 @@ def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
     )
     found = json.loads(done.stdout)
     result.main_facts, result.desk_facts = found["main_facts"], found["desk_facts"]
+    result.elsewhere = found["elsewhere"]
     return found["fact_id"], Path(found["arguments"])
 
 
 def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
     from briefgen.build import BuildOptions, _prepare, validate
+    from briefgen.inputs import briefing_inputs
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
@@ -173,7 +178,10 @@ def inspect_here(root: Path) -> dict[str, object]:
     arguments.write_bytes(pickle.dumps(prepared.pdf))
     html = root.parent / f"{root.name}-main.html"  # for bench/profile_weasyprint.py
     html.write_text(prepared.pdf["html"], encoding="utf-8")
+    drawn_on = {item.path for item in briefing_inputs(project, "main")}
+    elsewhere = [p.item.id for p in project.facts.values() if p.file.path not in drawn_on]
     return {
+        "elsewhere": elsewhere[0] if elsewhere else None,
         "main_facts": len(main),
         "desk_facts": [len(included_facts(project, project.briefings[i].item)) for i in DESK_IDS],
         "fact_id": main[0].id,
@@ -221,9 +229,15 @@ def bench_size(size: int, runs: int, workdir: Path, log: list[str]) -> SizeResul
         run_series(result, "noop", briefgen("build", "main"), root, 1)
         change_fact(root, fact_id, str(revision + 1))
         run_series(result, "changed", briefgen("build", "main"), root, 1)
+        if result.elsewhere is not None:
+            change_fact(root, result.elsewhere, str(revision + 1))
+            run_series(result, "elsewhere", briefgen("build", "main"), root, 1)
         say(f"  build run {revision + 1}: cold {result.series['cold'].samples[-1].wall:.1f} s")
     result.series["changed"].command += f"  # after editing {fact_id}'s text"
     result.series["noop"].command += "  # again, nothing changed"
+    if result.elsewhere is not None:
+        result.series["elsewhere"].command += f"  # after editing {result.elsewhere}'s text"
+        change_fact(root, result.elsewhere, None)
 
     # WeasyPrint alone on what briefgen lays out for `main` as generated.
     change_fact(root, fact_id, None)
@@ -310,6 +324,13 @@ def report(results: dict[int, SizeResult], runs: int, started: dict[str, str]) -
 
         return cell
 
+    def elsewhere(r: SizeResult) -> str:
+        if r.elsewhere is None:
+            return "— (`main` draws on every sheet)"
+        cell = timed("elsewhere")
+        assert callable(cell)
+        return str(cell(r))
+
     lines = [
         BEGIN,
         "",
@@ -356,6 +377,7 @@ def report(results: dict[int, SizeResult], runs: int, started: dict[str, str]) -
             lambda r: f"**{100 * r.series['noop'].wall / r.series['cold'].wall:.1f} %**",
         ),
         row("rebuild, one fact changed", timed("changed")),
+        row("rebuild, a fact in a sheet `main` does not draw on changed", elsewhere),
         row("4 desks, `--jobs 1`", timed("jobs1", memory=True)),
         row("4 desks, `--jobs 2`", timed("jobs2", memory=True)),
         row(
@@ -386,12 +408,14 @@ def report(results: dict[int, SizeResult], runs: int, started: dict[str, str]) -
         "cold": "cold build (output/ removed first)",
         "noop": "no-op rebuild",
         "changed": "one fact changed",
+        "elsewhere": "a fact elsewhere changed",
         "weasyprint": "WeasyPrint alone",
         "jobs1": "`--jobs 1`",
         "jobs2": "`--jobs 2`",
     }
     for name, label in labels.items():
-        lines.append(f"| {label} | `{any_result.series[name].command}` |")
+        if name in any_result.series:
+            lines.append(f"| {label} | `{any_result.series[name].command}` |")
     lines += [
         "| workers given HTML / project+id | "
         f"`python bench/worker_inputs.py PROJECT {' '.join(DESK_IDS)} --runs {runs}` |",
@@ -423,6 +447,14 @@ def targets(results: dict[int, SizeResult]) -> list[str]:
         check(
             noop <= 0.1 * cold, f"{size:,}: no-op rebuild ≤ 10 % of cold: {100 * noop / cold:.1f} %"
         )
+    for size, r in results.items():
+        if r.elsewhere is not None:
+            cold, other = r.series["cold"].wall, r.series["elsewhere"].wall
+            check(
+                other <= 0.1 * cold,
+                f"{size:,}: an edit to a sheet `main` does not draw on is a no-op "
+                f"(≤ 10 % of cold): {100 * other / cold:.1f} %",
+            )
     for size, r in results.items():
         ratio = r.series["cold"].wall / r.series["weasyprint"].wall
         check(ratio <= 1.15, f"{size:,}: cold build ≤ 1.15 × WeasyPrint alone: {ratio:.2f}")
