@@ -222,6 +222,7 @@ class _Draft07(GenerateJsonSchema):
         inner = self.generate_inner(schema["schema"])
         if function is model._check_parties:
             inner["minItems"] = 2
+            inner["uniqueItems"] = True  # two different parties, not one named twice
         return inner
 
     def function_before_schema(

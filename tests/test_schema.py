@@ -265,6 +265,20 @@ BROKEN_SHEETS = {
     actors: RU
     sources: []
 """,
+    "party named twice": """\
+  - id: one
+    title: A fact
+    text: Something happened.
+    date: 2024-11
+    confidence: moderate
+    sources:
+      - source: src
+        credibility: 2
+    agreement:
+      name: A treaty
+      parties: [RU, RU]
+      status: signed
+""",
     "bad id and date range": """\
   - id: -one
     title: A fact
