@@ -8,8 +8,9 @@ from collections.abc import Container, Iterable
 from typing import Any
 
 from .errors import Problem
+from .messages import did_you_mean
 from .model import DateRange
-from .project import Placed, Project, did_you_mean
+from .project import Placed, Project
 from .rules import included_facts, independent_count, is_stale
 
 _KIND_NAMES = {

@@ -9,32 +9,23 @@ reported as a reference to nothing).
 from __future__ import annotations
 
 import contextlib
-import difflib
 import functools
 import gc
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .errors import Problem
+from .messages import describe, did_you_mean, label, validate_item
 from .model import (
     Actor,
-    Agreement,
     Briefing,
-    Citation,
-    Config,
-    DateRange,
     Fact,
     FactSheet,
-    Flow,
-    Include,
-    QuantityRange,
-    Risk,
     Section,
     Source,
 )
@@ -249,7 +240,7 @@ def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> N
         return
     for key in data:
         if key not in ("sections", "briefings"):
-            hint = _did_you_mean(str(key), ["sections", "briefings"])
+            hint = did_you_mean(str(key), ["sections", "briefings"])
             problems.append(
                 _at(
                     file,
@@ -284,7 +275,7 @@ def _load_sheet(project: Project, file: YamlFile, problems: list[Problem]) -> No
         return
     lists = ("actors", "sources", "facts")
     top = {k: v for k, v in data.items() if k not in lists}
-    _, top_problems = _validate(FactSheet, top, file, ())
+    _, top_problems = validate_item(FactSheet, top, file, ())
     problems += top_problems
     default_section = data.get("section") if not top_problems else None
     for name, model, table in (
@@ -314,14 +305,14 @@ def _load_item(
     path: tuple[str | int, ...],
     problems: list[Problem],
 ) -> None:
-    if not _is_mapping(data, file, path, _label(model), problems):
+    if not _is_mapping(data, file, path, label(model), problems):
         return
     raw = Placed(data, file, path)
     project.raw.setdefault(kind, []).append(raw)
     item_id = data.get("id")
     if isinstance(item_id, str):
         project.declared.setdefault(kind, {}).setdefault(item_id, []).append(raw)
-    item, found = _validate(model, data, file, path)
+    item, found = validate_item(model, data, file, path)
     problems += found
     if item is not None:
         # The first of several items with one id wins; checks.py reports the rest.
@@ -337,7 +328,7 @@ def _is_mapping(
         _at(
             file,
             path,
-            f"{what} must be keys and values, found {_describe(data)}",
+            f"{what} must be keys and values, found {describe(data)}",
             "write one 'key: value' per line",
             "type",
         )
@@ -354,7 +345,7 @@ def _is_list(
         _at(
             file,
             path,
-            f"'{path[-1]}' must be a list, found {_describe(data)}",
+            f"'{path[-1]}' must be a list, found {describe(data)}",
             "start each entry with '- '",
             "type",
         )
@@ -375,260 +366,7 @@ def _at(
     return Problem(file.path, line, column, message, hint, code=code)
 
 
-# -- pydantic's errors, said in the user's terms -----------------------------------------
-
 _MISSING_HINT = {
     "sections": "list the sections facts may belong to, each with an id and a title",
     "briefings": "add at least one briefing with an id, a title and an edition date",
 }
-# The model a mapping is validated against, by the key it sits under.
-_MODELS: dict[str, type[BaseModel]] = {
-    "actors": Actor,
-    "sources": Source,
-    "facts": Fact,
-    "sections": Section,
-    "briefings": Briefing,
-    "flow": Flow,
-    "agreement": Agreement,
-    "risk": Risk,
-    "include": Include,
-    "quantity": QuantityRange,
-    "date": DateRange,
-}
-
-
-def _validate(
-    model: type[BaseModel], data: Any, file: YamlFile, prefix: tuple[str | int, ...]
-) -> tuple[BaseModel | None, list[Problem]]:
-    """The validated item, or None and every problem pydantic found in it."""
-    try:
-        return model.model_validate(data), []
-    except ValidationError as error:
-        problems = {
-            _translate(detail, _data_path(data, detail["loc"]), file, prefix)
-            for detail in error.errors(include_url=False)
-        }
-        return None, sorted(problems)
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    """pydantic's location with union tags dropped: only the keys the user wrote.
-
-    A part that is not in the data is a union tag unless it is the last part,
-    which names a missing or unknown key.
-    """
-    path: list[str | int] = []
-    for index, part in enumerate(loc):
-        if (isinstance(data, dict) and part in data) or (
-            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
-        ):
-            data = data[part]
-            path.append(part)
-        elif index == len(loc) - 1 and isinstance(data, dict) and isinstance(part, str):
-            path.append(part)
-        elif not isinstance(data, dict | list):
-            break
-    return tuple(path)
-
-
-def _model_at(data_root_model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
-    """The model that validates the mapping at `loc`, for listing its keys."""
-    model = data_root_model
-    for part in loc:
-        if isinstance(part, str) and part in _MODELS:
-            # 'sources' inside a fact are citations, not source declarations
-            model = Citation if (part == "sources" and model is Fact) else _MODELS[part]
-    return model
-
-
-def _keys_of(model: type[BaseModel]) -> list[str]:
-    return [f.alias or name for name, f in model.model_fields.items()]
-
-
-def _translate(
-    detail: Any,
-    loc: tuple[str | int, ...],
-    file: YamlFile,
-    prefix: tuple[str | int, ...],
-) -> Problem:
-    kind = detail["type"]
-    value = detail.get("input")
-    ctx = detail.get("ctx") or {}
-    name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
-    root_model = (
-        _MODELS.get(str(prefix[0]), FactSheet)
-        if prefix
-        else (Config if file.path.endswith(CONFIG_NAME) and "/" not in file.path else FactSheet)
-    )
-    full = (*prefix, *loc)
-    hint: str | None = None
-    at_key = False
-
-    if kind == "missing":
-        owner = _model_at(root_model, loc[:-1])
-        where = full[:-1]
-        message = f"missing required key '{name}'"
-        required = [
-            k for k in _keys_of(owner) if owner.model_fields[_field_name(owner, k)].is_required()
-        ]
-        hint = f"{_label(owner)} needs {_join(required)}"
-        line, column = file.positions.of(where)
-        return Problem(file.path, line, column, message, hint, code="missing")
-    if kind == "extra_forbidden":
-        owner = _model_at(root_model, loc[:-1])
-        choices = _keys_of(owner)
-        message = f"unknown key '{name}' in {_label(owner)}"
-        hint = _did_you_mean(name, choices) or f"the keys are {_join(choices)}"
-        at_key = True
-        code = "unknown-key"
-    elif kind == "literal_error":
-        choices = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
-        message = f"{_describe(value)} is not a valid {_entry(name, loc)}"
-        close = _did_you_mean(str(value), choices) if isinstance(value, str) else None
-        hint = close or f"expected one of {_join(choices)}"
-        code = "enum"
-    elif kind in ("value_error", "assertion_error"):
-        error = ctx.get("error")
-        message = _VALUE_PREFIX.sub("", str(error or detail["msg"]))
-        hint = getattr(error, "hint", None)
-        # A check that cannot know the field's name says "must ..."; name it here.
-        if message.startswith("must be"):
-            message = f"{_subject(name, loc)} {message}, found {_describe(value)}"
-        elif message.startswith("must "):
-            message = f"{_subject(name, loc)} {message}"
-        code = "value"
-    elif kind == "string_type":
-        message = f"{_subject(name, loc)} must be text, found {_describe(value)}"
-        if value is None:
-            message = f"{_subject(name, loc)} must not be empty"
-        hint = (
-            "put quotes around it if it should be read as text" if isinstance(value, bool) else None
-        )
-        code = "type"
-    elif kind == "bool_type":
-        message = f"'{name}' must be true or false, found {_describe(value)}"
-        hint = "only true and false, unquoted, are booleans; yes, no, on and off are text"
-        code = "type"
-    elif kind == "list_type":
-        message = f"'{name}' must be a list, found {_describe(value)}"
-        hint = "write [a, b] or one '- item' per line"
-        code = "type"
-    elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = f"'{name}' must be a mapping of keys to values, found {_describe(value)}"
-        code = "type"
-    elif kind in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
-        whole = kind.startswith("int")
-        message = f"'{name}' must be a {'whole ' if whole else ''}number, found {_describe(value)}"
-        code = "type"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        low, high = _BOUNDS.get(name, (None, None))
-        if low is not None and high is not None:
-            message = f"'{name}' must be from {low} to {high}, found {_plain(value)}"
-        elif kind == "greater_than_equal" and ctx.get("ge") == 0:
-            message = f"'{name}' must not be negative, found {_plain(value)}"
-        else:
-            message = f"'{name}' is out of range: {detail['msg'].lower()}"
-        code = "range"
-    elif kind == "too_short":
-        message, hint = _TOO_SHORT.get(name, (f"'{name}' needs at least one entry", None))
-        code = "empty"
-    else:  # pragma: no cover - a pydantic error this table does not know yet
-        message = f"'{name}': {detail['msg']}"
-        code = "invalid"
-    line, column = file.positions.of(full, key=at_key)
-    return Problem(file.path, line, column, message, hint, code=code)
-
-
-_VALUE_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
-_BOUNDS = {"credibility": (1, 6)}
-# An empty list where one is optional is refused rather than read as "all" or "none".
-_TOO_SHORT: dict[str, tuple[str, str | None]] = {
-    "sources": ("a fact needs at least one source", None),
-    "formats": ("'formats' needs at least one of html, pdf", "leave it out for both"),
-    "sections": ("'sections' needs at least one section", "leave it out for every section"),
-    "tags": ("'tags' needs at least one tag", "leave it out to include facts with any tags"),
-    "actors": ("'actors' needs at least one actor", "leave it out to include facts about anyone"),
-}
-
-
-def _entry(name: str, loc: tuple[str | int, ...]) -> str:
-    """'format' for an entry of 'formats': what one item of a list is called."""
-    if loc and isinstance(loc[-1], int):
-        return _ENTRY.get(name, name.removesuffix("s"))
-    return name
-
-
-def _subject(name: str, loc: tuple[str | int, ...]) -> str:
-    """How a message names the value: "'title'", or "each entry of 'tags'"."""
-    if loc and isinstance(loc[-1], int):
-        return f"each entry of '{name}'"
-    return f"'{name}'"
-
-
-_ENTRY = {"parties": "party"}
-
-
-def _field_name(model: type[BaseModel], key: str) -> str:
-    for name, info in model.model_fields.items():
-        if (info.alias or name) == key:
-            return name
-    return key
-
-
-def _label(model: type[BaseModel]) -> str:
-    names = {
-        Config: "briefgen.yaml",
-        FactSheet: "a fact sheet",
-        Fact: "a fact",
-        Source: "a source",
-        Actor: "an actor",
-        Citation: "a citation",
-        Flow: "a flow",
-        Agreement: "an agreement",
-        Risk: "a risk",
-        Section: "a section",
-        Briefing: "a briefing",
-        Include: "a briefing's include",
-        QuantityRange: "a quantity",
-        DateRange: "a date range",
-    }
-    return names.get(model, model.__name__.lower())
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        if word.lower() in lowered:
-            close = [lowered[word.lower()]]
-    return f"did you mean '{close[0]}'?" if close else None
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    text = str(value)
-    return f"'{text if len(text) <= 40 else text[:37] + '...'}'"
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or None."""
-    return _did_you_mean(word, choices)
