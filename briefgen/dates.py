@@ -59,11 +59,13 @@ class PartialDate:
                 )
         return cls(year, month, day)
 
-    @property
+    # Cached: one PartialDate stands for every fact dated alike (each text is parsed
+    # once), and filters ask for its days fact after fact.
+    @functools.cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @functools.cached_property
     def last_day(self) -> dt.date:
         """The last day the date can mean: '2024-11' runs to 30 November 2024."""
         if self.month is None:
