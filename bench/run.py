@@ -18,6 +18,7 @@ file exists, only that part is replaced, so notes written around it stay.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -144,6 +145,20 @@ def change_fact(root: Path, fact_id: str, revision: str | None) -> None:
     raise LookupError(fact_id)
 
 
+def generate(root: Path, size: int) -> Generated:
+    """bench/generate.py's project of `size` facts, written by a child process.
+
+    Not here: memory Python frees stays in the process, and every command the
+    benchmark then starts would count this process's size in its peak memory
+    (a child's ru_maxrss starts from its parent's resident set).
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [PY, __file__, "--generate", str(size), str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    fields = json.loads(done.stdout)
+    return Generated(**{**fields, "root": Path(fields["root"])})
+
+
 def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
     """Facts per briefing, a fact of `main` to edit, and the arguments briefgen
     passes WeasyPrint for main's PDF (saved, for WeasyPrint alone).
@@ -213,7 +228,7 @@ def imports_weasyprint(root: Path) -> bool:
 def bench_size(size: int, runs: int, workdir: Path, log: list[str]) -> SizeResult:
     root = workdir / f"facts-{size}"
     shutil.rmtree(root, ignore_errors=True)
-    result = SizeResult(generate_project(root, size))
+    result = SizeResult(generate(root, size))
     fact_id, arguments = inspect(result, root)
     say = log.append
     say(f"{size} facts: main has {result.main_facts}, desks {result.desk_facts}")
@@ -490,9 +505,15 @@ def main() -> None:
         "--workdir", type=Path, help="where projects are generated (default: a temporary folder)"
     )
     parser.add_argument("--inspect", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inspect:
         print(json.dumps(inspect_here(args.inspect.resolve())))
+        return
+    if args.generate:
+        size, root = args.generate
+        made = dataclasses.asdict(generate_project(Path(root), int(size)))
+        print(json.dumps({**made, "root": str(made["root"])}))
         return
     sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",") if s]
     started: dict[str, object] = {
