@@ -25,7 +25,7 @@ from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
 from .editions import EDITIONS_DIR, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
-from .inputs import InputFile, briefing_inputs, inputs_hash, theme_files
+from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .output import output_path, write_atomic, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import CONFIG_NAME, Project, collector_paused, load_project
@@ -82,14 +82,14 @@ class Edition:
 
 
 def make_edition(
-    project: Project, briefing_id: str, theme: list[InputFile] | None = None
+    project: Project, briefing_id: str, shared: ProjectInputs | None = None
 ) -> Edition:
-    """Assemble one briefing and name its inputs; `theme` is `inputs.theme_files` of
-    the project's template folders, read once when building several briefings."""
-    theme = theme_files(template_dirs(project.root)) if theme is None else theme
+    """Assemble one briefing and name its inputs; `shared` is `ProjectInputs.of(project)`,
+    worked out once when building several briefings."""
+    shared = ProjectInputs.of(project) if shared is None else shared
     view = assemble_briefing(project, briefing_id, GENERATOR)
-    inputs = briefing_inputs(project, briefing_id)
-    full = inputs_hash(GENERATOR, briefing_id, inputs, theme)
+    inputs = briefing_inputs(project, briefing_id, shared)
+    full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view.inputs_digest = full[:12]
     return Edition(view, inputs, full)
 
@@ -149,10 +149,10 @@ def build(
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
 
-    theme = theme_files(template_dirs(root))
+    shared = ProjectInputs.of(project)
     cache = Cache.load(root / OUTPUT_DIR)
     plans = [
-        _plan(project, make_edition(project, briefing_id, theme), options, cache)
+        _plan(project, make_edition(project, briefing_id, shared), options, cache)
         for briefing_id in dict.fromkeys(ids)
     ]
     rendered = _render_all(project, plans, options, progress)
@@ -163,21 +163,23 @@ def build(
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
     # Even with nothing to write: this also removes what a killed build left.
     write_outputs(root / OUTPUT_DIR, pending, root)
-    _record_editions(root, plans)
+    _record_editions(root, plans, cache)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
 
 
-def _record_editions(root: Path, plans: list[_Plan]) -> None:
+def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:
     """Keep editions/<id>/<edition>.json in step with what output/ now holds.
 
-    Written after the outputs, from the files on disk, so a record always
+    Written after the outputs, with the hashes the cache holds for them (of
+    the bytes just written, or checked unchanged), so a record always
     describes outputs that exist; an unchanged record is not touched.
     """
     for plan in plans:
         view = plan.edition.view
-        outputs = sorted(plan.fresh + [path for _, path, _ in plan.stale])
-        record = edition_record(view, [(path, path.read_bytes()) for path in outputs], root)
+        paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
+        outputs = {path.relative_to(root).as_posix(): cache.written(path) for path in paths}
+        record = edition_record(view, outputs)
         target = edition_path(root, view)
         if not target.resolve().is_relative_to(root.resolve()):
             raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")

@@ -68,6 +68,12 @@ class Cache:
             "sha256": hashlib.sha256(data).hexdigest(),
         }
 
+    def written(self, output: Path) -> tuple[str, int]:
+        """The SHA-256 and size of `output` as recorded: by this build as it wrote the
+        file, or found unchanged by `is_fresh`."""
+        entry = self.entries[output.name]
+        return str(entry["sha256"]), int(entry["size"])
+
     def dump(self) -> bytes:
         """The cache file's new content."""
         data = {"version": CACHE_VERSION, "outputs": dict(sorted(self.entries.items()))}

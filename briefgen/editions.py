@@ -10,7 +10,6 @@ desk's history of what it told its readers and on what evidence.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -24,8 +23,9 @@ def edition_path(root: Path, view: BriefingView) -> Path:
     return root / EDITIONS_DIR / view.id / f"{view.edition_iso}.json"
 
 
-def edition_record(view: BriefingView, files: list[tuple[Path, bytes]], root: Path) -> bytes:
-    """The record of one edition as stable, diff-friendly JSON (no clock times)."""
+def edition_record(view: BriefingView, outputs: dict[str, tuple[str, int]]) -> bytes:
+    """The record of one edition as stable, diff-friendly JSON (no clock times);
+    `outputs` maps each output's project path to its SHA-256 and size."""
     record = {
         "briefing": view.id,
         "title": view.title,
@@ -34,11 +34,7 @@ def edition_record(view: BriefingView, files: list[tuple[Path, bytes]], root: Pa
         "generator": view.generator,
         "inputs_digest": view.inputs_digest,
         "outputs": {
-            path.relative_to(root).as_posix(): {
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-            }
-            for path, data in files
+            name: {"sha256": sha256, "bytes": size} for name, (sha256, size) in outputs.items()
         },
         "key_judgments": [fact.id for fact in view.key_judgments],
         "facts": [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .project import Project
+from .render import template_dirs
 from .rules import included_facts
 
 
@@ -26,32 +27,52 @@ class InputFile:
     data: bytes
 
 
-def briefing_inputs(project: Project, briefing_id: str) -> list[InputFile]:
-    """briefgen.yaml, then the sheets the briefing draws on, by path."""
-    files = {file.path: file for file in project.files}
-    facts_in: dict[str, list[str]] = {}  # sheet -> the ids its facts cite or name
-    for placed in project.facts.values():
-        fact = placed.item
-        cited = [citation.source for citation in fact.sources]
-        refs = [project.sources[s].file.path for s in cited]
-        refs += [project.actors[a].file.path for a in fact.named_actors()]
-        facts_in.setdefault(placed.file.path, []).extend(refs)
+@dataclass(frozen=True)
+class ProjectInputs:
+    """What every briefing of a build draws on alike, worked out once per build:
+    the theme's files, and for briefgen.yaml and each sheet the sheets it needs
+    to validate on its own (those declaring the sources and actors it cites)."""
 
-    # Start from the sheets of the facts it shows, and from briefgen.yaml's own
-    # references (actors named in any briefing's `include`), then follow each
-    # sheet's references until nothing new comes in.
+    theme: list[InputFile]
+    needs: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, project: Project) -> ProjectInputs:
+        needs: dict[str, set[str]] = {}
+        for placed in project.facts.values():
+            fact = placed.item
+            sheets = needs.setdefault(placed.file.path, set())
+            sheets.update(project.sources[c.source].file.path for c in fact.sources)
+            sheets.update(project.actors[a].file.path for a in fact.named_actors())
+        # briefgen.yaml names actors too, in every briefing's `include`.
+        config = needs.setdefault(project.config_file.path, set())
+        for briefing in project.briefings.values():
+            include = briefing.item.include
+            if include is not None and include.actors is not None:
+                config.update(project.actors[a].file.path for a in include.actors)
+        return cls(theme_files(template_dirs(project.root)), needs)
+
+
+def briefing_inputs(
+    project: Project, briefing_id: str, shared: ProjectInputs | None = None
+) -> list[InputFile]:
+    """briefgen.yaml, then the sheets the briefing draws on, by path. `shared` is
+    `ProjectInputs.of(project)`, when the caller has it."""
+    shared = ProjectInputs.of(project) if shared is None else shared
+    files = {file.path: file for file in project.files}
+    config = project.config_file
+    # From briefgen.yaml and the sheets of the facts it shows, follow each file's
+    # needs until nothing new comes in.
     briefing = project.briefings[briefing_id].item
     todo = [project.facts[fact.id].file.path for fact in included_facts(project, briefing)]
-    for other in project.briefings.values():
-        include = other.item.include
-        todo += [project.actors[a].file.path for a in (include.actors or [])] if include else []
+    todo.append(config.path)
     used: set[str] = set()
     while todo:
         path = todo.pop()
         if path not in used:
             used.add(path)
-            todo += facts_in.get(path, [])
-    config = project.config_file
+            todo += shared.needs.get(path, ())
+    used.discard(config.path)
     return [
         InputFile(config.path, config.raw),
         *(InputFile(path, files[path].raw) for path in sorted(used)),
@@ -59,7 +80,7 @@ def briefing_inputs(project: Project, briefing_id: str) -> list[InputFile]:
 
 
 def theme_files(templates: list[Path]) -> list[InputFile]:
-    """Every file of the theme folders (the project's own first), read once per build."""
+    """Every file of the theme folders (the project's own first)."""
     return [
         InputFile(f"theme{index}/{path.relative_to(folder).as_posix()}", path.read_bytes())
         for index, folder in enumerate(templates)
