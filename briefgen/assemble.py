@@ -293,7 +293,9 @@ def _flow_view(fact: Fact, actor_name: object) -> FlowView | None:
     if flow.quantity is not None:
         amount = format_quantity(flow.quantity)
         if flow.unit:
-            amount = f"{amount} {flow.unit}"
+            # A percentage joins its number: "90% of imports", not "90 % of imports".
+            space = "" if flow.unit.startswith("%") else " "
+            amount = f"{amount}{space}{flow.unit}"
     return FlowView(
         origin=actor_name(flow.from_),
         destination=actor_name(flow.to),
@@ -332,7 +334,9 @@ def _risk_view(fact: Fact) -> RiskView | None:
 
 
 def format_quantity(quantity: QuantityRange) -> str:
-    """'10,000', '10,000+' or '200–250'."""
+    """'10,000', '10,000+', '200–250' or 'about 108.5'."""
+    if quantity.about is not None:
+        return f"about {_number(quantity.about)}"
     low = _number(quantity.min)
     if quantity.max is None:
         return f"{low}+"

@@ -22,6 +22,7 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from .dates import PartialDate
 from .errors import InvalidValue
@@ -186,6 +187,9 @@ WholeNumber = Annotated[int, BeforeValidator(_number), Field(strict=True)]
 class QuantityRange(Strict):
     min: Number = Field(ge=0)
     max: Number | None = Field(default=None, ge=0)
+    # Set from `{about: N}` (FORMAT 1.1), which `_quantity` turns into min == max == N;
+    # left out of the editor schema, where `{about: N}` is its own shape.
+    about: SkipJsonSchema[Number | None] = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> QuantityRange:
@@ -214,9 +218,34 @@ def _quantity(value: Any) -> Any:
         raise InvalidValue(
             "must be a number or a range",
             "write a number such as 10000, without thousands separators; "
-            "{min: 10000} for '10,000+'; or {min: 200, max: 250}",
+            "{min: 10000} for '10,000+'; {min: 200, max: 250}; or {about: 108.5}",
         )
+    if "about" in value:
+        return _about(value)
     return value
+
+
+def _about(value: dict[str, Any]) -> dict[str, Any]:
+    """`{about: N}`: an estimate, shown "about N"; it stands alone."""
+    others = sorted(str(key) for key in value if key != "about")
+    if others:
+        raise InvalidValue(
+            f"'about' and '{others[0]}' in one quantity",
+            "write {about: N} for an estimate, or min and max for a range, not both",
+        )
+    number = _number(value["about"])
+    if not isinstance(number, int | float) or isinstance(number, bool) or number < 0:
+        raise InvalidValue(
+            f"'about' must be a number that is not negative, found {_shown(value['about'])}",
+            "write the estimate as a number, e.g. {about: 108.5}",
+        )
+    return {"min": number, "max": number, "about": number}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return "nothing" if value is None else f"'{value}'"
 
 
 class Actor(Strict):

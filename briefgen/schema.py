@@ -114,8 +114,8 @@ HELP: dict[str, dict[str, str]] = {
         "to": "The id of the actor it goes to.",
         "what": "What moves, in a few words.",
         "category": "What kind of thing moves.",
-        "quantity": "Optional: a number, {min: N} for 'N+', or {min: N, max: M}.",
-        "unit": "Optional unit of the quantity, e.g. troops or containers.",
+        "quantity": "Optional: a number, {min: N} for 'N+', {min: N, max: M}, or {about: N}.",
+        "unit": "Optional unit of the quantity, e.g. troops, or '% of imports'.",
         "since": "Optional: when the flow began, YYYY, YYYY-MM or YYYY-MM-DD.",
     },
     "QuantityRange": {
@@ -230,8 +230,15 @@ class _Draft07(GenerateJsonSchema):
     ) -> JsonSchemaValue:
         inner = self.generate_inner(schema["schema"])
         if schema["function"]["function"] is model._quantity:
-            # A bare number is written for an exact quantity.
-            return {"anyOf": [{"type": "number", "minimum": 0}, inner]}
+            # A bare number is written for an exact quantity; {about: N} for an estimate.
+            about = {
+                "type": "object",
+                "description": "An estimate, shown 'about N'.",
+                "properties": {"about": {"type": "number", "minimum": 0}},
+                "required": ["about"],
+                "additionalProperties": False,
+            }
+            return {"anyOf": [{"type": "number", "minimum": 0}, inner, about]}
         return inner
 
 

@@ -855,3 +855,64 @@ def test_a_project_written_from_format_md_builds(format_project: Path) -> None:
     assert "Russia → North Korea: air-defence missiles, 10,000 troops, since August 2023" in text
     assert "Likelihood likely, 55–80% Impact high" in text
     assert "Signed 19 June 2024, Pyongyang" in text
+
+
+# -- how quantities and actors read (issue 15) ---------------------------------------------
+
+# The minimal sheet, with China declared and two more facts.
+READING_SHEET = (
+    edit(
+        MINIMAL_SHEET,
+        "    name: North Korea\n",
+        "    name: North Korea\n  - id: CN\n    name: China\n",
+    )
+    + """\
+  - id: estimate
+    title: An estimated number of shells
+    text: Something happened.
+    date: 2024-11
+    confidence: moderate
+    actors: [CN, KP]
+    sources:
+      - source: src
+        credibility: 2
+    flow:
+      from: KP
+      to: RU
+      what: shells
+      category: ammunition
+      quantity: {about: 108.5}
+      unit: thousand shells
+  - id: share
+    title: A share of imports
+    text: Something else happened.
+    date: 2024-10
+    confidence: moderate
+    sources:
+      - source: src
+        credibility: 2
+    flow:
+      from: RU
+      to: KP
+      what: oil
+      category: economic
+      quantity: 90
+      unit: "% of imports"
+"""
+)
+
+
+def test_estimates_read_about_percentages_join_and_actors_are_named(tmp_path: Path) -> None:
+    root = minimal_project(tmp_path, **{"facts/main.yaml": READING_SHEET})
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    for text in (
+        html_text(root / "output/brief.html"),
+        flatten(" ".join(pdf_pages(root / "output/brief.pdf"))),
+    ):
+        assert "North Korea → Russia: shells, about 108.5 thousand shells" in text
+        assert "Russia → North Korea: oil, 90% of imports" in text
+        # A fact's `actors` by name, in the order written; none shown for a fact without.
+        assert text.count("Actors: China, North Korea") == 1
+        assert text.count("Actors: Russia, North Korea") == 1  # fact-one
+        assert text.count("Actors:") == 2  # none for the fact without actors

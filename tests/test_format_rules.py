@@ -62,7 +62,7 @@ ID_HINT = "use letters, digits, '.', '_' and '-', starting with a letter or digi
 URL_HINT = "write the full address, starting with https:// or http://"
 QUANTITY_HINT = (
     "write a number such as 10000, without thousands separators; "
-    "{min: 10000} for '10,000+'; or {min: 200, max: 250}"
+    "{min: 10000} for '10,000+'; {min: 200, max: 250}; or {about: 108.5}"
 )
 LIST_HINT = "write [a, b] or one '- item' per line"
 MAPPING_HINT = "write one 'key: value' per line"
@@ -870,6 +870,24 @@ def test_credibility(tmp_path: Path, written: str, expected: str) -> None:
         (".nan", 17, f"'quantity' must be a number or a range, found '.nan' ({QUANTITY_HINT})"),
         ("[1, 2]", 17, f"'quantity' must be a number or a range, found a list ({QUANTITY_HINT})"),
         ("true", 17, f"'quantity' must be a number or a range, found true ({QUANTITY_HINT})"),
+        (
+            "{about: 100, max: 120}",
+            17,
+            "'about' and 'max' in one quantity (write {about: N} for an estimate, or min and "
+            "max for a range, not both)",
+        ),
+        (
+            "{about: lots}",
+            17,
+            "'about' must be a number that is not negative, found 'lots' (write the estimate "
+            "as a number, e.g. {about: 108.5})",
+        ),
+        (
+            "{about: -3}",
+            17,
+            "'about' must be a number that is not negative, found '-3' (write the estimate "
+            "as a number, e.g. {about: 108.5})",
+        ),
     ],
 )
 def test_quantities(tmp_path: Path, written: str, column: int, expected: str) -> None:
@@ -877,7 +895,9 @@ def test_quantities(tmp_path: Path, written: str, column: int, expected: str) ->
     assert sheet_problems(tmp_path, sheet) == [f"facts/main.yaml:27:{column}: error: {expected}"]
 
 
-@pytest.mark.parametrize("written", ["0", "1.5", "10000", "{min: 0}", "{min: 10, max: 10}"])
+@pytest.mark.parametrize(
+    "written", ["0", "1.5", "10000", "{min: 0}", "{min: 10, max: 10}", "{about: 108.5}"]
+)
 def test_good_quantities(tmp_path: Path, written: str) -> None:
     assert sheet_problems(tmp_path, S + FLOW + f"      quantity: {written}\n") == []
 

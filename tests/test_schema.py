@@ -342,3 +342,15 @@ def test_unknown_key_is_reported_by_both_at_the_key(tmp_path: Path) -> None:
         "$.actors[0]",
         "Additional properties are not allowed ('nmae' was unexpected)",
     )
+
+
+def test_an_estimate_passes_the_schema_and_briefgen(tmp_path: Path) -> None:
+    """FORMAT 1.1's `{about: N}` is a quantity to the editor as it is to briefgen."""
+    flow = (
+        "    flow:\n      from: RU\n      to: KP\n      what: oil\n      category: economic\n"
+        "      quantity: {about: 108.5}\n      unit: '% of imports'\n"
+    )
+    project = minimal_project(tmp_path / "p", **{"facts/main.yaml": MINIMAL_SHEET + flow})
+    assert run("validate", "--project", project).exit_code == 0
+    checked = _check_jsonschema(_schemas(tmp_path)["facts"], project / "facts/main.yaml")
+    assert json.loads(checked.stdout)["status"] == "ok", checked.stdout
