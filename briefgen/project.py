@@ -12,7 +12,7 @@ import contextlib
 import functools
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -29,6 +29,7 @@ from .model import (
     Section,
     Source,
 )
+from .parsecache import ParseCache
 from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
@@ -90,10 +91,14 @@ class Project:
         return any(f.problems or not isinstance(f.data, dict | None) for f in self.files)
 
 
-def load_project(root: Path) -> tuple[Project, list[Problem]]:
-    """Read and validate every file of the project at `root`."""
+def load_project(root: Path, *, cache: bool = True) -> tuple[Project, list[Problem]]:
+    """Read and validate every file of the project at `root`.
+
+    With `cache`, a file whose bytes were parsed before is not parsed again
+    (parsecache.py); the result is the same either way.
+    """
     with collector_paused():
-        return _load_project(root)
+        return _load_project(root, ParseCache(root) if cache else None)
 
 
 @contextlib.contextmanager
@@ -110,19 +115,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_project(root: Path) -> tuple[Project, list[Problem]]:
+def _load_project(root: Path, cache: ParseCache | None) -> tuple[Project, list[Problem]]:
     problems: list[Problem] = []
-    config_file = _read_inside(root, root / CONFIG_NAME, problems)
+    parse = cache.load_yaml if cache is not None else load_yaml
+    config_file = _read_inside(root, root / CONFIG_NAME, problems, parse)
     project = Project(root=root, config_file=config_file)
     if config_file.data is not None or not config_file.problems:
         _load_config(project, config_file, problems)
 
     facts_dir = root / FACTS_DIR
     for path in _fact_files(root, facts_dir, problems):
-        sheet = _read(root, path, problems)
+        sheet = _read(root, path, problems, parse)
         project.files.append(sheet)
         if not sheet.problems:
             _load_sheet(project, sheet, problems)
+    if cache is not None:
+        cache.save()
     return project, problems
 
 
@@ -195,21 +203,24 @@ def _outside(rel: str, what: str) -> Problem:
     )
 
 
-def _read_inside(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
+Parse = Callable[[bytes, str], YamlFile]
+
+
+def _read_inside(root: Path, path: Path, problems: list[Problem], parse: Parse) -> YamlFile:
     """`_read`, unless `path` is a link out of the project: briefgen reads nothing there."""
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         file = YamlFile(_rel(root, path))
         file.problems.append(_outside(file.path, "a file"))
         problems.extend(file.problems)
         return file
-    return _read(root, path, problems)
+    return _read(root, path, problems, parse)
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
+def _read(root: Path, path: Path, problems: list[Problem], parse: Parse) -> YamlFile:
     rel = _rel(root, path)
     try:
         with path.open("rb") as handle:
@@ -226,7 +237,7 @@ def _read(root: Path, path: Path, problems: list[Problem]) -> YamlFile:
         file.problems.append(Problem(rel, 1, 1, f"cannot read: {exc.strerror}", code="io"))
         problems.extend(file.problems)
         return file
-    file = load_yaml(raw, rel)
+    file = parse(raw, rel)
     problems.extend(file.problems)
     return file
 

@@ -33,7 +33,8 @@ SCHEMA_FILES: dict[SchemaKind, str] = {
     "config": f"{SCHEMA_DIR}/config.schema.json",
 }
 MODELINE = "# yaml-language-server: $schema={}\n"
-GITIGNORE_LINE = "output/"
+# What a build writes: the outputs, and the parse cache (parsecache.py).
+GITIGNORE_LINES = ("output/", ".briefgen-cache/")
 
 
 class ScaffoldError(Exception):
@@ -55,7 +56,7 @@ def example_dir() -> Path:
 
 def init_project(target: Path, *, force: bool = False) -> list[Path]:
     """Write a new project into `target`: the example facts and briefgen.yaml, the
-    editor schemas and their wiring, and a .gitignore for output/.
+    editor schemas and their wiring, and a .gitignore for output/ and .briefgen-cache/.
 
     Refuses (ScaffoldError, nothing written) when a file would be replaced,
     unless `force`. Returns the files written.
@@ -75,10 +76,12 @@ def init_project(target: Path, *, force: bool = False) -> list[Path]:
         written.append(target / name)
     gitignore = target / ".gitignore"
     existing = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else ""
-    if GITIGNORE_LINE not in existing.splitlines():
+    missing = [line for line in GITIGNORE_LINES if line not in existing.splitlines()]
+    if missing:
         # Added to, never replaced: the folder may already be a repository.
         separator = "" if not existing or existing.endswith("\n") else "\n"
-        write_atomic(gitignore, f"{existing}{separator}{GITIGNORE_LINE}\n".encode())
+        added = "".join(f"{line}\n" for line in missing)
+        write_atomic(gitignore, f"{existing}{separator}{added}".encode())
         written.append(gitignore)
     return written
 

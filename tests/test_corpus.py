@@ -3,7 +3,8 @@
 Every folder under tests/corpus/ is one case: its files are laid over the
 minimal valid project (replacing files of the same name), and `expected.txt`
 holds the exact lines `briefgen validate` must print, one problem per line.
-No case may crash, write anything or reach past its project.
+No case may crash, write anything but the parse cache or reach past its
+project, and a second run, served from the parse cache, must print the same.
 
 After a deliberate change of wording, rewrite every expected.txt with
     BRIEFGEN_UPDATE_CORPUS=1 python -m pytest tests/test_corpus.py
@@ -20,6 +21,7 @@ import pytest
 from conftest import minimal_project, run
 
 from briefgen.errors import Problem, summarize
+from briefgen.parsecache import CACHE_DIR
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = "expected.txt"
@@ -52,7 +54,10 @@ def test_bad_input_gives_exactly_its_located_messages(tmp_path: Path, case: str)
     assert lines[:-1] == expected
     assert lines[-1] == summarize([_severity(line) for line in expected])
     assert result.stdout == ""
-    assert _snapshot(root) == before  # validate reads; it never writes
+    assert _snapshot(root) == before  # validate reads; it writes only its parse cache
+
+    again = run("validate", "--project", root)  # what parsed clean now comes from the cache
+    assert (again.exit_code, again.stderr) == (result.exit_code, result.stderr)
 
 
 def _severity(line: str) -> Problem:
@@ -62,4 +67,8 @@ def _severity(line: str) -> Problem:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and CACHE_DIR not in p.relative_to(root).parts
+    }

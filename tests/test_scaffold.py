@@ -44,7 +44,7 @@ def test_init_writes_a_project_that_builds(tmp_path: Path) -> None:
         *INIT_FILES,
         f"next: cd {target} && briefgen build, or briefgen serve to preview as you edit",
     ]
-    assert (target / ".gitignore").read_text() == "output/\n"
+    assert (target / ".gitignore").read_text() == "output/\n.briefgen-cache/\n"
 
     build = run("build", "--project", target)
     assert build.exit_code == 0, build.output
@@ -105,10 +105,10 @@ def test_init_force_replaces_and_keeps_other_files(tmp_path: Path) -> None:
 def test_init_adds_output_to_an_existing_gitignore(tmp_path: Path) -> None:
     target = write_tree(tmp_path / "desk", {".gitignore": "*.log"})
     assert run("init", target).exit_code == 0
-    assert (target / ".gitignore").read_text() == "*.log\noutput/\n"
+    assert (target / ".gitignore").read_text() == "*.log\noutput/\n.briefgen-cache/\n"
     # run again with --force: the line is there once
     assert run("init", target, "--force").exit_code == 0
-    assert (target / ".gitignore").read_text() == "*.log\noutput/\n"
+    assert (target / ".gitignore").read_text() == "*.log\noutput/\n.briefgen-cache/\n"
 
 
 def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

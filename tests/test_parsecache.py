@@ -1,0 +1,230 @@
+"""The parse cache: an unchanged file is not parsed again, and nothing else changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, edit, minimal_project
+
+from briefgen import parsecache
+from briefgen.build import validate
+from briefgen.parsecache import CACHE_DIR, PARSE_DIR
+
+# A second sheet with a mistake of each reach: one the model finds in the file (a
+# confidence not on the scale), one only the whole project shows (a source nobody
+# declares), and an analytic warning (an uncited source).
+SECOND_SHEET = """\
+sources:
+  - id: lonely
+    title: Nobody cites this
+    reliability: C
+    type: media
+facts:
+  - id: fact-two
+    title: Another fact
+    text: Something else happened.
+    date: 2024-10
+    section: risks
+    confidence: sure
+    sources:
+      - source: nowhere
+        credibility: 3
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return minimal_project(tmp_path / "desk", **{"facts/second.yaml": SECOND_SHEET})
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the YAML parser is run on, in order."""
+    seen: list[str] = []
+    real = parsecache.load_yaml
+
+    def counting(raw: bytes, path: str) -> parsecache.YamlFile:
+        seen.append(path)
+        return real(raw, path)
+
+    monkeypatch.setattr(parsecache, "load_yaml", counting)
+    return seen
+
+
+def shown(root: Path) -> list[str]:
+    return [str(p) for p in validate(root)[1]]
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR / PARSE_DIR).glob("*.json"))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")}
+
+
+ALL_FILES = ["briefgen.yaml", "facts/main.yaml", "facts/second.yaml"]
+
+
+def test_a_second_run_parses_nothing_and_reports_the_same(project: Path, parsed: list[str]) -> None:
+    cold = shown(project)
+    assert parsed == ["briefgen.yaml", "facts/main.yaml", "facts/second.yaml"]
+    assert cold == [
+        "facts/second.yaml:2:9: warning: source 'lonely' is never cited "
+        "(cite it from a fact, or remove it)",
+        "facts/second.yaml:12:17: error: 'sure' is not a valid confidence "
+        "(expected one of low, moderate and high)",
+        "facts/second.yaml:14:17: error: unknown source 'nowhere' "
+        "(declare it under 'sources:' in a fact sheet)",
+    ]
+    assert len(entries(project)) == 3
+
+    parsed.clear()
+    assert shown(project) == cold  # the same located messages, every one
+    assert parsed == []
+
+
+def test_an_edit_is_seen_and_only_that_file_is_parsed(project: Path, parsed: list[str]) -> None:
+    shown(project)
+    sheet = project / "facts/second.yaml"
+    stat = sheet.stat()
+    # The same length and the same modification time: only the bytes tell.
+    sheet.write_text(edit(SECOND_SHEET, "confidence: sure", "confidence: high"))
+    os.utime(sheet, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    parsed.clear()
+
+    problems = shown(project)
+
+    assert parsed == ["facts/second.yaml"]
+    assert not any("'sure'" in p for p in problems)
+    assert "facts/second.yaml:14:17: error: unknown source 'nowhere'" in "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b'{"key": "trunc', b"\x00\xff garbage", b"[1, 2, 3]", b'{"data": {"facts": []}}'],
+    ids=["empty", "truncated", "binary", "not-an-entry", "no-key"],
+)
+def test_a_damaged_entry_is_parsed_again_and_rewritten(
+    project: Path, parsed: list[str], damage: bytes
+) -> None:
+    cold = shown(project)
+    for entry in entries(project):
+        entry.write_bytes(damage)
+    parsed.clear()
+
+    assert shown(project) == cold
+    assert sorted(parsed) == sorted(ALL_FILES)
+    for entry in entries(project):
+        assert json.loads(entry.read_bytes())["key"] == parsecache.cache_key()
+    parsed.clear()
+    assert shown(project) == cold
+    assert parsed == []
+
+
+def test_an_entry_for_other_bytes_is_not_trusted(project: Path, parsed: list[str]) -> None:
+    """An entry is used only for the bytes it was made from, whatever else it claims."""
+    shown(project)
+    sheet = project / "facts/main.yaml"
+    name = hashlib.sha256(b"facts/main.yaml").hexdigest()[:32] + ".json"
+    entry = json.loads((project / CACHE_DIR / PARSE_DIR / name).read_bytes())
+    entry["data"]["facts"][0]["confidence"] = "nonsense"  # claims other data for these bytes
+    (project / CACHE_DIR / PARSE_DIR / name).write_text(json.dumps(entry))
+    assert any("'nonsense'" in p for p in shown(project))  # the cache is believed for its bytes
+    sheet.write_text(sheet.read_text() + "# a comment\n")
+    parsed.clear()
+    assert not any("'nonsense'" in p for p in shown(project))  # but never over the file
+    assert parsed == ["facts/main.yaml"]
+
+
+def test_a_new_briefgen_version_ignores_the_cache(
+    project: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = shown(project)
+    monkeypatch.setattr(parsecache, "__version__", "999.0")
+    parsecache.cache_key.cache_clear()
+    try:
+        parsed.clear()
+        assert shown(project) == cold
+        assert sorted(parsed) == sorted(ALL_FILES)
+    finally:
+        parsecache.cache_key.cache_clear()
+
+
+def test_the_cache_never_touches_facts(project: Path) -> None:
+    facts, config = tree(project / "facts"), (project / "briefgen.yaml").read_bytes()
+    shown(project)
+    for entry in entries(project):
+        entry.write_bytes(b"{")
+    shown(project)
+    shown(project)
+    assert tree(project / "facts") == facts
+    assert (project / "briefgen.yaml").read_bytes() == config
+    written = {p.relative_to(project).parts[0] for p in project.rglob("*") if p.is_file()}
+    assert written == {"briefgen.yaml", "facts", CACHE_DIR}
+    # Git ignores the cache even in a project whose .gitignore does not mention it.
+    assert (project / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_entries_of_deleted_files_are_dropped(project: Path) -> None:
+    shown(project)
+    assert len(entries(project)) == 3
+    (project / "facts/second.yaml").unlink()
+    (project / "facts/third.yaml").write_text("facts: []\n")
+    shown(project)
+    assert len(entries(project)) == 3  # briefgen.yaml, main and third
+
+
+def test_a_cache_folder_linking_out_of_the_project_is_left_alone(
+    tmp_path: Path, parsed: list[str]
+) -> None:
+    root = minimal_project(tmp_path / "desk")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / CACHE_DIR).symlink_to(elsewhere)
+    cold = shown(root)
+    parsed.clear()
+    assert shown(root) == cold
+    assert len(parsed) == 2  # parsed every time: nothing read or written through the link
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_two_validates_at_once_agree_and_leave_whole_entries(project: Path) -> None:
+    """Two processes filling a cold cache at once: both report the same, and every
+    entry left behind is whole (the last writer's) and used by the next run."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "briefgen", "validate"]
+    for _ in range(3):
+        runs = [
+            subprocess.Popen(command, cwd=project, env=env, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in runs]
+        for p in runs:
+            if p.stderr:
+                p.stderr.close()
+        assert outputs[0] == outputs[1]
+        assert outputs[0][0] == 1 and "unknown source 'nowhere'" in outputs[0][1]
+        assert "Traceback" not in outputs[0][1]
+        assert len(entries(project)) == 3
+        for entry in entries(project):
+            json.loads(entry.read_bytes())
+        leftovers = [p.name for p in (project / CACHE_DIR / PARSE_DIR).iterdir()]
+        assert all(name.endswith(".json") for name in leftovers), leftovers
+        for entry in entries(project):
+            entry.unlink()  # cold again for the next round
+
+
+def test_a_file_with_a_yaml_problem_is_not_kept(tmp_path: Path, parsed: list[str]) -> None:
+    root = minimal_project(tmp_path / "desk", **{"facts/broken.yaml": "facts: [\n"})
+    first = shown(root)
+    assert any("facts/broken.yaml" in p for p in first)
+    parsed.clear()
+    assert shown(root) == first
+    assert parsed == ["facts/broken.yaml"]  # reported from its parse, every time
