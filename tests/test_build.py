@@ -28,6 +28,7 @@ from conftest import (
 from briefgen.assemble import assemble_briefing
 from briefgen.build import build, validate
 from briefgen.cache import CACHE_NAME
+from briefgen.parsecache import CACHE_DIR as PARSE_CACHE
 from briefgen.rules import included_facts
 
 # -- reading outputs back ----------------------------------------------------------------
@@ -668,8 +669,10 @@ def test_a_good_build_never_modifies_facts(tmp_path: Path) -> None:
     assert run("build", "--project", root).exit_code == 0
     after = tree_digest(root / "facts") | {"briefgen.yaml": tree_digest(root)["briefgen.yaml"]}
     assert after == before
-    # Only output/ and the edition record (FORMAT.md's editions/) are written.
-    assert sorted(tree_digest(root)) == [
+    # Only output/, the edition record (FORMAT.md's editions/) and the parse cache
+    # are written.
+    written = sorted(tree_digest(root))
+    assert [p for p in written if not p.startswith(f"{PARSE_CACHE}/")] == [
         "briefgen.yaml",
         "editions/brief/2024-11-25.json",
         "facts/main.yaml",
