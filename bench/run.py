@@ -49,9 +49,9 @@ DESK_IDS = [f"desk-{n}" for n in range(1, DESKS + 1)]
 # passes it for `main` (HTML, theme, attachments, identifier, date) and writes the
 # PDF; it imports nothing of briefgen but pdf.py's thin wrapper.
 WEASYPRINT_ALONE = (
-    "import pickle, sys; from briefgen.pdf import write_pdf; "
+    "import pickle, sys; "
     "args = pickle.load(open(sys.argv[1], 'rb')); "
-    "open(sys.argv[2], 'wb').write(write_pdf(**args))"
+    "open(sys.argv[2], 'wb').write(args.lay_out())"
 )
 
 
@@ -181,18 +181,19 @@ def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
     from briefgen.build import BuildOptions, _prepare, validate
     from briefgen.inputs import briefing_inputs
+    from briefgen.pdf import PdfArguments
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
     main = included_facts(project, project.briefings["main"].item)
     # Exactly what `briefgen build main` lays out: the print HTML, the theme, the
     # attached inputs, the file identifier and the edition date.
-    prepared = _prepare(project, "main", BuildOptions(formats=("pdf",)))
-    assert prepared.pdf is not None
+    [(_, pdf)] = _prepare(project, "main", BuildOptions(formats=("pdf",)))
+    assert isinstance(pdf, PdfArguments)
     arguments = root.parent / f"{root.name}-main.pickle"
-    arguments.write_bytes(pickle.dumps(prepared.pdf))
+    arguments.write_bytes(pickle.dumps(pdf))
     html = root.parent / f"{root.name}-main.html"  # for bench/profile_weasyprint.py
-    html.write_text(prepared.pdf["html"], encoding="utf-8")
+    html.write_text(pdf.html, encoding="utf-8")
     drawn_on = {item.path for item in briefing_inputs(project, "main")}
     elsewhere = [p.item.id for p in project.facts.values() if p.file.path not in drawn_on]
     return {
@@ -263,7 +264,7 @@ def bench_size(size: int, runs: int, workdir: Path, log: list[str]) -> SizeResul
     )
     result.series[
         "weasyprint"
-    ].command = "python -c 'briefgen.pdf.write_pdf(**arguments)'  # main's, as build passes them"
+    ].command = "python -c 'arguments.lay_out()'  # main's pdf.PdfArguments, as build makes them"
     result.same_pdf = alone.read_bytes() == (root / "output/main.pdf").read_bytes()
     result.main_pages = pages(root / "output/main.pdf")
     say(f"  weasyprint alone {result.series['weasyprint'].wall:.1f} s, {result.main_pages} pages")

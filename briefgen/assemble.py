@@ -7,11 +7,13 @@ it out and stay easy to replace.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from .dates import PartialDate, display_span
+from .figures import Figure, draw_figures
 from .model import (
     CREDIBILITY_WORDS,
     LIKELIHOOD_BANDS,
@@ -128,6 +130,7 @@ class BriefingView:
     subtitle: str | None
     edition: str
     edition_iso: str
+    edition_date: dt.date  # its first day, for a partial edition date
     author: str | None
     classification: str | None
     summary: Markup
@@ -144,6 +147,7 @@ class BriefingView:
     fact_count: int
     generator: str
     inputs_digest: str = ""
+    figures: list[Figure] = field(default_factory=list)  # drawn last, from the rest
 
     @property
     def facts(self) -> list[FactView]:
@@ -195,12 +199,13 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         {f.risk.likelihood for f in all_facts if f.risk}, key=list(LIKELIHOOD_BANDS).index
     )
     tags = sorted({tag for f in all_facts for tag in f.tags})
-    return BriefingView(
+    view = BriefingView(
         id=briefing.id,
         title=briefing.title,
         subtitle=briefing.subtitle,
         edition=briefing.edition.display(),
         edition_iso=str(briefing.edition),
+        edition_date=briefing.edition.first_day,
         author=briefing.author,
         classification=briefing.classification,
         summary=render_markdown(briefing.summary),
@@ -217,6 +222,8 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         fact_count=len(all_facts),
         generator=generator,
     )
+    view.figures = draw_figures(view, briefing.figures)
+    return view
 
 
 def _fact_view(

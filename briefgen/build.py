@@ -4,20 +4,16 @@ Nothing is written until every briefing asked for has rendered, so a build
 that fails for any reason leaves `output/` exactly as it was. An output whose
 inputs have not changed since it was written is not rendered again (cache.py),
 and with `jobs` above 1 the PDFs are laid out in worker processes (workers.py).
+Which formats exist, and how each renders, is formats.FORMATS's to say.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment
 
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
@@ -25,11 +21,12 @@ from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
 from .editions import EDITIONS_DIR, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
+from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .output import output_path, write_atomic, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .project import CONFIG_NAME, Project, collector_paused, load_project
-from .render import check_templates, make_environment, render_html, template_dirs
+from .project import Project, collector_paused, load_project
+from .render import check_templates, make_environment
 from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
 OUTPUT_DIR = "output"
@@ -50,6 +47,8 @@ class BuildOptions:
 
     pdf_variant: str = DEFAULT_PDF_VARIANT  # or "pdf/a-3b"; see pdf.PDF_VARIANTS
     strict: bool = False  # analytic warnings are errors: nothing is written
+    # Every briefing in these formats instead of those it lists (build --format).
+    override_formats: tuple[str, ...] | None = None
     # Only these formats of each briefing (a preview builds html first); None: all it lists.
     formats: tuple[str, ...] | None = None
     # Seconds one briefing may take to render (None: no limit); enforced on Unix
@@ -62,6 +61,9 @@ class BuildOptions:
         if self.pdf_variant not in PDF_VARIANTS:
             choices = ", ".join(PDF_VARIANTS)
             raise ValueError(f"unknown PDF variant {self.pdf_variant!r}; choose {choices}")
+        for name in (*(self.override_formats or ()), *(self.formats or ())):
+            if name not in FORMATS:
+                raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
 
 
 @dataclass(frozen=True)
@@ -190,8 +192,8 @@ def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:
 def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cache) -> _Plan:
     plan = _Plan(edition, [], [])
     for fmt in _formats(project, plan.briefing_id, options):
-        path = output_path(project.root / OUTPUT_DIR, plan.briefing_id, fmt)
-        key = output_key(edition.hash, fmt, options.pdf_variant)
+        path = output_path(project.root / OUTPUT_DIR, plan.briefing_id, FORMATS[fmt].suffix)
+        key = output_key(edition.hash, fmt, options)
         if not options.force and cache.is_fresh(path, key):
             plan.fresh.append(path)
         else:
@@ -200,8 +202,10 @@ def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cach
 
 
 def _formats(project: Project, briefing_id: str, options: BuildOptions) -> list[str]:
-    formats = project.briefings[briefing_id].item.formats
-    return [f for f in formats if options.formats is None or f in options.formats]
+    """The formats to build of one briefing: those it lists, or those the command
+    line names instead, less any `options.formats` leaves out."""
+    listed = options.override_formats or project.briefings[briefing_id].item.formats
+    return [f for f in listed if options.formats is None or f in options.formats]
 
 
 def _render_all(
@@ -223,19 +227,22 @@ def _render_all(
 
     if progress is not None and todo:
         progress(0, len(todo), "")
-    pdfs = [plan for plan in todo if any(fmt == "pdf" for fmt, _, _ in plan.stale)]
-    if options.jobs <= 1 or len(pdfs) <= 1:
+    # The outputs a worker process can finish (formats with a `prepare` step).
+    deferred = [
+        (plan, path) for plan in todo for fmt, path, _ in plan.stale if FORMATS[fmt].prepare
+    ]
+    if options.jobs <= 1 or len(deferred) <= 1:
         for plan in todo:
             only = dataclasses.replace(options, formats=tuple(f for f, _, _ in plan.stale))
             files.update(render_briefing(project, plan.briefing_id, only, plan.edition))
             done(plan.briefing_id)
         return files
 
-    from .workers import PdfTask, render_pdfs
+    from .workers import LayoutTask, lay_out_all
 
-    pdf_paths: dict[str, Path] = {}
+    waiting: dict[str, int] = {}  # a briefing's outputs still with the workers
 
-    def tasks() -> Iterator[PdfTask]:
+    def tasks() -> Iterator[LayoutTask]:
         for plan in todo:
             only = dataclasses.replace(options, formats=tuple(f for f, _, _ in plan.stale))
             prepared = call_with_time_limit(
@@ -243,19 +250,22 @@ def _render_all(
                 f"briefing '{plan.briefing_id}'",
                 lambda: _prepare(project, plan.briefing_id, only, plan.edition),  # noqa: B023
             )
-            if prepared.html is not None:
-                files[prepared.path("html")] = prepared.html
-            if prepared.pdf is None:
+            later = [(path, part) for path, part in prepared if not isinstance(part, bytes)]
+            files.update((path, part) for path, part in prepared if isinstance(part, bytes))
+            if not later:
                 done(plan.briefing_id)
                 continue
-            pdf_paths[plan.briefing_id] = prepared.path("pdf")
-            yield PdfTask(plan.briefing_id, prepared.pdf, options.render_timeout)
+            waiting[plan.briefing_id] = len(later)
+            for path, layout in later:
+                yield LayoutTask(plan.briefing_id, path, layout, options.render_timeout)
 
-    def pdf_done(task: PdfTask, data: bytes) -> None:
-        files[pdf_paths[task.name]] = data
-        done(task.name)
+    def laid_out(task: LayoutTask, data: bytes) -> None:
+        files[task.path] = data
+        waiting[task.name] -= 1
+        if not waiting[task.name]:
+            done(task.name)
 
-    render_pdfs(tasks(), len(pdfs), options.jobs, pdf_done)
+    lay_out_all(tasks(), len(deferred), options.jobs, laid_out)
     return files
 
 
@@ -270,43 +280,15 @@ def render_briefing(
     `edition` is the briefing as `make_edition` made it, if the caller has it.
     Raises BuildError when rendering takes longer than `options.render_timeout`.
     """
-    return call_with_time_limit(
-        options.render_timeout,
-        f"briefing '{briefing_id}'",
-        lambda: _render_files(project, briefing_id, options, edition),
-    )
 
+    def render() -> list[tuple[Path, bytes]]:
+        context = _context(project, briefing_id, options, edition)
+        return [
+            (path, FORMATS[fmt].render(context))
+            for fmt, path in _outputs(project, briefing_id, options)
+        ]
 
-def _render_files(
-    project: Project,
-    briefing_id: str,
-    options: BuildOptions,
-    edition: Edition | None,
-) -> list[tuple[Path, bytes]]:
-    from .pdf import write_pdf
-
-    prepared = _prepare(project, briefing_id, options, edition)
-    files = []
-    for fmt, path in prepared.outputs:
-        if fmt == "html":
-            assert prepared.html is not None
-            files.append((path, prepared.html))
-        else:
-            assert prepared.pdf is not None
-            files.append((path, write_pdf(**prepared.pdf)))
-    return files
-
-
-@dataclass
-class _Prepared:
-    """A briefing rendered up to its PDF layout, which a worker process can do."""
-
-    outputs: list[tuple[str, Path]]  # (format, path) in the order the briefing lists them
-    html: bytes | None  # the HTML file, if asked for
-    pdf: dict[str, Any] | None  # the arguments of pdf.write_pdf, if a PDF is asked for
-
-    def path(self, fmt: str) -> Path:
-        return next(path for f, path in self.outputs if f == fmt)
+    return call_with_time_limit(options.render_timeout, f"briefing '{briefing_id}'", render)
 
 
 def _prepare(
@@ -314,53 +296,31 @@ def _prepare(
     briefing_id: str,
     options: BuildOptions,
     edition: Edition | None = None,
-) -> _Prepared:
-    root = project.root
-    briefing = project.briefings[briefing_id].item
-    edition = make_edition(project, briefing_id) if edition is None else edition
-    view = edition.view
-    env = make_environment(root)
-    outputs = [
-        (fmt, output_path(root / OUTPUT_DIR, briefing_id, fmt))
-        for fmt in _formats(project, briefing_id, options)
-    ]
-    prepared = _Prepared(outputs, None, None)
-    for fmt, _ in outputs:
-        if fmt == "html":
-            prepared.html = render_html(view, root, "html", env).encode("utf-8")
-        else:
-            date = briefing.edition.first_day
-            prepared.pdf = _pdf_arguments(view, root, env, options, edition.inputs, date)
+) -> list[tuple[Path, bytes | Layout]]:
+    """One briefing's outputs, each rendered or, where its format can, prepared for a
+    worker process to finish."""
+    context = _context(project, briefing_id, options, edition)
+    prepared: list[tuple[Path, bytes | Layout]] = []
+    for fmt, path in _outputs(project, briefing_id, options):
+        entry = FORMATS[fmt]
+        prepared.append(
+            (path, entry.render(context) if entry.prepare is None else entry.prepare(context))
+        )
     return prepared
 
 
-def _pdf_arguments(
-    view: BriefingView,
-    root: Path,
-    env: Environment,
-    options: BuildOptions,
-    inputs: list[InputFile],
-    date: dt.date,
-) -> dict[str, Any]:
-    from .pdf import Attachment
-
-    html = render_html(view, root, "pdf", env)
-    dirs = template_dirs(root)
-    attachments = [Attachment(item.path, item.data, _describe(item.path, view)) for item in inputs]
-    # The file identifier names this exact file: these inputs, in this variant.
-    identifier = hashlib.sha256(f"{view.inputs_digest} {options.pdf_variant}".encode())
-    return {
-        "html": html,
-        "base_dir": dirs[-1],
-        "allowed": dirs,
-        "variant": options.pdf_variant,
-        "identifier": identifier.hexdigest()[:32].encode(),
-        "date": date,  # a partial edition date counts as its first day
-        "attachments": attachments,
-    }
+def _context(
+    project: Project, briefing_id: str, options: BuildOptions, edition: Edition | None
+) -> RenderContext:
+    edition = make_edition(project, briefing_id) if edition is None else edition
+    root = project.root
+    return RenderContext(edition.view, root, options, edition.inputs, make_environment(root))
 
 
-def _describe(path: str, view: BriefingView) -> str:
-    if path == CONFIG_NAME:
-        return f"briefgen project file: sections and briefings (inputs {view.inputs_digest})"
-    return f"briefgen fact sheet (inputs {view.inputs_digest})"
+def _outputs(project: Project, briefing_id: str, options: BuildOptions) -> list[tuple[str, Path]]:
+    """(format, path) of each output asked for, in the order the briefing lists them."""
+    output_dir = project.root / OUTPUT_DIR
+    return [
+        (fmt, output_path(output_dir, briefing_id, FORMATS[fmt].suffix))
+        for fmt in _formats(project, briefing_id, options)
+    ]

@@ -7,9 +7,10 @@ unchanged and the file is still there, byte for byte.
 
 The key is the whole hash behind the briefing's inputs digest (inputs.py:
 briefgen's version, the briefing id, briefgen.yaml and the sheets the briefing
-draws on byte for byte, the templates and the theme), with the format and,
-for a PDF, the PDF variant and WeasyPrint's version. So an edit to a sheet
-a briefing does not draw on leaves its outputs up to date.
+draws on byte for byte, the templates and the theme), with the format and
+what its entry in `formats.FORMATS` adds (for a PDF, the PDF variant and
+WeasyPrint's version). So an edit to a sheet a briefing does not draw on
+leaves its outputs up to date.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .formats import FORMATS
+
+if TYPE_CHECKING:
+    from .build import BuildOptions
 
 CACHE_NAME = ".briefgen-cache.json"
 CACHE_VERSION = 1
@@ -80,11 +85,12 @@ class Cache:
         return (json.dumps(data, indent=1) + "\n").encode("utf-8")
 
 
-def output_key(inputs_hash: str, fmt: str, pdf_variant: str) -> str:
-    """The cache key of one output file of a briefing whose inputs hash to `inputs_hash`."""
-    parts = [inputs_hash, fmt]
-    if fmt == "pdf":
-        parts += [pdf_variant, f"weasyprint {_weasyprint_version()}"]
+def output_key(inputs_hash: str, fmt: str, options: BuildOptions) -> str:
+    """The cache key of one output file, in format `fmt`, of a briefing whose inputs
+    hash to `inputs_hash`: those, the format, and what else its table entry says
+    changes its bytes."""
+    entry = FORMATS[fmt]
+    parts = [inputs_hash, fmt, *(entry.key(options) if entry.key else ())]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -94,14 +100,3 @@ def _file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-@cache
-def _weasyprint_version() -> str:
-    # From the installed metadata: importing WeasyPrint to ask would cost half a second.
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("weasyprint")
-    except PackageNotFoundError:  # pragma: no cover - WeasyPrint is a dependency
-        return "unknown"

@@ -81,6 +81,20 @@ def _strict_option(command: F) -> F:
     )(command)
 
 
+class _FormatName(click.ParamType[str]):
+    """A name from formats.FORMATS, looked up only when the option is given, so
+    `briefgen --help` does not import every renderer."""
+
+    name = "format"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .formats import FORMATS
+
+        if value not in FORMATS:
+            self.fail(f"unknown format '{value}'; the formats are {', '.join(FORMATS)}", param, ctx)
+        return str(value)
+
+
 def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
     color = _color(sys.stderr)
     for problem in problems:
@@ -164,6 +178,13 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
 )
 @click.option("--force", is_flag=True, help="Render every output, even those up to date.")
 @click.option(
+    "--format",
+    "formats",
+    type=_FormatName(),
+    multiple=True,
+    help="Write every briefing in this format instead of those it lists; repeat for more.",
+)
+@click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -180,9 +201,10 @@ def build(
     pdf_variant: str,
     watch: bool,
     force: bool,
+    formats: tuple[str, ...],
     jobs: int,
 ) -> None:
-    """Validate the project, then write each briefing as HTML and PDF.
+    """Validate the project, then write each briefing in each of its formats.
 
     With BRIEFING-IDs, build only those briefings (the whole project is still
     validated). Nothing is written if anything is wrong: the last good files
@@ -196,7 +218,12 @@ def build(
 
     root = project.resolve()
     options = BuildOptions(
-        pdf_variant=pdf_variant, strict=strict, render_timeout=timeout, force=force, jobs=jobs
+        pdf_variant=pdf_variant,
+        strict=strict,
+        render_timeout=timeout,
+        force=force,
+        jobs=jobs,
+        override_formats=tuple(dict.fromkeys(formats)) or None,
     )
     if watch:
         ids = list(briefing_ids) or None
@@ -442,9 +469,12 @@ def serve(port: int, project: Path, strict: bool) -> None:
         ) from error
     server.start()
     click.echo(f"serving {server.url}")
+    from .formats import FORMATS
+
+    # One format at a time, the table's first (html) first, so the page reloads soonest.
     steps = [
         functools.partial(build_project, root, None, BuildOptions(strict=strict, formats=(fmt,)))
-        for fmt in ("html", "pdf")
+        for fmt in FORMATS
     ]
     try:
         _watch(root, steps, server)

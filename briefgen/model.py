@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from .dates import PartialDate
 from .errors import InvalidValue
@@ -69,9 +70,36 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _check_format(value: str) -> str:
+    from .formats import FORMATS  # the table imports the renderers, which import this
+
+    return _one_of(value, list(FORMATS))
+
+
+def _check_figure(value: str) -> str:
+    from .figures import FIGURES
+
+    return _one_of(value, list(FIGURES))
+
+
+def _one_of(value: str, names: list[str]) -> str:
+    """`value` if it is one of `names` (a table's keys); else the error a Literal gives,
+    so it is reported the same way, with a did-you-mean hint."""
+    if value not in names:
+        expected = " or ".join(f"'{name}'" for name in names)
+        raise PydanticCustomError(
+            "literal_error", "Input should be {expected}", {"expected": expected}
+        )
+    return value
+
+
 Id = Annotated[str, AfterValidator(_check_id)]
 Text = Annotated[str, AfterValidator(_check_text)]
 Url = Annotated[str, AfterValidator(_check_url)]
+# Names from a table (formats.FORMATS, figures.FIGURES), checked when a file is read,
+# so a new entry needs no change here.
+FormatName = Annotated[str, AfterValidator(_check_format)]
+FigureName = Annotated[str, AfterValidator(_check_figure)]
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 SourceType = Literal[
@@ -81,7 +109,6 @@ Confidence = Literal["low", "moderate", "high"]
 Category = Literal["weapons", "ammunition", "personnel", "technology", "economic", "other"]
 Status = Literal["proposed", "signed", "ratified", "in-force", "suspended", "ended"]
 Impact = Literal["low", "moderate", "high", "severe"]
-Format = Literal["html", "pdf"]
 
 # ICD 203's two columns of estimative terms, each with its probability band.
 LIKELIHOOD_BANDS: dict[str, str] = {
@@ -362,7 +389,8 @@ class Briefing(Strict):
     summary: Text | None = None
     sections: list[Id] | None = Field(default=None, min_length=1)
     include: Include | None = None
-    formats: list[Format] = Field(default=["html", "pdf"], min_length=1)
+    formats: list[FormatName] = Field(default=["html", "pdf"], min_length=1)
+    figures: list[FigureName] | None = None  # None: every figure that has data
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] | None = None
 
 

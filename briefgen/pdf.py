@@ -7,6 +7,7 @@ WeasyPrint is imported inside the functions that need it, so `briefgen
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,32 @@ class Attachment:
     data: bytes
     description: str
     media_type: str = "application/yaml"
+
+
+@dataclass(frozen=True)
+class PdfArguments:
+    """Everything one PDF is laid out from, all picklable: prepared in the main
+    process (formats/page.py) and laid out there or in a worker (workers.py)."""
+
+    html: str  # the print HTML
+    base_dir: Path  # where its relative URLs resolve
+    allowed: list[Path]  # the only folders it may read files from
+    variant: str
+    identifier: bytes  # the PDF file identifier
+    date: dt.date  # every date in the file
+    attachments: list[Attachment]
+
+    def lay_out(self) -> bytes:
+        """The PDF's bytes."""
+        return write_pdf(
+            self.html,
+            base_dir=self.base_dir,
+            allowed=self.allowed,
+            variant=self.variant,
+            identifier=self.identifier,
+            date=self.date,
+            attachments=self.attachments,
+        )
 
 
 def _fetcher_class() -> Any:
@@ -140,6 +167,18 @@ def write_pdf(
     if fetcher.refused:
         raise BuildError(f"PDF: {fetcher.refused[0]}{_ONLY_OWN_FILES}")
     return pdf
+
+
+@functools.cache
+def weasyprint_version() -> str:
+    """The installed WeasyPrint's version, from its metadata: importing WeasyPrint
+    to ask would cost half a second."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weasyprint")
+    except PackageNotFoundError:  # pragma: no cover - WeasyPrint is a dependency
+        return "unknown"
 
 
 _ONLY_OWN_FILES = "; the theme and the project's templates/ may use only files inside themselves"

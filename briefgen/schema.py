@@ -161,6 +161,7 @@ HELP: dict[str, dict[str, str]] = {
         "sections": "Optional section ids, in order; default: every section.",
         "include": "Optional filter: a fact is included when it passes every key given.",
         "formats": "Output formats; default both html and pdf.",
+        "figures": "Optional: which figures to draw; default every one that has data; [] for none.",
         "stale_after_days": "Optional: flag facts last reviewed longer than this before the "
         "edition.",
     },
@@ -219,6 +220,12 @@ class _Draft07(GenerateJsonSchema):
         function = schema["function"]["function"]
         if function in self._AFTER:
             return copy.deepcopy(self._AFTER[function])
+        if function in (model._check_format, model._check_figure):
+            from .figures import FIGURES
+            from .formats import FORMATS
+
+            names = list(FORMATS if function is model._check_format else FIGURES)
+            return {"enum": names, "type": "string"} if names else {"type": "string"}
         inner = self.generate_inner(schema["schema"])
         if function is model._check_parties:
             inner["minItems"] = 2

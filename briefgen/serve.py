@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from .formats import format_for_file
 from .watch import Rebuild
 
 HOST = "127.0.0.1"  # never another interface: a preview is for the person at this machine
@@ -171,13 +172,13 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                 self._send(page, "text/html; charset=utf-8")
             elif (file := server.file(path.removeprefix("/"))) is None:
                 self._send(b"not found\n", "text/plain", HTTPStatus.NOT_FOUND)
-            elif file.suffix == ".html":
-                data = file.read_bytes()
-                page = with_reload_script(data, file.name, _digest(data))
-                self._send(page, "text/html; charset=utf-8")
             else:
-                kind = {".pdf": "application/pdf"}.get(file.suffix, "application/octet-stream")
-                self._send(file.read_bytes(), kind)
+                entry = format_for_file(file.name)
+                kind = entry.media_type if entry else "application/octet-stream"
+                data = file.read_bytes()
+                if kind.startswith("text/html"):  # a page: it reloads itself
+                    data = with_reload_script(data, file.name, _digest(data))
+                self._send(data, kind)
 
         def _send(self, body: bytes, kind: str, status: HTTPStatus = HTTPStatus.OK) -> None:
             self.send_response(status)

@@ -13,6 +13,7 @@ import pytest
 from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, problems_in
 
 from briefgen.build import validate
+from briefgen.formats import FORMATS
 
 # MINIMAL_SHEET:                           MINIMAL_CONFIG:
 #  1 section: aid-flows                     1 sections:
@@ -245,9 +246,9 @@ def test_enumerations(tmp_path: Path, sheet: str, expected: list[str]) -> None:
         config_case(
             "format-far",
             None,
-            "    formats: [docx]\n",
-            "briefgen.yaml:10:15: error: 'docx' is not a valid format "
-            "(expected one of html and pdf)",
+            "    formats: [epub]\n",
+            "briefgen.yaml:10:15: error: 'epub' is not a valid format "
+            f"(expected one of {', '.join(list(FORMATS)[:-1])} and {list(FORMATS)[-1]})",
         ),
         config_case(
             "formats-empty",

@@ -1,0 +1,62 @@
+"""The briefing page: `html` for the screen, `pdf` for print (laid out by pdf.py).
+
+Both render the theme's briefing.html, in the medium each is read in. The
+PDF is prepared here, in the main process: its print HTML, its attachments
+(the briefing's inputs) and its file identifier, as a `pdf.PdfArguments`
+that a worker process can lay out on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from ..pdf import Attachment, PdfArguments, weasyprint_version
+from ..project import CONFIG_NAME
+from ..render import render_html, template_dirs
+
+if TYPE_CHECKING:
+    from ..build import BuildOptions
+    from . import RenderContext
+
+
+def render_html_page(context: RenderContext) -> bytes:
+    """The self-contained HTML page."""
+    return render_html(context.view, context.root, "html", context.env).encode("utf-8")
+
+
+def prepare_pdf(context: RenderContext) -> PdfArguments:
+    """Everything the PDF is laid out from, decided in the main process."""
+    view = context.view
+    dirs = template_dirs(context.root)
+    variant = context.options.pdf_variant
+    # The file identifier names this exact file: these inputs, in this variant.
+    identifier = hashlib.sha256(f"{view.inputs_digest} {variant}".encode())
+    return PdfArguments(
+        html=render_html(view, context.root, "pdf", context.env),
+        base_dir=dirs[-1],
+        allowed=dirs,
+        variant=variant,
+        identifier=identifier.hexdigest()[:32].encode(),
+        date=view.edition_date,  # a partial edition date counts as its first day
+        attachments=[
+            Attachment(item.path, item.data, _describe(item.path, view.inputs_digest))
+            for item in context.inputs
+        ],
+    )
+
+
+def render_pdf(context: RenderContext) -> bytes:
+    """The PDF, prepared and laid out in this process."""
+    return prepare_pdf(context).lay_out()
+
+
+def pdf_key(options: BuildOptions) -> tuple[str, ...]:
+    """What else makes a PDF's bytes: its variant and the WeasyPrint that lays it out."""
+    return (options.pdf_variant, f"weasyprint {weasyprint_version()}")
+
+
+def _describe(path: str, digest: str) -> str:
+    if path == CONFIG_NAME:
+        return f"briefgen project file: sections and briefings (inputs {digest})"
+    return f"briefgen fact sheet (inputs {digest})"
