@@ -108,6 +108,8 @@ class FactView:
     flow: FlowView | None = None
     agreement: AgreementView | None = None
     risk: RiskView | None = None
+    # Warnings judged and accepted (FORMAT 1.1 `acknowledge:`): code -> reason.
+    acknowledged: dict[str, str] = field(default_factory=dict)
 
     @property
     def single_sourced(self) -> bool:
@@ -271,6 +273,7 @@ def _fact_view(
         flow=_flow_view(fact, actor_name),
         agreement=_agreement_view(fact, actor_name),
         risk=_risk_view(fact),
+        acknowledged=dict(fact.acknowledge),
     )
 
 

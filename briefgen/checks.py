@@ -7,6 +7,7 @@ import re
 from collections.abc import Container, Iterable
 from typing import Any
 
+from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
 from .messages import did_you_mean
 from .model import DateRange
@@ -152,6 +153,8 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
             if actor not in actors:
                 yield _unknown(project, "actors", actor, raw, "agreement", "parties", index)
 
+    yield from _acknowledged_codes(raw)
+
     kinds = [k for k in ("flow", "agreement", "risk") if fact.get(k) is not None]
     for extra in kinds[1:]:
         yield raw.problem(
@@ -161,6 +164,32 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
             hint="split it into two facts",
             code="exclusive",
             at_key=True,
+        )
+
+
+def _acknowledged_codes(raw: Raw) -> Iterable[Problem]:
+    """Each code a fact acknowledges names a warning a fact can have (codes.py)."""
+    acknowledged = raw.item.get("acknowledge")
+    if not isinstance(acknowledged, dict):
+        return
+    allowed = acknowledgeable()
+    for code in acknowledged:
+        if code in allowed:
+            continue
+        known = WARNINGS.get(code)
+        if known is not None:
+            message = f"'{code}' cannot be acknowledged on a fact"
+            hint = (
+                f"it is a warning about {known.subject}s; a fact acknowledges only warnings "
+                "about itself"
+                if known.subject != "fact"
+                else "fix or remove the acknowledgment itself"
+            )
+        else:
+            message = f"unknown warning code '{code}'"
+            hint = did_you_mean(code, allowed) or (f"a fact can acknowledge {', '.join(allowed)}")
+        yield raw.problem(
+            "acknowledge", code, message=message, hint=hint, code="unknown-code", at_key=True
         )
 
 
@@ -210,19 +239,46 @@ _NUMBER_AFTER = re.compile(r"\s*\d")
 
 
 def analytic_warnings(project: Project) -> list[Problem]:
-    """Every analytic warning: what is valid but weakens the briefings.
+    """Every analytic warning not acknowledged: what is valid but weakens the briefings.
 
     Usage (is a source cited, an actor named) is read from the items as written,
-    so a fact with an error elsewhere still counts as citing its sources.
+    so a fact with an error elsewhere still counts as citing its sources. A
+    warning about a fact that the fact acknowledges (`acknowledge:`, by its code)
+    is left out; an acknowledgment whose warning does not fire is a warning itself.
     """
     warnings: list[Problem] = []
     warnings += _uncited_sources(project)
     warnings += _unused_actors(project)
-    warnings += _weak_high_confidence(project)
     warnings += _accessed_before_published(project)
-    warnings += _edition_warnings(project)
-    warnings += _hedged_risks(project)
+    about_facts: list[tuple[str, Problem]] = []
+    about_facts += _weak_high_confidence(project)
+    about_facts += _confirmed_single_source(project)
+    about_facts += _edition_warnings(project)
+    about_facts += _hedged_risks(project)
+    fired: set[tuple[str, str]] = set()
+    for fact_id, warning in about_facts:
+        fired.add((fact_id, warning.code))
+        if warning.code not in project.facts[fact_id].item.acknowledge:
+            warnings.append(warning)
+    warnings += _unused_acknowledgments(project, fired)
+    assert all(w.code in WARNINGS for w in warnings), "every warning code is in codes.py"
     return [warning.as_warning() for warning in warnings]
+
+
+def _unused_acknowledgments(project: Project, fired: set[tuple[str, str]]) -> Iterable[Problem]:
+    allowed = acknowledgeable()
+    for fact_id, placed in project.facts.items():
+        for code in placed.item.acknowledge:
+            if code in allowed and (fact_id, code) not in fired:
+                yield placed.problem(
+                    "acknowledge",
+                    code,
+                    message=f"fact '{fact_id}' acknowledges '{code}', but that warning no "
+                    "longer fires",
+                    hint="remove the acknowledgment",
+                    code="unused-acknowledgment",
+                    at_key=True,
+                )
 
 
 def _raw_facts(project: Project) -> Iterable[dict[str, Any]]:
@@ -272,30 +328,60 @@ def _unused_actors(project: Project) -> Iterable[Problem]:
             )
 
 
-def _weak_high_confidence(project: Project) -> Iterable[Problem]:
+def _weak_high_confidence(project: Project) -> Iterable[tuple[str, Problem]]:
     sources = {key: placed.item for key, placed in project.sources.items()}
     for fact_id, placed in project.facts.items():
         fact = placed.item
         if fact.confidence != "high":
             continue
         if independent_count(fact, sources) == 1:
-            yield placed.problem(
-                "confidence",
-                message=f"fact '{fact_id}' has high confidence but is single-sourced",
-                hint="ICD 203 high confidence rests on several independent sources; "
-                "cite an independent source or lower the confidence to moderate",
-                code="high-confidence-single-source",
+            yield (
+                fact_id,
+                placed.problem(
+                    "confidence",
+                    message=f"fact '{fact_id}' has high confidence but is single-sourced",
+                    hint="ICD 203 high confidence rests on several independent sources; "
+                    "cite an independent source or lower the confidence to moderate",
+                    code="high-confidence-single-source",
+                ),
             )
         cited = [sources.get(citation.source) for citation in fact.sources]
         if all(s is not None and s.reliability in _WEAK_RELIABILITY for s in cited):
-            yield placed.problem(
-                "confidence",
-                message=f"fact '{fact_id}' has high confidence but all its sources are "
-                f"rated D, E or F",
-                hint="sources that are not usually reliable cannot carry high confidence; "
-                "cite a more reliable source or lower the confidence",
-                code="high-confidence-weak-sources",
+            yield (
+                fact_id,
+                placed.problem(
+                    "confidence",
+                    message=f"fact '{fact_id}' has high confidence but all its sources are "
+                    f"rated D, E or F",
+                    hint="sources that are not usually reliable cannot carry high confidence; "
+                    "cite a more reliable source or lower the confidence",
+                    code="high-confidence-weak-sources",
+                ),
             )
+
+
+def _confirmed_single_source(project: Project) -> Iterable[tuple[str, Problem]]:
+    """Credibility 1 says other sources confirm it; with one independent source, none do."""
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    for fact_id, placed in project.facts.items():
+        fact = placed.item
+        if independent_count(fact, sources) != 1:
+            continue
+        for index, citation in enumerate(fact.sources):
+            if citation.credibility == 1:
+                yield (
+                    fact_id,
+                    placed.problem(
+                        "sources",
+                        index,
+                        "credibility",
+                        message=f"fact '{fact_id}' grades its citation of '{citation.source}' 1 "
+                        "(confirmed by other sources), but it has one independent source",
+                        hint="cite the confirming source too, or grade the citation 2 "
+                        "(probably true)",
+                        code="confirmed-single-source",
+                    ),
+                )
 
 
 def _accessed_before_published(project: Project) -> Iterable[Problem]:
@@ -314,7 +400,7 @@ def _accessed_before_published(project: Project) -> Iterable[Problem]:
             )
 
 
-def _edition_warnings(project: Project) -> Iterable[Problem]:
+def _edition_warnings(project: Project) -> Iterable[tuple[str, Problem]]:
     """Warnings that depend on a briefing: its edition date and its stale_after_days."""
     for briefing_id, placed_briefing in project.briefings.items():
         briefing = placed_briefing.item
@@ -323,35 +409,45 @@ def _edition_warnings(project: Project) -> Iterable[Problem]:
             placed = project.facts[fact.id]
             if fact.end.first_day > edition.last_day:
                 where = ("date", "to") if isinstance(fact.date, DateRange) else ("date",)
-                yield placed.problem(
-                    *where,
-                    message=f"fact '{fact.id}' is dated {fact.end}, after the edition of "
-                    f"briefing '{briefing_id}' ({edition})",
-                    hint="a briefing reports what happened up to its edition; check the date",
-                    code="fact-after-edition",
+                yield (
+                    fact.id,
+                    placed.problem(
+                        *where,
+                        message=f"fact '{fact.id}' is dated {fact.end}, after the edition of "
+                        f"briefing '{briefing_id}' ({edition})",
+                        hint="a briefing reports what happened up to its edition; check the date",
+                        code="fact-after-edition",
+                    ),
                 )
             if not is_stale(fact, briefing):
                 continue
             days = briefing.stale_after_days
             if fact.reviewed is None:
-                yield placed.problem(
-                    message=f"fact '{fact.id}' has never been reviewed; briefing "
-                    f"'{briefing_id}' flags facts not reviewed within {days} days of its "
-                    f"edition as stale",
-                    hint="check the fact and add 'reviewed:' with today's date",
-                    code="never-reviewed",
+                yield (
+                    fact.id,
+                    placed.problem(
+                        message=f"fact '{fact.id}' has never been reviewed; briefing "
+                        f"'{briefing_id}' flags facts not reviewed within {days} days of its "
+                        f"edition as stale",
+                        hint="check the fact and add 'reviewed:' with today's date",
+                        code="never-reviewed",
+                    ),
                 )
             else:
-                yield placed.problem(
-                    "reviewed",
-                    message=f"fact '{fact.id}' was last reviewed {fact.reviewed}, more than "
-                    f"{days} days before the edition of briefing '{briefing_id}' ({edition})",
-                    hint="check the fact and update 'reviewed:'; until then it is flagged stale",
-                    code="stale-fact",
+                yield (
+                    fact.id,
+                    placed.problem(
+                        "reviewed",
+                        message=f"fact '{fact.id}' was last reviewed {fact.reviewed}, more than "
+                        f"{days} days before the edition of briefing '{briefing_id}' ({edition})",
+                        hint="check the fact and update 'reviewed:'; "
+                        "until then it is flagged stale",
+                        code="stale-fact",
+                    ),
                 )
 
 
-def _hedged_risks(project: Project) -> Iterable[Problem]:
+def _hedged_risks(project: Project) -> Iterable[tuple[str, Problem]]:
     for fact_id, placed in project.facts.items():
         fact = placed.item
         if fact.risk is None:
@@ -367,10 +463,14 @@ def _hedged_risks(project: Project) -> Iterable[Problem]:
                 continue
             words.setdefault(word.lower())
         for word in words:
-            yield placed.problem(
-                "text",
-                message=f"risk '{fact_id}' says '{word}', which is not an ICD 203 estimative term",
-                hint="say how likely with an ICD 203 term such as 'unlikely', "
-                "'roughly even chance' or 'likely', or state it plainly",
-                code="estimative-word",
+            yield (
+                fact_id,
+                placed.problem(
+                    "text",
+                    message=f"risk '{fact_id}' says '{word}', "
+                    "which is not an ICD 203 estimative term",
+                    hint="say how likely with an ICD 203 term such as 'unlikely', "
+                    "'roughly even chance' or 'likely', or state it plainly",
+                    code="estimative-word",
+                ),
             )

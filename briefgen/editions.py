@@ -47,6 +47,8 @@ def edition_record(view: BriefingView, outputs: dict[str, tuple[str, int]]) -> b
                 "independent_sources": fact.independent_sources,
                 "citations": [f"{c.source.id} {c.code}" for c in fact.citations],
                 **({"stale": True} if fact.stale else {}),
+                # The analyst's reasons for accepting a warning, kept with the edition.
+                **({"acknowledged": fact.acknowledged} if fact.acknowledged else {}),
             }
             for section in view.sections
             for fact in section.facts

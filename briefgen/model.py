@@ -336,6 +336,8 @@ class Fact(Strict):
     actors: list[Id] = []
     tags: list[Text] = []
     reviewed: PartialDate | None = None
+    # FORMAT 1.1: warnings judged and accepted, by code (codes.py), each with its reason.
+    acknowledge: dict[str, Text] = {}
     sources: list[Citation] = Field(min_length=1)
     flow: Flow | None = None
     agreement: Agreement | None = None

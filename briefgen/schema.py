@@ -22,6 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import model
+from .codes import WARNINGS, acknowledgeable
 from .model import (
     CREDIBILITY_WORDS,
     ID_MAX,
@@ -90,6 +91,8 @@ HELP: dict[str, dict[str, str]] = {
         "actors": "Ids of the actors the fact names.",
         "tags": "Free tags; briefings can include facts by tag.",
         "reviewed": "When an analyst last checked this fact: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "acknowledge": "Optional: analytic warnings on this fact judged and accepted, "
+        "by code, each with the reason (kept in the edition record).",
         "sources": "One or more citations of declared sources.",
         "flow": "Optional: something moving from one actor to another.",
         "agreement": "Optional: an agreement between two or more actors.",
@@ -202,6 +205,15 @@ def json_schema(kind: Kind) -> dict[str, Any]:
             schema["properties"][key]["type"] = ["array", "null"]
     if definitions:
         schema["definitions"] = {name: _tidy(d, name) for name, d in definitions.items()}
+    fact = schema.get("definitions", {}).get("Fact")
+    if fact is not None:
+        # The codes a fact may acknowledge, each with what it means, for completion.
+        acknowledge = fact["properties"]["acknowledge"]
+        reason = acknowledge.pop("additionalProperties")
+        acknowledge["properties"] = {
+            code: {**reason, "description": WARNINGS[code].summary} for code in acknowledgeable()
+        }
+        acknowledge["additionalProperties"] = False
     return schema
 
 

@@ -3,13 +3,16 @@ turned into an error by --strict (exit 1, nothing written)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, run, write_tree
+from conftest import MINIMAL_CONFIG, REPO, run, write_tree
 
 from briefgen.build import validate
 from briefgen.checks import analytic_warnings
+from briefgen.codes import WARNINGS
 from briefgen.project import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.
@@ -40,9 +43,10 @@ def fact(
     cites: tuple[str, ...] = ("src",),
     extra: str = "",
     text: str = "Something happened.",
+    credibility: int = 2,
 ) -> str:
     """One fact as YAML, at the indentation of a sheet's `facts:` list."""
-    citations = "".join(f"      - source: {c}\n        credibility: 2\n" for c in cites)
+    citations = "".join(f"      - source: {c}\n        credibility: {credibility}\n" for c in cites)
     return (
         f"  - id: {fact_id}\n"
         f"    title: A fact\n"
@@ -159,6 +163,15 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
             "the fact and add 'reviewed:' with today's date)"
         ],
     ),
+    "confirmed by other sources, on one source": (
+        sheet(fact(credibility=1)),
+        CONFIG,
+        [
+            "facts/main.yaml:21:22: warning: fact 'fact-one' grades its citation of 'src' 1 "
+            "(confirmed by other sources), but it has one independent source (cite the "
+            "confirming source too, or grade the citation 2 (probably true))"
+        ],
+    ),
     "estimative words in a risk": (
         sheet(
             fact(
@@ -260,6 +273,7 @@ def test_warnings_have_stable_codes(tmp_path: Path) -> None:
         "fact range ending after the edition": ["fact-after-edition"],
         "stale fact": ["stale-fact"],
         "never reviewed": ["never-reviewed"],
+        "confirmed by other sources, on one source": ["confirmed-single-source"],
         "estimative words in a risk": ["estimative-word"],
     }
 
@@ -338,3 +352,99 @@ def test_the_example_project_is_free_of_warnings(example: Path) -> None:
     result = run("validate", "--strict", "--project", example)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+def test_confirmed_by_other_sources_is_fine_with_two_independent_sources(tmp_path: Path) -> None:
+    sources = SOURCES + "  - id: other\n    title: Another\n    reliability: C\n    type: media\n"
+    text = sheet(fact(cites=("src", "other"), credibility=1), sources=sources)
+    assert warnings_of(project(tmp_path, text)) == []
+
+
+# -- acknowledged warnings (FORMAT 1.1) --------------------------------------------------
+
+ACKNOWLEDGE = (
+    "    acknowledge:\n"
+    "      high-confidence-single-source: The designation notice is itself the public record.\n"
+)
+
+
+def test_an_acknowledged_warning_is_not_reported_even_under_strict(tmp_path: Path) -> None:
+    root = project(tmp_path, sheet(fact(confidence="high", extra=ACKNOWLEDGE)))
+    for command in ("validate", "build"):
+        result = run(command, "--strict", "--project", root)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == ""
+
+
+def test_acknowledging_one_warning_leaves_the_others(tmp_path: Path) -> None:
+    root = project(tmp_path, sheet(fact(confidence="high", date="2024-12", extra=ACKNOWLEDGE)))
+    assert warnings_of(root) == [
+        "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-12, after the "
+        "edition of briefing 'brief' (2024-11-25) (a briefing reports what happened up to "
+        "its edition; check the date)"
+    ]
+
+
+def test_an_acknowledgment_whose_warning_no_longer_fires_is_a_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, sheet(fact(confidence="moderate", extra=ACKNOWLEDGE)))
+    assert warnings_of(root) == [
+        "facts/main.yaml:20:7: warning: fact 'fact-one' acknowledges "
+        "'high-confidence-single-source', but that warning no longer fires "
+        "(remove the acknowledgment)"
+    ]
+    assert codes_of(root) == ["unused-acknowledgment"]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            "high-confidence-single-sourced",
+            "unknown warning code 'high-confidence-single-sourced' "
+            "(did you mean 'high-confidence-single-source'?)",
+        ),
+        (
+            "uncited-source",
+            "'uncited-source' cannot be acknowledged on a fact (it is a warning about "
+            "sources; a fact acknowledges only warnings about itself)",
+        ),
+        (
+            "unused-acknowledgment",
+            "'unused-acknowledgment' cannot be acknowledged on a fact "
+            "(fix or remove the acknowledgment itself)",
+        ),
+    ],
+)
+def test_acknowledging_an_unknown_code_is_a_located_error(
+    tmp_path: Path, code: str, expected: str
+) -> None:
+    extra = f"    acknowledge:\n      {code}: Because.\n"
+    root = project(tmp_path, sheet(fact(confidence="high", extra=extra)))
+    result = run("validate", "--project", root)
+    assert result.exit_code == 1
+    assert f"facts/main.yaml:20:7: error: {expected}" in result.stderr.splitlines()
+
+
+def test_an_acknowledgment_needs_a_reason(tmp_path: Path) -> None:
+    extra = "    acknowledge:\n      high-confidence-single-source:\n"
+    root = project(tmp_path, sheet(fact(confidence="high", extra=extra)))
+    result = run("validate", "--project", root)
+    assert result.exit_code == 1
+    assert "facts/main.yaml:20:37: error: 'high-confidence-single-source' must not be empty" in (
+        result.stderr
+    )
+
+
+def test_the_reasons_are_kept_in_the_edition_record(tmp_path: Path) -> None:
+    root = project(tmp_path, sheet(fact(confidence="high", extra=ACKNOWLEDGE)))
+    assert run("build", "--project", root).exit_code == 0
+    record = json.loads((root / "editions/brief/2024-11-25.json").read_text())
+    assert record["facts"][0]["acknowledged"] == {
+        "high-confidence-single-source": "The designation notice is itself the public record."
+    }
+
+
+def test_every_warning_code_is_in_the_readme_table() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z-]+)` \|", readme, flags=re.M)
+    assert listed == list(WARNINGS)

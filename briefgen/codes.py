@@ -1,0 +1,92 @@
+"""Warning codes: every analytic warning briefgen gives, named once, in one table.
+
+A code is stable: analysts write it in a fact's `acknowledge:` (FORMAT 1.1),
+and scripts read it from `validate --format json`. README.md lists this table;
+a test keeps the two the same. To add a warning: add its entry here, yield it
+from checks.py with that code, document it in README.md and docs/format.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# What a warning is about, and so where it is located: a fact can acknowledge only
+# warnings about itself.
+Subject = Literal["fact", "source", "actor", "project"]
+
+
+@dataclass(frozen=True)
+class WarningCode:
+    code: str
+    subject: Subject
+    summary: str  # what it means, for the README's table and docs/format.md
+
+
+WARNINGS: dict[str, WarningCode] = {
+    w.code: w
+    for w in (
+        WarningCode("uncited-source", "source", "a source no fact cites"),
+        WarningCode(
+            "unused-actor",
+            "actor",
+            "an actor named by no fact (actors, flow, agreement) and no briefing's "
+            "`include.actors`",
+        ),
+        WarningCode(
+            "high-confidence-single-source",
+            "fact",
+            "`confidence: high` resting on one independent source",
+        ),
+        WarningCode(
+            "high-confidence-weak-sources",
+            "fact",
+            "`confidence: high` with every source rated D, E or F",
+        ),
+        WarningCode(
+            "confirmed-single-source",
+            "fact",
+            "a citation graded 1 (confirmed by other sources) on a fact with one "
+            "independent source",
+        ),
+        WarningCode(
+            "accessed-before-published",
+            "source",
+            "a source accessed before it was published",
+        ),
+        WarningCode(
+            "fact-after-edition",
+            "fact",
+            "a fact dated after the edition of a briefing that includes it",
+        ),
+        WarningCode(
+            "stale-fact",
+            "fact",
+            "a fact last reviewed more than `stale_after_days` before a briefing's edition",
+        ),
+        WarningCode(
+            "never-reviewed",
+            "fact",
+            "a fact with no `reviewed` in a briefing that sets `stale_after_days`",
+        ),
+        WarningCode(
+            "estimative-word",
+            "fact",
+            'a hedge ("may", "might", "could", "possibly", "perhaps") in a risk\'s text',
+        ),
+        WarningCode(
+            "unused-acknowledgment",
+            "fact",
+            "an `acknowledge:` entry whose warning no longer fires",
+        ),
+    )
+}
+
+
+def acknowledgeable() -> list[str]:
+    """The codes a fact may name in `acknowledge:`."""
+    return [
+        code
+        for code, w in WARNINGS.items()
+        if w.subject == "fact" and code != "unused-acknowledgment"
+    ]
