@@ -107,11 +107,20 @@ def collector_paused() -> Iterator[None]:
     that all stay alive and form no cycles; the collector would walk them again and
     again for nothing (a third of the time of loading 10,000 facts)."""
     was_enabled = gc.isenabled()
+    if was_enabled and gc.get_freeze_count():
+        # What the last load froze (below) goes back to the collector and is collected
+        # now, so a long-running `serve` frees the projects it has moved on from.
+        gc.unfreeze()
+        gc.collect()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            # Frozen, what was loaded is never walked by the collector: it lives as long
+            # as the project, and walking it the moment the collector restarted cost
+            # 0.1 s at 10,000 facts (and again in every later collection of a build).
+            gc.freeze()
             gc.enable()
 
 
@@ -316,7 +325,8 @@ def _load_item(
     path: tuple[str | int, ...],
     problems: list[Problem],
 ) -> None:
-    if not _is_mapping(data, file, path, label(model), problems):
+    # The label only when it is needed: asked for every item, it was 3 % of a load.
+    if not isinstance(data, dict) and not _is_mapping(data, file, path, label(model), problems):
         return
     raw = Placed(data, file, path)
     project.raw.setdefault(kind, []).append(raw)

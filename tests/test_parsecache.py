@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from conftest import REPO, edit, minimal_project
 from briefgen import parsecache
 from briefgen.build import validate
 from briefgen.parsecache import CACHE_DIR, PARSE_DIR
+from briefgen.project import load_project
 
 # A second sheet with a mistake of each reach: one the model finds in the file (a
 # confidence not on the scale), one only the whole project shows (a source nobody
@@ -228,3 +231,25 @@ def test_a_file_with_a_yaml_problem_is_not_kept(tmp_path: Path, parsed: list[str
     parsed.clear()
     assert shown(root) == first
     assert parsed == ["facts/broken.yaml"]  # reported from its parse, every time
+
+
+class _Node:
+    me: _Node
+
+
+def test_what_a_load_freezes_is_collected_after_the_next_load(tmp_path: Path) -> None:
+    """Loading leaves its objects to the permanent generation (the collector would
+    walk them for nothing); the next load hands them back, so a long `serve` that
+    loads again and again frees what it has moved on from."""
+    root = minimal_project(tmp_path / "desk")
+    node = _Node()
+    node.me = node  # a cycle: only the collector can free it
+    ref = weakref.ref(node)
+    load_project(root)
+    assert gc.isenabled()
+    del node
+    gc.collect()
+    assert ref() is not None  # frozen by the load
+    load_project(root)
+    gc.collect()
+    assert ref() is None
