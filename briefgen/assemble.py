@@ -14,17 +14,17 @@ from markupsafe import Markup
 
 from .dates import PartialDate, display_span
 from .figures import Figure, draw_figures
+from .kinds import ActorName, AgreementView, FlowView, RiskView, kind_of
 from .model import (
     CREDIBILITY_WORDS,
     LIKELIHOOD_BANDS,
     RELIABILITY_WORDS,
     Briefing,
     Fact,
-    QuantityRange,
     Source,
 )
 from .project import Project
-from .richtext import plain, render_inline, render_markdown
+from .richtext import plain, render_markdown
 from .rules import included_facts, independent_count, is_stale
 
 
@@ -62,34 +62,6 @@ class CitationView:
 
 
 @dataclass
-class FlowView:
-    origin: str
-    destination: str
-    what: str
-    category: str
-    amount: str | None  # "10,000+ troops", "200–250 containers"
-    since: str | None
-
-
-@dataclass
-class AgreementView:
-    name: str
-    parties: list[str]
-    signed: str | None
-    place: str | None
-    status: str
-    terms: list[Markup]
-
-
-@dataclass
-class RiskView:
-    likelihood: str
-    band: str
-    impact: str
-    indicators: list[Markup]
-
-
-@dataclass
 class FactView:
     id: str
     anchor: str
@@ -105,15 +77,29 @@ class FactView:
     independent_sources: int
     reviewed: str | None
     stale: bool
-    flow: FlowView | None = None
-    agreement: AgreementView | None = None
-    risk: RiskView | None = None
+    kind: str = "plain"  # its entry in kinds.KINDS
+    details: object = None  # what its kind shows (kinds.py: a FlowView, ...); None if plain
+    partial: str | None = None  # the theme's template showing `details`
+    lead: bool = False  # `details` go before the text, not after it
     # Warnings judged and accepted (FORMAT 1.1 `acknowledge:`): code -> reason.
     acknowledged: dict[str, str] = field(default_factory=dict)
 
     @property
     def single_sourced(self) -> bool:
         return self.independent_sources == 1
+
+    # Each kind's view by name, as templates written before kinds.py spell it.
+    @property
+    def flow(self) -> FlowView | None:
+        return self.details if isinstance(self.details, FlowView) else None
+
+    @property
+    def agreement(self) -> AgreementView | None:
+        return self.details if isinstance(self.details, AgreementView) else None
+
+    @property
+    def risk(self) -> RiskView | None:
+        return self.details if isinstance(self.details, RiskView) else None
 
 
 @dataclass
@@ -233,9 +219,8 @@ def _fact_view(
     briefing: Briefing,
     sources: dict[str, Source],
     numbered: dict[str, SourceView],
-    actor_name: object,
+    actor_name: ActorName,
 ) -> FactView:
-    assert callable(actor_name)
     anchor = f"fact-{fact.id}"
     ref = FactRef(fact.id, anchor, fact.title)
     citations = []
@@ -255,6 +240,7 @@ def _fact_view(
                 locator=citation.locator,
             )
         )
+    kind, item = kind_of(fact)
     return FactView(
         id=fact.id,
         anchor=anchor,
@@ -270,9 +256,10 @@ def _fact_view(
         independent_sources=independent_count(fact, sources),
         reviewed=fact.reviewed.display() if fact.reviewed else None,
         stale=is_stale(fact, briefing),
-        flow=_flow_view(fact, actor_name),
-        agreement=_agreement_view(fact, actor_name),
-        risk=_risk_view(fact),
+        kind=kind.name,
+        details=kind.view(item, actor_name) if kind.view is not None else None,
+        partial=kind.partial,
+        lead=kind.lead,
         acknowledged=dict(fact.acknowledge),
     )
 
@@ -292,73 +279,6 @@ def _source_view(source: Source, number: int) -> SourceView:
         reliability_words=RELIABILITY_WORDS[source.reliability],
         origin=source.origin,
     )
-
-
-def _flow_view(fact: Fact, actor_name: object) -> FlowView | None:
-    flow = fact.flow
-    if flow is None:
-        return None
-    assert callable(actor_name)
-    amount = None
-    if flow.quantity is not None:
-        amount = format_quantity(flow.quantity)
-        if flow.unit:
-            # A percentage joins its number: "90% of imports", not "90 % of imports".
-            space = "" if flow.unit.startswith("%") else " "
-            amount = f"{amount}{space}{flow.unit}"
-    return FlowView(
-        origin=actor_name(flow.from_),
-        destination=actor_name(flow.to),
-        what=flow.what,
-        category=flow.category,
-        amount=amount,
-        since=flow.since.display() if flow.since else None,
-    )
-
-
-def _agreement_view(fact: Fact, actor_name: object) -> AgreementView | None:
-    agreement = fact.agreement
-    if agreement is None:
-        return None
-    assert callable(actor_name)
-    return AgreementView(
-        name=agreement.name,
-        parties=[actor_name(p) for p in agreement.parties],
-        signed=agreement.signed.display() if agreement.signed else None,
-        place=agreement.place,
-        status=agreement.status,
-        terms=[render_inline(term) for term in agreement.terms],
-    )
-
-
-def _risk_view(fact: Fact) -> RiskView | None:
-    risk = fact.risk
-    if risk is None:
-        return None
-    return RiskView(
-        likelihood=risk.likelihood,
-        band=LIKELIHOOD_BANDS[risk.likelihood],
-        impact=risk.impact,
-        indicators=[render_inline(item) for item in risk.indicators],
-    )
-
-
-def format_quantity(quantity: QuantityRange) -> str:
-    """'10,000', '10,000+', '200–250' or 'about 108.5'."""
-    if quantity.about is not None:
-        return f"about {_number(quantity.about)}"
-    low = _number(quantity.min)
-    if quantity.max is None:
-        return f"{low}+"
-    if quantity.exact:
-        return low
-    return f"{low}–{_number(quantity.max)}"
-
-
-def _number(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}"
 
 
 __all__ = ["BriefingView", "PartialDate", "assemble_briefing", "included_facts"]

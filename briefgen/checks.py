@@ -9,6 +9,7 @@ from typing import Any
 
 from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
+from .kinds import MAPPED
 from .messages import did_you_mean
 from .model import DateRange
 from .project import Placed, Project
@@ -141,26 +142,18 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
     for index, actor in _ids(fact.get("actors")):
         if actor not in actors:
             yield _unknown(project, "actors", actor, raw, "actors", index)
-    flow = fact.get("flow")
-    if isinstance(flow, dict):
-        for key in ("from", "to"):
-            end = flow.get(key)
-            if isinstance(end, str) and end not in actors:
-                yield _unknown(project, "actors", end, raw, "flow", key)
-    agreement = fact.get("agreement")
-    if isinstance(agreement, dict):
-        for index, actor in _ids(agreement.get("parties")):
-            if actor not in actors:
-                yield _unknown(project, "actors", actor, raw, "agreement", "parties", index)
+    for actor, where in _kind_actors(fact):
+        if actor not in actors:
+            yield _unknown(project, "actors", actor, raw, *where)
 
     yield from _acknowledged_codes(raw)
 
-    kinds = [k for k in ("flow", "agreement", "risk") if fact.get(k) is not None]
+    kinds = [kind.name for kind in MAPPED if fact.get(kind.name) is not None]
     for extra in kinds[1:]:
         yield raw.problem(
             extra,
             message=f"'{extra}' and '{kinds[0]}' in one fact; a fact has at most one of "
-            "flow, agreement and risk",
+            f"{_and(kind.name for kind in MAPPED)}",
             hint="split it into two facts",
             code="exclusive",
             at_key=True,
@@ -191,6 +184,27 @@ def _acknowledged_codes(raw: Raw) -> Iterable[Problem]:
         yield raw.problem(
             "acknowledge", code, message=message, hint=hint, code="unknown-code", at_key=True
         )
+
+
+def _kind_actors(fact: dict[str, Any]) -> Iterable[tuple[str, tuple[str | int, ...]]]:
+    """Each actor id named under the keys the fact's kinds declare (kinds.py), as
+    written, with where: ("RU", "flow", "from"), ("KP", "agreement", "parties", 1)."""
+    for kind in MAPPED:
+        mapping = fact.get(kind.name)
+        if not isinstance(mapping, dict):
+            continue
+        for key in kind.actor_keys:
+            value = mapping.get(key)
+            if isinstance(value, str):
+                yield value, (kind.name, key)
+            for index, actor in _ids(value):
+                yield actor, (kind.name, key, index)
+
+
+def _and(words: Iterable[str]) -> str:
+    """'a, b and c'."""
+    *rest, last = words
+    return f"{', '.join(rest)} and {last}" if rest else last
 
 
 def _briefing_references(project: Project, raw: Raw) -> Iterable[Problem]:
@@ -304,16 +318,15 @@ def _uncited_sources(project: Project) -> Iterable[Problem]:
             )
 
 
+# The kinds of fact whose mapping names actors: "flow or agreement".
+_NAMING_KINDS = " or ".join(kind.name for kind in MAPPED if kind.actor_keys)
+
+
 def _unused_actors(project: Project) -> Iterable[Problem]:
     used: set[str] = set()
     for fact in _raw_facts(project):
         used.update(actor for _, actor in _ids(fact.get("actors")))
-        flow = fact.get("flow")
-        if isinstance(flow, dict):
-            used.update(end for end in (flow.get("from"), flow.get("to")) if isinstance(end, str))
-        agreement = fact.get("agreement")
-        if isinstance(agreement, dict):
-            used.update(actor for _, actor in _ids(agreement.get("parties")))
+        used.update(actor for actor, _ in _kind_actors(fact))
     for raw in project.raw.get("briefings", []):
         include = raw.item.get("include")
         if isinstance(include, dict):
@@ -323,7 +336,7 @@ def _unused_actors(project: Project) -> Iterable[Problem]:
             yield placed.problem(
                 "id",
                 message=f"actor '{actor_id}' is never used",
-                hint="name it in a fact's actors, flow or agreement, or remove it",
+                hint=f"name it in a fact's actors, {_NAMING_KINDS}, or remove it",
                 code="unused-actor",
             )
 

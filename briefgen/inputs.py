@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .kinds import named_actors
 from .project import Project
 from .render import template_dirs
 from .rules import included_facts
@@ -43,7 +44,7 @@ class ProjectInputs:
             fact = placed.item
             sheets = needs.setdefault(placed.file.path, set())
             sheets.update(project.sources[c.source].file.path for c in fact.sources)
-            sheets.update(project.actors[a].file.path for a in fact.named_actors())
+            sheets.update(project.actors[a].file.path for a in named_actors(fact))
         # briefgen.yaml names actors too, in every briefing's `include`.
         config = needs.setdefault(project.config_file.path, set())
         for briefing in project.briefings.values():

@@ -15,19 +15,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
+from .kinds import MAPPED
 from .model import (
     Actor,
-    Agreement,
     Briefing,
     Citation,
     Config,
     DateRange,
     Fact,
     FactSheet,
-    Flow,
     Include,
     QuantityRange,
-    Risk,
     Section,
     Source,
 )
@@ -40,9 +38,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "facts": Fact,
     "sections": Section,
     "briefings": Briefing,
-    "flow": Flow,
-    "agreement": Agreement,
-    "risk": Risk,
+    **{kind.name: kind.model for kind in MAPPED if kind.model is not None},
     "include": Include,
     "quantity": QuantityRange,
     "date": DateRange,
@@ -225,16 +221,14 @@ def _field_name(model: type[BaseModel], key: str) -> str:
 
 
 def label(model: type[BaseModel]) -> str:
-    names = {
+    names: dict[type[BaseModel], str] = {
         Config: "briefgen.yaml",
         FactSheet: "a fact sheet",
         Fact: "a fact",
         Source: "a source",
         Actor: "an actor",
         Citation: "a citation",
-        Flow: "a flow",
-        Agreement: "an agreement",
-        Risk: "a risk",
+        **{kind.model: kind.label for kind in MAPPED if kind.model is not None},
         Section: "a section",
         Briefing: "a briefing",
         Include: "a briefing's include",

@@ -339,6 +339,7 @@ class Fact(Strict):
     # FORMAT 1.1: warnings judged and accepted, by code (codes.py), each with its reason.
     acknowledge: dict[str, Text] = {}
     sources: list[Citation] = Field(min_length=1)
+    # One field per kind of fact in kinds.KINDS (a test checks they match).
     flow: Flow | None = None
     agreement: Agreement | None = None
     risk: Risk | None = None
@@ -352,13 +353,11 @@ class Fact(Strict):
         return self.date.to if isinstance(self.date, DateRange) else self.date
 
     def named_actors(self) -> list[str]:
-        """Every actor the fact names: in `actors`, its flow and its agreement."""
-        names = list(self.actors)
-        if self.flow:
-            names += [self.flow.from_, self.flow.to]
-        if self.agreement:
-            names += self.agreement.parties
-        return list(dict.fromkeys(names))
+        """Every actor the fact names: in `actors`, and in its flow, agreement or
+        other kind (kinds.py)."""
+        from .kinds import named_actors  # kinds.py builds on these models
+
+        return named_actors(self)
 
 
 class FactSheet(Strict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .kinds import named_actors
 from .model import Briefing, Fact, Source
 from .project import Project
 
@@ -33,7 +34,7 @@ def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
             continue
         if tags is not None and tags.isdisjoint(fact.tags):
             continue
-        if actors is not None and actors.isdisjoint(fact.named_actors()):
+        if actors is not None and actors.isdisjoint(named_actors(fact)):
             continue
         if since is not None and fact.end.last_day < since:
             continue
