@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 if TYPE_CHECKING:
     from ..assemble import BriefingView
 
@@ -25,8 +27,15 @@ class Figure:
 
     name: str  # the FigureSpec's name
     title: str  # shown as the caption
-    svg: str  # a complete <svg> element; the same view always gives the same text
+    # A complete <svg> element, shown as it is: every text in it from the facts must be
+    # escaped (xml.sax.saxutils.escape). The same view always gives the same text.
+    svg: str
     description: str  # the text alternative: what the figure shows, for a screen reader
+
+    @property
+    def markup(self) -> Markup:
+        """The SVG for a template, which would otherwise escape it."""
+        return Markup(self.svg)
 
 
 @dataclass(frozen=True)
