@@ -34,6 +34,7 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from .errors import Problem
+from .yamlsyntax import syntax_problems
 
 _FastParser: Any
 try:  # libyaml, some 30 times faster than PyYAML's own parser; same events, same marks
@@ -179,8 +180,8 @@ def load_yaml(raw: bytes, path: str) -> YamlFile:
         if exc.problem == "exceeded maximum nesting depth":  # libyaml's own bound, at 1000
             report(mark, f"nesting deeper than {MAX_DEPTH} levels", _DEPTH_HINT, "yaml-depth")
             return result
-        message = _syntax(exc.problem or exc.context or "invalid YAML", mark, text)
-        report(mark, f"invalid YAML: {message}", None, "yaml-syntax")
+        # Said in the analyst's terms, with the errors further down the file too.
+        result.problems += syntax_problems(text, path, exc, _parse_events)
         return result
     if composer.refused:  # a refused alias or tag makes the data meaningless
         return result
@@ -422,19 +423,15 @@ def _at(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-# libyaml words a few messages differently from PyYAML's own parser; say them one way.
-_SYNTAX_WORDING = {
-    "mapping values are not allowed in this context": "mapping values are not allowed here",
-}
-
-
-def _syntax(problem: str, mark: Any, text: str) -> str:
-    """The parser's message, naming the character it stopped at where libyaml does not."""
-    problem = _SYNTAX_WORDING.get(problem, problem)
-    unnamed = problem == "found character that cannot start any token"
-    if unnamed and mark is not None and 0 <= mark.index < len(text):
-        problem = f"found character '{text[mark.index]}' that cannot start any token"
-    return problem
+def _parse_events(text: str) -> None:
+    """Parse `text` to its end, raising yaml.MarkedYAMLError at its first syntax error."""
+    parser = _parser(text)
+    try:
+        while parser.get_event() is not None and not parser.check_event(StreamEndEvent):
+            pass
+    finally:
+        if hasattr(parser, "dispose"):
+            parser.dispose()
 
 
 def _printable(text: str, result: YamlFile) -> bool:

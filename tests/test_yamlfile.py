@@ -13,6 +13,7 @@ from briefgen.yamlfile import MAX_BYTES, MAX_DEPTH, load_yaml
 ALIAS_HINT = "write the value out in full; briefgen YAML has no anchors or aliases"
 TAG_HINT = "remove the tag; quote the value if it should be text"
 CHARACTER_HINT = "remove it or write it as an escape inside double quotes"
+TAB_HINT = "indent with spaces; YAML does not allow tabs for indentation"
 BOOLEAN_HINT = "only true and false, unquoted, are booleans; yes, no, on and off are text"
 
 
@@ -106,8 +107,29 @@ def sheet_problems(tmp_path: Path, sheet: str | bytes) -> list[str]:
         pytest.param(
             "text: Something happened.",
             "text: Something: happened.",
-            "facts/main.yaml:15:20: error: invalid YAML: mapping values are not allowed here",
-            id="syntax",
+            "facts/main.yaml:15:20: error: invalid YAML: a colon followed by a space inside an "
+            'unquoted value (put the value in quotes: text: "Something: happened.")',
+            id="colon-in-a-value",
+        ),
+        pytest.param(
+            "    title: A fact\n",
+            "\ttitle: A fact\n",
+            f"facts/main.yaml:14:1: error: invalid YAML: a tab in the indentation ({TAB_HINT})",
+            id="tab",
+        ),
+        pytest.param(
+            "    text: Something happened.",
+            "      text: Something happened.",
+            "facts/main.yaml:15:7: error: invalid YAML: 'text' is indented deeper than 'title' "
+            "on the line before it (align 'text' with 'title' (column 5))",
+            id="key-indented-deeper",
+        ),
+        pytest.param(
+            "    text: Something happened.",
+            "   text: Something happened.",
+            "facts/main.yaml:15:4: error: invalid YAML: 'text' is indented less than 'title' "
+            "on the line before it (align 'text' with 'title' (column 5))",
+            id="key-indented-less",
         ),
     ],
 )
@@ -297,3 +319,68 @@ def test_yes_on_off_are_plain_text_in_text_fields(tmp_path: Path) -> None:
     assert problems == []
     assert project.actors["RU"].item.name == "yes"
     assert project.facts["fact-one"].item.title == "off"
+
+
+# -- syntax errors: every one of a file in one run, and never one that is not there ------
+
+
+def test_every_syntax_error_of_a_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    sheet = edit(MINIMAL_SHEET, "    name: Russia\n", "\tname: Russia\n")
+    sheet = edit(sheet, "text: Something happened.", "text: Something: happened.")
+    sheet = edit(sheet, "    date: 2024-11\n", "      date: 2024-11\n")
+    sheet = edit(sheet, "        credibility: 2\n", "\t  credibility: 2\n")
+    assert sheet_problems(tmp_path, sheet) == [
+        f"facts/main.yaml:4:1: error: invalid YAML: a tab in the indentation ({TAB_HINT})",
+        "facts/main.yaml:15:20: error: invalid YAML: a colon followed by a space inside an "
+        'unquoted value (put the value in quotes: text: "Something: happened.")',
+        "facts/main.yaml:16:7: error: invalid YAML: 'date' is indented deeper than 'text' "
+        "on the line before it (align 'date' with 'text' (column 5))",
+        f"facts/main.yaml:21:1: error: invalid YAML: a tab in the indentation ({TAB_HINT})",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "actors: [RU, KP]",
+            "actors: [RU, KP",
+            "facts/main.yaml:19:12: error: invalid YAML: did not find expected ',' or ']' "
+            "(close the '[' opened at line 18, column 13)",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "title: A fact",
+            "title: 'A fact",
+            "facts/main.yaml:14:12: error: invalid YAML: this quote is never closed "
+            "(close it where the value ends)",
+            id="unclosed-quote",
+        ),
+        pytest.param(
+            "  - id: fact-one\n",
+            "  - id: fact-one: the first\n",
+            "facts/main.yaml:13:17: error: invalid YAML: a colon followed by a space inside an "
+            'unquoted value (put the value in quotes: id: "fact-one: the first")',
+            id="colon-in-a-list-item",
+        ),
+        pytest.param(
+            "sources:\n  - id: src",
+            "\tsources:\n  - id: src",
+            f"facts/main.yaml:7:1: error: invalid YAML: a tab in the indentation ({TAB_HINT})",
+            id="tab-before-a-block",
+        ),
+    ],
+)
+def test_one_syntax_error_is_reported_once(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """Looking past an error must not report what the error itself causes further down."""
+    assert sheet_problems(tmp_path, edit(MINIMAL_SHEET, old, new)) == [expected]
+
+
+def test_a_sheet_that_does_not_parse_is_not_also_checked_for_meaning(tmp_path: Path) -> None:
+    sheet = edit(MINIMAL_SHEET, "confidence: moderate", "confidence: sure")
+    sheet = edit(sheet, "    title: A fact\n", "\ttitle: A fact\n")
+    assert sheet_problems(tmp_path, sheet) == [
+        f"facts/main.yaml:14:1: error: invalid YAML: a tab in the indentation ({TAB_HINT})",
+    ]
