@@ -27,6 +27,8 @@ from .output import output_path, write_atomic, write_outputs
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import Project, collector_paused, load_project
 from .render import check_templates, make_environment
+from .rules import included_facts
+from .shard import split
 from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
 OUTPUT_DIR = "output"
@@ -56,11 +58,15 @@ class BuildOptions:
     render_timeout: float | None = DEFAULT_RENDER_TIMEOUT
     force: bool = False  # render every output, even those that are up to date
     jobs: int = 1  # worker processes laying out PDFs side by side
+    # (K, N): build only shard K (from 1) of N of the briefings asked for (shard.py).
+    shard: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:
             choices = ", ".join(PDF_VARIANTS)
             raise ValueError(f"unknown PDF variant {self.pdf_variant!r}; choose {choices}")
+        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
+            raise ValueError(f"shard {self.shard[0]}/{self.shard[1]}: K must be from 1 to N")
         for name in (*(self.override_formats or ()), *(self.formats or ())):
             if name not in FORMATS:
                 raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
@@ -150,6 +156,8 @@ def build(
         raise UnknownBriefing(
             f"no briefing {', '.join(map(repr, missing))}; the project has {known}"
         )
+    if options.shard is not None:
+        ids = shard_ids(project, ids, *options.shard)
 
     shared = ProjectInputs.of(project)
     cache = Cache.load(root / OUTPUT_DIR)
@@ -168,6 +176,12 @@ def build(
     _record_editions(root, plans, cache)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
+
+
+def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
+    """The briefings of `ids` that shard `k` of `n` builds, weighed by their facts."""
+    weights = {i: len(included_facts(project, project.briefings[i].item)) for i in ids}
+    return split(weights, n)[k - 1]
 
 
 def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:

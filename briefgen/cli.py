@@ -95,6 +95,24 @@ class _FormatName(click.ParamType[str]):
         return str(value)
 
 
+class _Shard(click.ParamType[tuple[int, int]]):
+    """K/N: shard K (from 1) of N, for build --shard."""
+
+    name = "K/N"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
+        from .shard import parse_shard
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_shard(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
 def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
     color = _color(sys.stderr)
     for problem in problems:
@@ -192,6 +210,12 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
     show_default=True,
     help="Lay out this many briefings' PDFs at once, in worker processes.",
 )
+@click.option(
+    "--shard",
+    type=_Shard(),
+    metavar="K/N",
+    help="Build only shard K of N of the briefings, split by fact count (for a CI matrix).",
+)
 @_guard
 def build(
     briefing_ids: tuple[str, ...],
@@ -203,6 +227,7 @@ def build(
     force: bool,
     formats: tuple[str, ...],
     jobs: int,
+    shard: tuple[int, int] | None,
 ) -> None:
     """Validate the project, then write each briefing in each of its formats.
 
@@ -224,6 +249,7 @@ def build(
         force=force,
         jobs=jobs,
         override_formats=tuple(dict.fromkeys(formats)) or None,
+        shard=shard,
     )
     if watch:
         ids = list(briefing_ids) or None
@@ -245,6 +271,8 @@ def build(
         if progress is not None:
             progress.clear()
     _report(warnings)
+    if shard is not None and not built:
+        click.echo(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
     for item in built:
         for path in item.up_to_date:
             click.echo(f"up to date: {_shown(path, root)}", err=True)
