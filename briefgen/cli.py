@@ -422,15 +422,21 @@ def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> No
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["facts", "config"]))
+@click.argument("kind", type=click.Choice(["facts", "config", "output"]))
 @_guard
 def schema(kind: str) -> None:
-    """Print the JSON Schema for editors.
+    """Print a JSON Schema.
 
     The schema (draft-07) of fact sheets (facts) or of briefgen.yaml (config).
     Editors use it for completion, choices and hover help; `briefgen init`
     writes both into schemas/. Run this after upgrading briefgen to refresh them.
+    `output` is the schema (draft 2020-12) of the json format, output/<id>.json.
     """
+    if kind == "output":
+        from .formats.jsonout import schema_text as output_schema_text
+
+        click.echo(output_schema_text(), nl=False)
+        return
     from .scaffold import schema_text
 
     click.echo(schema_text(cast("SchemaKind", kind)), nl=False)

@@ -1,0 +1,355 @@
+"""STIX 2.1: a briefing as a bundle that threat-intelligence platforms import.
+
+What each part of a briefing becomes, and why:
+
+- The author: an `identity` (identity_class "organization": a desk or an
+  agency), the `created_by_ref` of every object. Without an author, briefgen
+  itself is named, as a "system".
+- The briefing: one `report` (report_types "threat-report"), published on
+  the edition's date, its description the summary, its object_refs everything
+  else in the bundle but the marking.
+- The actors: `identity`, identity_class "organization", which STIX 2.1
+  defines as "formal organizations of people, with governance, such as a
+  company or country". Not `threat-actor`: a briefing names states that give,
+  receive and report, and says nothing of intent to harm; calling Ukraine or
+  South Korea a threat actor would be a judgment no fact sheet made. Platforms
+  merge identities by name and class, so the same country from two briefings
+  is one entity there.
+- Each fact: a `note` (abstract = title, content = the text, with its date,
+  flow, agreement or risk spelled out), about its actors and its
+  relationships. A note is STIX's object for analysis that other objects do not
+  carry; `opinion` is for agreeing with other objects and `report` for whole
+  collections, and neither is a single sourced, rated statement.
+- A flow: a `relationship` from the giving actor to the receiving one; an
+  agreement: one `relationship` between each pair of its parties. Both are
+  "related-to", the one relationship STIX defines between any two objects, so
+  every platform accepts them; what moves, or which agreement, is in the
+  description.
+- Confidence: ICD 203's low, moderate and high are STIX's "Low/Med/High"
+  scale, mapped as the spec's confidence appendix maps it: 15, 50 and 85.
+- Sources: `external_references`, each with its citation in words
+  ("[3 B2] usually reliable; probably true"), on each fact's objects, and all
+  of them, numbered, on the report.
+- The classification: a `marking-definition` on every object: one of STIX's
+  four predefined TLP markings when it names one (TLP:CLEAR is TLP:WHITE's
+  successor), otherwise a statement marking carrying the text.
+
+Ids are UUIDv5 in a namespace fixed here, from the briefing id and the thing's
+own id (a fact's id, an actor's name), so exporting a briefing again gives the
+same objects, and its next edition gives new versions of them (same id, later
+`modified`). Every timestamp is the edition's date at midnight UTC; nothing
+reads the clock. The bundle is plain JSON: the `stix2` library and
+`stix2-validator` check it in the tests, and neither is needed to build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from markupsafe import Markup
+
+from ..assemble import BriefingView, CitationView, FactView, SourceView
+
+MEDIA_TYPE = "application/stix+json;version=2.1"
+SPEC_VERSION = "2.1"
+NAMESPACE = uuid.UUID("cd97e5a7-1d26-47fd-913a-33f90e3b3b53")  # never change: ids derive from it
+
+# STIX's "Low/Med/High" scale (STIX 2.1, appendix A) for ICD 203's analytic confidence.
+CONFIDENCE = {"low": 15, "moderate": 50, "high": 85}
+
+# The four TLP markings STIX 2.1 predefines (section 7.2.1.4), exactly as the spec gives them.
+_TLP_IDS = {
+    "white": "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+    "green": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    "amber": "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+    "red": "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+}
+_TLP_NAMES = {"TLP:WHITE": "white", "TLP:CLEAR": "white", "TLP:GREEN": "green"}
+_TLP_NAMES |= {"TLP:AMBER": "amber", "TLP:RED": "red"}
+
+
+def render_stix(view: BriefingView) -> bytes:
+    """The briefing as a STIX 2.1 bundle: UTF-8 JSON, the same bytes for the same view."""
+    bundle = stix_bundle(view)
+    return (json.dumps(bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def stix_bundle(view: BriefingView) -> dict[str, Any]:
+    """The bundle as a dict: markings first, then the author, the report, and the rest."""
+    return _Bundle(view).build()
+
+
+class _Bundle:
+    def __init__(self, view: BriefingView) -> None:
+        self.view = view
+        self.time = _timestamp(_edition_day(view))
+        self.objects: dict[str, dict[str, Any]] = {}  # by id, in the order made
+        self.marking = self._marking()
+        self.author = self._author()
+        self.actors: dict[str, str] = {}  # name -> identity id
+
+    def build(self) -> dict[str, Any]:
+        view = self.view
+        facts: list[str] = []
+        for fact in view.facts:
+            facts.extend(self._fact(fact))
+        report = self._sdo(
+            "report",
+            "report",
+            name=view.title,
+            description=Markup(view.summary).striptags() or None,
+            report_types=["threat-report"],
+            published=self.time,
+            object_refs=[self.author, *self.actors.values(), *facts],
+            labels=list(view.tags) or None,
+            external_references=[_source_reference(s) for s in view.sources] or None,
+        )
+        first = [i for i, o in self.objects.items() if o["type"] == "marking-definition"]
+        first += [self.author, report]
+        ids = [*first, *(i for i in self.objects if i not in first)]
+        seed = f"{view.id}/bundle/{view.edition_iso}"
+        objects = [self.objects[i] for i in ids]
+        return {"type": "bundle", "id": _id("bundle", seed), "objects": objects}
+
+    # -- objects -----------------------------------------------------------------------
+
+    def _marking(self) -> str | None:
+        classification = (self.view.classification or "").strip()
+        if not classification:
+            return None
+        colour = _TLP_NAMES.get("".join(classification.split()).upper())
+        marking: dict[str, Any]
+        if colour is not None:
+            marking = {
+                "type": "marking-definition",
+                "spec_version": SPEC_VERSION,
+                "id": _TLP_IDS[colour],
+                "created": "2017-01-20T00:00:00.000Z",
+                "definition_type": "tlp",
+                "name": f"TLP:{colour.upper()}",
+                "definition": {"tlp": colour},
+            }
+        else:
+            # Immutable, so one per edition: a later edition may classify differently.
+            seed = f"{self.view.id}/marking/{self.view.edition_iso}/{classification}"
+            marking = {
+                "type": "marking-definition",
+                "spec_version": SPEC_VERSION,
+                "id": _id("marking-definition", seed),
+                "created": self.time,
+                "name": classification,
+                "definition_type": "statement",
+                "definition": {"statement": classification},
+            }
+        self.objects[marking["id"]] = marking
+        return str(marking["id"])
+
+    def _author(self) -> str:
+        if self.view.author:
+            name, kind = self.view.author, "organization"
+        else:
+            name, kind = "briefgen", "system"
+        return self._sdo(
+            "identity",
+            f"author/{name}",
+            name=name,
+            identity_class=kind,
+            by_author=False,
+        )
+
+    def _actor(self, name: str) -> str:
+        if name not in self.actors:
+            self.actors[name] = self._sdo(
+                "identity", f"actor/{name}", name=name, identity_class="organization"
+            )
+        return self.actors[name]
+
+    def _fact(self, fact: FactView) -> list[str]:
+        """The note for `fact` and its relationships; their ids."""
+        references = [_citation_reference(c) for c in fact.citations]
+        confidence = CONFIDENCE[fact.confidence]
+        related: list[str] = []
+        if fact.flow is not None:
+            flow = fact.flow
+            related.append(
+                self._relationship(
+                    f"{fact.id}/flow",
+                    self._actor(flow.origin),
+                    self._actor(flow.destination),
+                    _flow_words(fact),
+                    confidence,
+                    references,
+                )
+            )
+        if fact.agreement is not None:
+            agreement = fact.agreement
+            parties = [self._actor(p) for p in agreement.parties]
+            for i, first in enumerate(parties):
+                for j, second in enumerate(parties[i + 1 :], start=i + 1):
+                    description = f"{agreement.parties[i]} and {agreement.parties[j]}: "
+                    description += _agreement_words(fact)
+                    related.append(
+                        self._relationship(
+                            f"{fact.id}/agreement/{i}-{j}",
+                            first,
+                            second,
+                            description,
+                            confidence,
+                            references,
+                        )
+                    )
+        actors = [self._actor(a) for a in fact.actors]
+        refs = list(dict.fromkeys([*actors, *related])) or [self.author]
+        note = self._sdo(
+            "note",
+            f"fact/{fact.id}",
+            abstract=fact.title,
+            content=_note_content(fact),
+            authors=[self.view.author] if self.view.author else None,
+            object_refs=refs,
+            confidence=confidence,
+            labels=list(fact.tags) or None,
+            external_references=references or None,
+        )
+        return [note, *related]
+
+    def _relationship(
+        self,
+        key: str,
+        source: str,
+        target: str,
+        description: str,
+        confidence: int,
+        references: list[dict[str, str]],
+    ) -> str:
+        return self._sdo(
+            "relationship",
+            key,
+            relationship_type="related-to",
+            source_ref=source,
+            target_ref=target,
+            description=description,
+            confidence=confidence,
+            external_references=references or None,
+        )
+
+    def _sdo(self, kind: str, key: str, by_author: bool = True, **properties: Any) -> str:
+        """Add a STIX domain or relationship object; its id. None properties are left out."""
+        identifier = _id(kind, f"{self.view.id}/{key}")
+        if identifier in self.objects:
+            return identifier
+        sdo: dict[str, Any] = {
+            "type": kind,
+            "spec_version": SPEC_VERSION,
+            "id": identifier,
+            "created": self.time,
+            "modified": self.time,
+        }
+        if by_author:
+            sdo["created_by_ref"] = self.author
+        sdo |= {name: value for name, value in properties.items() if value is not None}
+        if self.marking is not None:
+            sdo["object_marking_refs"] = [self.marking]
+        self.objects[identifier] = sdo
+        return identifier
+
+
+# -- text -----------------------------------------------------------------------------
+
+
+def _note_content(fact: FactView) -> str:
+    lines = [Markup(fact.text).striptags(), "", f"Date: {fact.date}."]
+    lines.append(f"Confidence: {fact.confidence}.")
+    if fact.flow is not None:
+        lines.append(f"Flow: {_flow_words(fact)}.")
+    if fact.agreement is not None:
+        lines.append(f"Agreement: {_agreement_words(fact)}.")
+    if fact.risk is not None:
+        risk = fact.risk
+        lines.append(f"Risk: {risk.likelihood} ({risk.band}), impact {risk.impact}.")
+        lines += [f"Indicator: {Markup(i).striptags()}" for i in risk.indicators]
+    flags = _flags(fact)
+    if flags:
+        lines.append(f"Flags: {', '.join(flags)}.")
+    citations = " ".join(f"[{c.source.number} {c.code}]" for c in fact.citations)
+    lines.append(f"Sources: {citations}.")
+    return "\n".join(lines)
+
+
+def _flags(fact: FactView) -> list[str]:
+    flags = ["key judgment"] if fact.key else []
+    flags += ["single source"] if fact.single_sourced else []
+    flags += ["stale"] if fact.stale else []
+    return flags
+
+
+def _flow_words(fact: FactView) -> str:
+    flow = fact.flow
+    assert flow is not None
+    words = f"{flow.origin} to {flow.destination}: {flow.what} ({flow.category})"
+    if flow.amount:
+        words += f", {flow.amount}"
+    if flow.since:
+        words += f", since {flow.since}"
+    return words
+
+
+def _agreement_words(fact: FactView) -> str:
+    agreement = fact.agreement
+    assert agreement is not None
+    words = f"{agreement.name} ({agreement.status}"
+    words += f", signed {agreement.signed}" if agreement.signed else ""
+    words += f" in {agreement.place}" if agreement.place else ""
+    terms = "; ".join(Markup(t).striptags() for t in agreement.terms)
+    return words + ")" + (f". Terms: {terms}" if terms else "")
+
+
+def _source_reference(source: SourceView) -> dict[str, str]:
+    details = [f"[{source.number}]"]
+    details += [source.publisher] if source.publisher else []
+    details += [f"published {source.published}"] if source.published else []
+    details.append(f"reliability {source.reliability} ({source.reliability_words})")
+    details.append(f"type {source.type}")
+    return _reference(source, ", ".join(details).replace("], ", "] ", 1))
+
+
+def _citation_reference(citation: CitationView) -> dict[str, str]:
+    source = citation.source
+    words = f"[{source.number} {citation.code}] {source.reliability_words}; "
+    words += citation.credibility_words
+    if citation.locator:
+        words += f"; {citation.locator}"
+    if citation.quote:
+        words += f'; "{citation.quote}"'
+    return _reference(source, words)
+
+
+def _reference(source: SourceView, description: str) -> dict[str, str]:
+    reference = {"source_name": source.title, "description": description}
+    if source.url:
+        reference["url"] = source.url
+    reference["external_id"] = source.id
+    return reference
+
+
+# -- ids and times --------------------------------------------------------------------
+
+
+def _id(kind: str, seed: str) -> str:
+    return f"{kind}--{uuid.uuid5(NAMESPACE, seed)}"
+
+
+def _edition_day(view: BriefingView) -> dt.date:
+    # A partial edition ("2024-11") counts as its first day.
+    year, month, day = ([*view.edition_iso.split("-"), "1", "1"])[:3]
+    return dt.date(int(year), int(month), int(day))
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00.000Z"
+
+
+__all__ = ["CONFIDENCE", "MEDIA_TYPE", "NAMESPACE", "render_stix", "stix_bundle"]

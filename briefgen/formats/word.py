@@ -1,0 +1,702 @@
+"""Word: a briefing as a .docx to edit and clear, through python-docx.
+
+Built on Word's own styles, so the document behaves as one written in Word:
+Title and Subtitle for the title block, Heading 1 for each part (summary,
+key judgments, figures, each section, sources) and Heading 2 for each fact,
+so the navigation pane and the contents field work; the classification is in
+the header and the footer of every page; citations read `[3 B2]` and jump to
+their source, a numbered list with working links; agreements and risks are
+tables; figures are PNG images (drawn from the figure's SVG with the theme's
+own fonts, so every machine draws the same pixels) with the figure's text
+alternative as their alt text.
+
+The same view gives the same bytes: every date in the file is the edition's,
+and the zip's entries carry fixed timestamps (`_normalise_zip`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from html.parser import HTMLParser
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from ..assemble import BriefingView, FactView, SourceView
+from ..render import THEME_DIR
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# British English, as briefgen's own words ("Key judgments", "defence") are written.
+LANGUAGE = "en-GB"
+FIGURE_WIDTH_CM = 16.0  # the text width of an A4 page with 2.5 cm margins, less a little
+FIGURE_ZOOM = 2.0  # PNG pixels per SVG unit: sharp on screen and in print
+HYPERLINK_STYLE = "Hyperlink"
+
+
+def docx_key() -> tuple[str, ...]:
+    """What changes a .docx's bytes beyond the briefing: the libraries that write it."""
+    return (f"python-docx {version('python-docx')}", f"resvg-py {version('resvg-py')}")
+
+
+def render_docx(view: BriefingView) -> bytes:
+    """The briefing as a Word document; the same view gives the same bytes."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, as the PDF
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    _prepare_styles(document)
+    _set_properties(document, view)
+    _classification_banners(document, view.classification)
+    writer = _Writer(document, view)
+    writer.write()
+    _ask_word_to_update_fields(document)
+    _drop_thumbnail(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _normalise_zip(buffer.getvalue(), view_day(view))
+
+
+def view_day(view: BriefingView) -> dt.date:
+    """The edition's date (its first day, when only the month or year is given)."""
+    year, month, day = ([*view.edition_iso.split("-"), "1", "1"])[:3]
+    return dt.date(int(year), int(month), int(day))
+
+
+# -- the document ------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes the body of one briefing into a python-docx Document."""
+
+    def __init__(self, document: Document, view: BriefingView) -> None:
+        self.document = document
+        self.view = view
+        self._bookmark_ids = 0
+        # In-page anchors of the HTML (#fact-x, #source-y) -> Word bookmark names, which
+        # must be short and plain; a leading "_" hides them from Word's bookmark list.
+        self.bookmarks: dict[str, str] = {}
+        for number, fact in enumerate(view.facts, start=1):
+            self.bookmarks[fact.anchor] = f"_fact{number}"
+        for source in view.sources:
+            self.bookmarks[source.anchor] = f"_source{source.number}"
+        for number, section in enumerate(view.sections, start=1):
+            self.bookmarks[section.anchor] = f"_section{number}"
+
+    def write(self) -> None:
+        view, document = self.view, self.document
+        document.add_paragraph(view.title, style="Title")
+        if view.subtitle:
+            document.add_paragraph(view.subtitle, style="Subtitle")
+        details = [f"Edition {view.edition}"]
+        details += [view.author] if view.author else []
+        details += [view.classification] if view.classification else []
+        document.add_paragraph(" · ".join(details), style="Briefing Details")
+        self._contents()
+        if view.summary:
+            self._heading("Bottom line up front", 1, "_summary")
+            self.rich(view.summary)
+        self._judgments()
+        self._figures()
+        for section in view.sections:
+            self._heading(section.title, 1, self.bookmarks[section.anchor])
+            if section.intro:
+                self.rich(section.intro)
+            if not section.facts:
+                self.document.add_paragraph("No facts in this section.", style="Fact Details")
+            for fact in section.facts:
+                self._fact(fact)
+        self._sources()
+
+    # -- parts ---------------------------------------------------------------------
+
+    def _contents(self) -> None:
+        """A table-of-contents field, filled with the headings so it reads well before
+        Word updates it (and adds page numbers)."""
+        self.document.add_paragraph("Contents", style="TOC Heading")
+        entries = [("Bottom line up front", "_summary", 1)] if self.view.summary else []
+        if self.view.key_judgments:
+            entries.append(("Key judgments", "_judgments", 1))
+        if getattr(self.view, "figures", None):
+            entries.append(("Figures", "_figures", 1))
+        for section in self.view.sections:
+            entries.append((section.title, self.bookmarks[section.anchor], 1))
+            entries += [(f.title, self.bookmarks[f.anchor], 2) for f in section.facts]
+        if self.view.sources:
+            entries.append(("Sources", "_sources", 1))
+        if not entries:
+            entries = [("(no headings)", "", 1)]
+        for index, (title, bookmark, level) in enumerate(entries):
+            paragraph = self.document.add_paragraph(style=f"TOC {level}")
+            if index == 0:
+                _field_char(paragraph, "begin")
+                _instruction(paragraph, r'TOC \o "1-2" \h \z \u')
+                _field_char(paragraph, "separate")
+            if bookmark:
+                self.link(paragraph, title, anchor=bookmark)
+            else:
+                paragraph.add_run(title)
+            if index == len(entries) - 1:
+                _field_char(paragraph, "end")
+
+    def _judgments(self) -> None:
+        if not self.view.key_judgments:
+            return
+        self._heading("Key judgments", 1, "_judgments")
+        for number, fact in enumerate(self.view.key_judgments, start=1):
+            paragraph = self.document.add_paragraph(style="Numbered Item")
+            paragraph.add_run(f"{number}.\t")
+            self.link(paragraph, fact.title, anchor=self.bookmarks[fact.anchor], style=False)
+            paragraph.add_run(f" ({fact.confidence} confidence)")
+            self._citations(paragraph, fact)
+
+    def _figures(self) -> None:
+        figures = list(getattr(self.view, "figures", None) or [])
+        if not figures:
+            return
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm
+
+        self._heading("Figures", 1, "_figures")
+        for number, figure in enumerate(figures, start=1):
+            png = figure_png(figure.svg)
+            self.document.add_picture(io.BytesIO(png), width=Cm(FIGURE_WIDTH_CM))
+            picture = self.document.paragraphs[-1]
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.keep_with_next = True  # the caption stays with it
+            shape = self.document.inline_shapes[-1]
+            properties = shape._inline.docPr
+            properties.set("name", f"Figure {number}")
+            properties.set("title", figure.title)
+            properties.set("descr", figure.description)
+            self.document.add_paragraph(f"Figure {number}. {figure.title}", style="Caption")
+
+    def _fact(self, fact: FactView) -> None:
+        self._heading(fact.title, 2, self.bookmarks[fact.anchor])
+        self.document.add_paragraph(" · ".join(_badges(fact)), style="Fact Details")
+        if fact.actors:
+            actors = f"Actors: {', '.join(fact.actors)}"
+            self.document.add_paragraph(actors, style="Fact Details")
+        last = self.rich(fact.text)
+        if last.style is not None and last.style.name != "Normal":
+            last = self.document.add_paragraph()  # after a list: citations on their own
+        self._citations(last, fact)
+        if fact.flow is not None:
+            flow = fact.flow
+            words = f"{flow.origin} → {flow.destination}: {flow.what} ({flow.category})"
+            words += f"; {flow.amount}" if flow.amount else ""
+            words += f"; since {flow.since}" if flow.since else ""
+            paragraph = self.document.add_paragraph(style="Fact Details")
+            paragraph.add_run("Flow: ").bold = True
+            paragraph.add_run(words)
+        if fact.agreement is not None:
+            agreement = fact.agreement
+            self._table(
+                "Agreement",
+                [
+                    ("Agreement", agreement.name),
+                    ("Parties", ", ".join(agreement.parties)),
+                    ("Status", agreement.status),
+                    ("Signed", agreement.signed),
+                    ("Place", agreement.place),
+                    ("Terms", agreement.terms or None),
+                ],
+            )
+        if fact.risk is not None:
+            risk = fact.risk
+            self._table(
+                "Risk",
+                [
+                    ("Likelihood", f"{risk.likelihood} ({risk.band})"),
+                    ("Impact", risk.impact),
+                    ("Indicators", risk.indicators or None),
+                ],
+            )
+
+    def _table(self, caption: str, rows: list[tuple[str, str | list[Markup] | None]]) -> None:
+        from docx.shared import Cm
+
+        shown = [(label, value) for label, value in rows if value]
+        table = self.document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        table.autofit = False
+        widths = (Cm(3.5), Cm(12.5))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid, which LibreOffice reads
+        for label, value in shown:
+            row = table.add_row()
+            _set_child(row._tr.get_or_add_trPr(), "w:cantSplit", None)
+            cells = row.cells
+            cells[0].width, cells[1].width = widths  # the cells, which Word reads
+            cells[0].paragraphs[0].add_run(label).bold = True
+            if isinstance(value, list):
+                first = True
+                for item in value:
+                    paragraph = cells[1].paragraphs[0] if first else cells[1].add_paragraph()
+                    paragraph.style = "Table Bullet"
+                    paragraph.add_run("•\t")
+                    _HtmlWriter(self, cells[1], paragraph).feed_all(str(item))
+                    first = False
+            else:
+                cells[1].paragraphs[0].add_run(value)
+        # A caption for screen readers and Word's "alt text" of a table.
+        properties = table._tbl.tblPr
+        _set_child(properties, "w:tblCaption", caption)
+        self.document.add_paragraph(style="Fact Details")  # a gap after the table
+
+    def _sources(self) -> None:
+        if not self.view.sources:
+            return
+        self._heading("Sources", 1, "_sources")
+        self.document.add_paragraph(
+            "A citation such as [3 B2] names source 3, its reliability (B, usually reliable) "
+            "and the credibility of what it says here (2, probably true), on the Admiralty "
+            "Code's scales: reliability A (completely reliable) to F (cannot be judged), "
+            "credibility 1 (confirmed by other sources) to 6 (cannot be judged).",
+            style="Fact Details",
+        )
+        for source in self.view.sources:
+            self._source(source)
+
+    def _source(self, source: SourceView) -> None:
+        paragraph = self.document.add_paragraph(style="Numbered Item")
+        self._bookmark(paragraph, self.bookmarks[source.anchor])
+        paragraph.add_run(f"[{source.number}]\t")
+        paragraph.add_run(source.title).bold = True
+        details = []
+        details += [source.publisher] if source.publisher else []
+        details += [f"published {source.published}"] if source.published else []
+        details += [f"accessed {source.accessed}"] if source.accessed else []
+        details.append(f"reliability {source.reliability} ({source.reliability_words})")
+        details.append(source.type)
+        text = "; ".join(details)
+        paragraph.add_run(". " + text[:1].upper() + text[1:] + ".")
+        if source.url:
+            paragraph.add_run(" ")
+            self.link(paragraph, source.url, url=source.url)
+
+    # -- pieces --------------------------------------------------------------------
+
+    def _heading(self, text: str, level: int, bookmark: str) -> Paragraph:
+        paragraph = self.document.add_paragraph(style=f"Heading {level}")
+        self._bookmark(paragraph, bookmark, paragraph.add_run(text))
+        return paragraph
+
+    def _citations(self, paragraph: Paragraph, fact: FactView) -> None:
+        for citation in fact.citations:
+            if paragraph.text:
+                paragraph.add_run(" ")
+            label = f"[{citation.source.number} {citation.code}]"
+            self.link(paragraph, label, anchor=self.bookmarks[citation.source.anchor])
+
+    def rich(self, html: Markup, container: Any = None) -> Paragraph:
+        """Markdown rendered as HTML (richtext.py) as Word paragraphs; the last one."""
+        writer = _HtmlWriter(self, container or self.document)
+        writer.feed_all(str(html))
+        return writer.last or (container or self.document).add_paragraph()
+
+    def link(
+        self,
+        paragraph: Paragraph,
+        text: str,
+        *,
+        url: str | None = None,
+        anchor: str | None = None,
+        style: bool = True,
+    ) -> Any:
+        """A run of `text` that opens `url` or jumps to the bookmark `anchor`; the run."""
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        hyperlink = OxmlElement("w:hyperlink")
+        if url is not None:
+            rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            hyperlink.set(qn("r:id"), rid)
+        else:
+            hyperlink.set(qn("w:anchor"), anchor or "")
+        run = paragraph.add_run(text, style=HYPERLINK_STYLE if style else None)
+        paragraph._p.append(hyperlink)
+        hyperlink.append(run._r)  # moves the run inside the link
+        return run
+
+    def _bookmark(self, paragraph: Paragraph, name: str, run: Any = None) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        self._bookmark_ids += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmark_ids))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmark_ids))
+        if run is not None:
+            run._r.addprevious(start)
+            run._r.addnext(end)
+        else:
+            paragraph._p.append(start)
+            paragraph._p.append(end)
+
+
+class _HtmlWriter(HTMLParser):
+    """The small HTML richtext.py makes (p, ul, ol, li, em, strong, code, pre, a, br,
+    blockquote) as Word paragraphs and runs."""
+
+    def __init__(self, owner: _Writer, container: Any, paragraph: Paragraph | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.owner = owner
+        self.container = container  # the document or a table cell
+        self.paragraph = paragraph
+        self.last: Paragraph | None = paragraph
+        self.lists: list[list[int]] = []  # per open list: [is ordered, items so far]
+        self.quote = 0
+        self.pre = 0
+        self.bold = 0
+        self.italic = 0
+        self.code = 0
+        self.link: Any = None  # the open <a>'s w:hyperlink element, if any
+        self.fresh_item = False  # an <li> has just opened: its first <p> is the item
+
+    def feed_all(self, html: str) -> None:
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("ul", "ol"):
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            self.lists[-1][1] += 1
+            self.paragraph = None
+            self._paragraph()
+            ordered, count = self.lists[-1]
+            self._run(f"{count}.\t" if ordered else "•\t")
+            self.fresh_item = True
+        elif tag == "p":
+            if not self.fresh_item:
+                self.paragraph = None
+            self.fresh_item = False
+        elif tag == "blockquote":
+            self.quote += 1
+            self.paragraph = None
+        elif tag == "pre":
+            self.pre += 1
+            self.paragraph = None
+        elif tag == "br":
+            self._paragraph().add_run().add_break()
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "code":
+            self.code += 1
+        elif tag == "a":
+            self._open_link(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol"):
+            self.lists.pop()
+            self.paragraph = None
+        elif tag in ("li", "p"):
+            self.paragraph = None
+            self.fresh_item = False
+        elif tag == "blockquote":
+            self.quote -= 1
+            self.paragraph = None
+        elif tag == "pre":
+            self.pre -= 1
+            self.paragraph = None
+        elif tag in ("strong", "b"):
+            self.bold -= 1
+        elif tag in ("em", "i"):
+            self.italic -= 1
+        elif tag == "code":
+            self.code -= 1
+        elif tag == "a":
+            self.link = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.pre:
+            data = data.replace("\n", " ")
+            if self.paragraph is None and not data.strip():
+                return  # whitespace between blocks
+            self._run(data)
+            return
+        lines = data.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for index, line in enumerate(lines):
+            if index:
+                self._paragraph().add_run().add_break()
+            self._run(line)
+
+    def _paragraph(self) -> Paragraph:
+        if self.paragraph is None:
+            if self.lists:
+                # A second paragraph of an item keeps the item's indent.
+                style = "Bulleted Item" if len(self.lists) == 1 else "Bulleted Item 2"
+            elif self.quote:
+                style = "Quote"
+            elif self.pre:
+                style = "Code Block"
+            else:
+                style = None
+            if self.container is self.owner.document:
+                self.paragraph = self.container.add_paragraph(style=style)
+            elif self.last is None and self.container.paragraphs[-1].text == "":
+                self.paragraph = self.container.paragraphs[-1]
+                if style:
+                    self.paragraph.style = style
+            else:
+                self.paragraph = self.container.add_paragraph(style=style)
+            self.last = self.paragraph
+        return self.paragraph
+
+    def _run(self, text: str) -> None:
+        paragraph = self._paragraph()
+        if self.link is not None:
+            run = paragraph.add_run(text, style=HYPERLINK_STYLE)
+            paragraph._p.remove(run._r)
+            self.link.append(run._r)
+        else:
+            run = paragraph.add_run(text)
+        if self.bold:
+            run.bold = True
+        if self.italic:
+            run.italic = True
+        if self.code or self.pre:
+            run.font.name = "Courier New"
+
+    def _open_link(self, href: str) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        paragraph = self._paragraph()
+        hyperlink = OxmlElement("w:hyperlink")
+        if href.startswith("#"):
+            bookmark = self.owner.bookmarks.get(href[1:])
+            if bookmark is None:
+                return  # an anchor this document lacks: the text stays plain
+            hyperlink.set(qn("w:anchor"), bookmark)
+        else:  # richtext.py has kept only http, https and mailto targets
+            rid = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            hyperlink.set(qn("r:id"), rid)
+        paragraph._p.append(hyperlink)
+        self.link = hyperlink
+
+
+def _badges(fact: FactView) -> list[str]:
+    """The fact's badges in words, as the page shows them."""
+    words = [fact.date, f"{fact.confidence.capitalize()} confidence"]
+    words += ["Key judgment"] if fact.key else []
+    if fact.single_sourced:
+        words.append("Single-sourced")
+    else:
+        words.append(f"{fact.independent_sources} independent sources")
+    if fact.stale:
+        reviewed = f"last reviewed {fact.reviewed}" if fact.reviewed else "never reviewed"
+        words.append(f"Stale: {reviewed}")
+    return words
+
+
+# -- figures -----------------------------------------------------------------------
+
+
+def figure_png(svg: str) -> bytes:
+    """The figure drawn as PNG with the theme's fonts only, so it looks the same on
+    every machine; resvg reads no file the SVG names and fetches nothing."""
+    import resvg_py
+
+    fonts = sorted(str(p) for p in (THEME_DIR / "fonts").glob("*.ttf"))
+    return bytes(
+        resvg_py.svg_to_bytes(
+            svg_string=svg,
+            skip_system_fonts=True,
+            font_files=fonts,
+            font_family="Noto Sans",
+            sans_serif_family="Noto Sans",
+            serif_family="Noto Serif",
+            zoom=FIGURE_ZOOM,
+            background="#ffffff",
+        )
+    )
+
+
+# -- styles, properties, settings --------------------------------------------------
+
+
+def _prepare_styles(document: Document) -> None:
+    """The styles the body uses that python-docx's template lacks, and the language."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    styles = document.styles
+    link = styles.add_style(HYPERLINK_STYLE, WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True
+    link.unhide_when_used = True
+
+    def paragraph_style(name: str, base: str = "Normal") -> Any:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        return style
+
+    details = paragraph_style("Briefing Details")
+    details.font.size = Pt(10)
+    details.paragraph_format.space_after = Pt(12)
+    facts = paragraph_style("Fact Details")
+    facts.font.size = Pt(9)
+    facts.font.color.rgb = RGBColor(0x44, 0x4C, 0x56)
+    facts.paragraph_format.space_after = Pt(4)
+    for name, indent in (("Numbered Item", 1.0), ("Bulleted Item", 0.75)):
+        item = paragraph_style(name)
+        item.paragraph_format.left_indent = Cm(indent)
+        item.paragraph_format.first_line_indent = Cm(-indent + 0.25)
+        item.paragraph_format.tab_stops.add_tab_stop(Cm(indent))
+    nested = paragraph_style("Bulleted Item 2", "Bulleted Item")
+    nested.paragraph_format.left_indent = Cm(1.5)
+    nested.paragraph_format.tab_stops.add_tab_stop(Cm(1.5))
+    bullet = paragraph_style("Table Bullet")
+    bullet.paragraph_format.left_indent = Cm(0.5)
+    bullet.paragraph_format.first_line_indent = Cm(-0.5)
+    bullet.paragraph_format.space_after = Pt(0)
+    bullet.paragraph_format.tab_stops.add_tab_stop(Cm(0.5))
+    code = paragraph_style("Code Block")
+    code.font.name = "Courier New"
+    code.font.size = Pt(9)
+    for level in (1, 2):
+        toc = paragraph_style(f"TOC {level}")
+        toc.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
+    # The language of every run, unless a style says otherwise: spelling and hyphenation.
+    defaults = styles.element.find(_qn("w:docDefaults"))
+    if defaults is not None:
+        run_properties = defaults.find(_qn("w:rPrDefault") + "/" + _qn("w:rPr"))
+        if run_properties is not None:
+            language = _set_child(run_properties, "w:lang", None)
+            language.set(_qn("w:val"), LANGUAGE)
+
+
+def _set_properties(document: Document, view: BriefingView) -> None:
+    properties = document.core_properties
+    midnight = dt.datetime.combine(view_day(view), dt.time(0, 0))
+    properties.title = view.title
+    properties.subject = view.subtitle or ""
+    properties.author = view.author or ""
+    properties.keywords = ", ".join(view.tags)
+    properties.language = LANGUAGE
+    properties.category = "Briefing"
+    properties.identifier = view.id
+    properties.comments = f"{view.generator}; inputs {view.inputs_digest}"
+    properties.content_status = view.classification or ""
+    properties.last_modified_by = view.author or "briefgen"
+    properties.created = midnight
+    properties.modified = midnight
+    properties.revision = 1
+
+
+def _classification_banners(document: Document, classification: str | None) -> None:
+    """The classification at the top and the bottom of every page; the page number below."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = document.sections[0]
+    for part in (section.header, section.footer):
+        paragraph = part.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if classification:
+            paragraph.add_run(classification).bold = True
+    footer = section.footer.add_paragraph()
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field_char(footer, "begin")
+    _instruction(footer, "PAGE")
+    _field_char(footer, "separate")
+    footer.add_run("1")
+    _field_char(footer, "end")
+
+
+def _ask_word_to_update_fields(document: Document) -> None:
+    """Word fills in the contents' page numbers when the file is opened."""
+    settings = document.settings.element
+    update = _set_child(settings, "w:updateFields", None)
+    update.set(_qn("w:val"), "true")
+
+
+def _drop_thumbnail(document: Document) -> None:
+    """python-docx's template carries a picture of another document as its preview."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    relationships = document.part.package.rels
+    for rid, relationship in list(relationships.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            relationships.pop(rid)
+
+
+def _field_char(paragraph: Paragraph, kind: str) -> None:
+    from docx.oxml import OxmlElement
+
+    char = OxmlElement("w:fldChar")
+    char.set(_qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(char)
+
+
+def _instruction(paragraph: Paragraph, text: str) -> None:
+    from docx.oxml import OxmlElement
+
+    instruction = OxmlElement("w:instrText")
+    instruction.set(_qn("xml:space"), "preserve")
+    instruction.text = f" {text} "
+    paragraph.add_run()._r.append(instruction)
+
+
+def _set_child(parent: Any, tag: str, value: str | None) -> Any:
+    """`parent`'s child `tag` (made if missing), with w:val set to `value` if given."""
+    from docx.oxml import OxmlElement
+
+    child = parent.find(_qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        parent.append(child)
+    if value is not None:
+        child.set(_qn("w:val"), value)
+    return child
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(tag))
+
+
+# -- bytes -------------------------------------------------------------------------
+
+
+def _normalise_zip(data: bytes, day: dt.date) -> bytes:
+    """The same archive with every entry stamped `day` and written alike, so two
+    builds give the same bytes (zipfile stamps entries with the clock)."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename), compresslevel=6)
+    return out.getvalue()
+
+
+__all__ = ["MEDIA_TYPE", "docx_key", "figure_png", "render_docx"]

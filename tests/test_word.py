@@ -1,0 +1,210 @@
+"""The docx format: a Word document that Word's own structure and LibreOffice read."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import minimal_project, require_tool
+from docx.document import Document
+from exports import export_project, view_of
+from pypdf import PdfReader
+
+from briefgen.assemble import BriefingView
+from briefgen.formats.word import figure_png, render_docx
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80" viewBox="0 0 200 80">'
+    '<rect x="10" y="10" width="80" height="40" fill="#2a5d8f"/>'
+    '<text x="100" y="40" font-family="Noto Sans" font-size="14">Russia → KP</text></svg>'
+)
+CLASSIFICATION = "SECRET//REL TO TEST"
+# The Heading 1 paragraphs, in order.
+PARTS = [
+    "Bottom line up front",
+    "Key judgments",
+    "Figures",
+    "Flows",
+    "Agreements",
+    "Risks",
+    "Sources",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Figure:  # the shape of briefgen.figures.Figure
+    name: str
+    title: str
+    svg: str
+    description: str
+
+
+def _view(root: Path) -> BriefingView:
+    view = view_of(export_project(root), "exports")
+    view.figures = [  # type: ignore[attr-defined]
+        _Figure("flows", "Flows between actors", SVG, "Russia sends missiles to North Korea.")
+    ]
+    return view
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return render_docx(_view(tmp_path_factory.mktemp("word") / "p"))
+
+
+@pytest.fixture(scope="module")
+def document(data: bytes) -> Document:
+    return docx.Document(io.BytesIO(data))
+
+
+def _styled(document: Document, style: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style is not None and p.style.name == style]
+
+
+def test_parts_and_facts_are_word_headings(document: Document) -> None:
+    assert _styled(document, "Title") == ["Exports & <Imports>: a test briefing"]
+    assert _styled(document, "Subtitle") == ["For the formats' tests"]
+    assert _styled(document, "Heading 1") == PARTS
+    assert _styled(document, "Heading 2") == [
+        "Russia sends missiles to North Korea",
+        "A three-party treaty",
+        "Escalation",
+    ]
+    body = document.element.xml
+    assert 'TOC \\o "1-2" \\h \\z \\u' in body
+    assert document.settings.element.xml.count("updateFields") == 1
+
+
+def test_the_classification_heads_and_foots_every_page(document: Document) -> None:
+    (section,) = document.sections
+    assert section.header.paragraphs[0].text == CLASSIFICATION
+    assert section.footer.paragraphs[0].text == CLASSIFICATION
+    assert not section.different_first_page_header_footer
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+
+
+def test_facts_show_badges_in_words_and_text_as_text(document: Document) -> None:
+    texts = [p.text for p in document.paragraphs]
+    assert "November 2024 · High confidence · Key judgment · 2 independent sources" in texts
+    assert "January 2024 – November 2024 · Low confidence · Single-sourced" in texts
+    assert "Actors: Russia, North Korea" in texts
+    assert 'Russia has sent missiles. <script>alert("x")</script> stays text.' in texts
+    # After a list, the citations stand in a paragraph of their own, as on the page.
+    at = texts.index("•\tfirst point, see map")
+    assert texts[at + 1 : at + 3] == ["•\tsecond point", "[1 B2] [2 A1]"]
+    flow = "Flow: Russia → North Korea: air-defence missiles (weapons); 10,000+ missiles; "
+    assert flow + "since August 2023" in texts
+
+
+def test_citations_link_to_their_numbered_sources(data: bytes, document: Document) -> None:
+    body = document.element.xml
+    assert re.search(r'<w:hyperlink w:anchor="_source2"[^>]*>.*?\[2 A1\]', body, re.S)
+    assert '<w:bookmarkStart w:id="' in body and 'w:name="_source2"' in body
+    sources = [p.text for p in document.paragraphs if p.text.startswith("[") and "\t" in p.text]
+    assert sources[0] == (
+        "[1]\tA web article. Example News; published 20 November 2024; accessed 25 November "
+        "2024; reliability B (usually reliable); media. https://example.org/article?id=1&lang=en"
+    )
+    assert sources[1].startswith("[2]\tAn official statement. Reliability A (completely")
+    targets = {r.target_ref for r in document.part.rels.values() if r.is_external}
+    assert {
+        "https://example.org/article?id=1&lang=en",
+        "https://example.org/map",
+        "https://example.org/a?x=1&y=2",
+    } <= targets
+
+
+def test_agreements_and_risks_are_tables(document: Document) -> None:
+    agreement, risk = (
+        [[c.text for c in row.cells] for row in table.rows] for table in document.tables
+    )
+    assert agreement == [
+        ["Agreement", "Treaty of Three"],
+        ["Parties", "Russia, North Korea, Belarus"],
+        ["Status", "signed"],
+        ["Signed", "19 June 2024"],
+        ["Place", "Minsk"],
+        ["Terms", "•\tMutual assistance.\n•\tShared exercises."],
+    ]
+    assert risk == [
+        ["Likelihood", "roughly even chance (45–55%)"],
+        ["Impact", "severe"],
+        ["Indicators", "•\tMore tests."],
+    ]
+
+
+def test_figures_are_images_with_their_text_alternative(document: Document) -> None:
+    (shape,) = document.inline_shapes
+    properties = shape._inline.docPr
+    assert properties.get("descr") == "Russia sends missiles to North Korea."
+    assert properties.get("title") == "Flows between actors"
+    assert "Figure 1. Flows between actors" in _styled(document, "Caption")
+    image = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+    assert image.blob.startswith(b"\x89PNG") and image.blob == figure_png(SVG)
+    assert figure_png(SVG) == figure_png(SVG)
+
+
+def test_document_properties(document: Document) -> None:
+    properties = document.core_properties
+    assert properties.title == "Exports & <Imports>: a test briefing"
+    assert properties.author == "Test desk"
+    assert properties.subject == "For the formats' tests"
+    assert properties.keywords == "missiles"
+    assert properties.language == "en-GB"
+    assert properties.identifier == "exports"
+    assert str(properties.created) == str(properties.modified) == "2024-11-25 00:00:00+00:00"
+
+
+def test_rebuilding_gives_the_same_bytes_and_no_clock_date(tmp_path: Path, data: bytes) -> None:
+    again = render_docx(_view(tmp_path / "p"))
+    assert again == data
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert "docProps/thumbnail.jpeg" not in archive.namelist()  # the template's, of another file
+    assert {info.date_time for info in archive.infolist()} == {(2024, 11, 25, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert set(re.findall(r"\d{4}-\d\d-\d\dT[\d:]+Z", core)) == {"2024-11-25T00:00:00Z"}
+
+
+def test_a_briefing_without_optional_parts_still_makes_a_document(tmp_path: Path) -> None:
+    document = docx.Document(io.BytesIO(render_docx(view_of(minimal_project(tmp_path), "brief"))))
+    assert document.sections[0].header.paragraphs[0].text == ""
+    assert _styled(document, "Heading 1") == ["Aid flows", "Risks", "Sources"]
+    assert len(document.inline_shapes) == 0
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_and_lays_out_the_document(tmp_path: Path, data: bytes) -> None:
+    """LibreOffice, headless, turns the .docx into a PDF: every page has the
+    classification at its head and foot, the headings are its outline, nothing is lost."""
+    soffice = require_tool("soffice", "libreoffice-writer-nogui")
+    (tmp_path / "exports.docx").write_bytes(data)
+    profile = (tmp_path / "profile").as_uri()  # a private profile: no shared state, no locks
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    result = subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(tmp_path / "exports.docx")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "exports.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
+    reader = PdfReader(pdf)
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 2
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[0] == CLASSIFICATION and CLASSIFICATION in lines[-2:], lines
+    everything = " ".join(" ".join(pages).split())
+    for expected in ("Exports & <Imports>: a test briefing", "[2 A1]", "Treaty of Three"):
+        assert expected in everything
+    # LibreOffice read Word's heading styles: they are the PDF's bookmarks, facts nested.
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
+    assert nested == ["Russia sends missiles to North Korea", "A three-party treaty", "Escalation"]
+    assert outline == PARTS
