@@ -20,7 +20,7 @@ test: $(VENV)/.installed system-deps
 	$(PY) -m mypy
 	$(PY) -m pytest
 
-## Debian packages the tests drive: poppler-utils (pdftotext, pdffonts), qpdf, chromium, Java.
+## Debian packages the tests drive: poppler-utils (pdftotext, pdffonts), qpdf, chromium, Java, LibreOffice.
 system-deps:
 	@bash scripts/system-deps
 

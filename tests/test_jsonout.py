@@ -16,7 +16,7 @@ from exports import export_project, view_of
 from markupsafe import Markup
 
 from briefgen.formats import jsonout
-from briefgen.formats.jsonout import output_schema, render_json
+from briefgen.formats.jsonout import json_bytes, output_schema
 
 
 def check_output(data: bytes) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def check_output(data: bytes) -> dict[str, Any]:
 
 @pytest.fixture
 def exported(tmp_path: Path) -> dict[str, Any]:
-    return check_output(render_json(view_of(export_project(tmp_path / "p"), "exports")))
+    return check_output(json_bytes(view_of(export_project(tmp_path / "p"), "exports")))
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema_and_the_cli_prints_it() -> None:
@@ -49,7 +49,7 @@ def test_an_independent_validator_accepts_the_example_against_the_schema(
     files = []
     for briefing in ("ru-kp-exchange", "ru-kp-air-defence"):
         files.append(tmp_path / f"{briefing}.json")
-        files[-1].write_bytes(render_json(view_of(example, briefing)))
+        files[-1].write_bytes(json_bytes(view_of(example, briefing)))
     command = [sys.executable, "-m", "check_jsonschema", "--schemafile", "schema.json"]
     result = subprocess.run(
         [*command, *map(str, files)], cwd=tmp_path, capture_output=True, text=True
@@ -118,14 +118,14 @@ def test_each_source_and_fact_is_written_once_and_referenced_elsewhere(
 
 def test_the_same_briefing_gives_the_same_bytes(tmp_path: Path) -> None:
     root = export_project(tmp_path / "p")
-    first = render_json(view_of(root, "exports"))
-    assert render_json(view_of(root, "exports")) == first
+    first = json_bytes(view_of(root, "exports"))
+    assert json_bytes(view_of(root, "exports")) == first
     assert first.endswith(b"}\n")
     assert b"Russia sends missiles to North Korea" in first
 
 
 def test_a_briefing_without_optional_fields_is_valid(tmp_path: Path) -> None:
-    document = check_output(render_json(view_of(minimal_project(tmp_path / "p"), "brief")))
+    document = check_output(json_bytes(view_of(minimal_project(tmp_path / "p"), "brief")))
     assert document["summary"] == {"text": "", "html": ""}
     assert document["author"] is None and document["classification"] is None
 
@@ -160,9 +160,7 @@ def test_the_readme_example_loads_the_json(example: Path, tmp_path: Path) -> Non
     snippet = readme.split("<!-- json-example -->\n```python\n", 1)[1].split("```", 1)[0]
     output = tmp_path / "output"
     output.mkdir()
-    (output / "ru-kp-exchange.json").write_bytes(
-        render_json(view_of(example, "ru-kp-exchange"))
-    )
+    (output / "ru-kp-exchange.json").write_bytes(json_bytes(view_of(example, "ru-kp-exchange")))
     result = subprocess.run(
         [sys.executable, "-c", snippet], cwd=tmp_path, capture_output=True, text=True
     )

@@ -15,7 +15,7 @@ from conftest import MINIMAL_CONFIG, edit, minimal_project
 from exports import EXPORT_CONFIG, export_project, view_of
 from stix2validator import ValidationOptions, validate_string
 
-from briefgen.formats.stix import CONFIDENCE, NAMESPACE, render_stix
+from briefgen.formats.stix import CONFIDENCE, NAMESPACE, stix_bytes
 
 EDITION = "2024-11-25T00:00:00.000Z"
 
@@ -42,7 +42,7 @@ def by_type(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def bundle(tmp_path: Path) -> dict[str, Any]:
-    return check_bundle(render_stix(view_of(export_project(tmp_path / "p"), "exports")))
+    return check_bundle(stix_bytes(view_of(export_project(tmp_path / "p"), "exports")))
 
 
 def test_the_validators_command_accepts_the_example_strictly(tmp_path: Path, example: Path) -> None:
@@ -51,7 +51,7 @@ def test_the_validators_command_accepts_the_example_strictly(tmp_path: Path, exa
     files = []
     for briefing in ("ru-kp-exchange", "ru-kp-air-defence"):
         files.append(tmp_path / f"{briefing}.stix.json")
-        files[-1].write_bytes(render_stix(view_of(example, briefing)))
+        files[-1].write_bytes(stix_bytes(view_of(example, briefing)))
     validator = Path(sys.executable).with_name("stix2_validator")
     command = [str(validator), "--version", "2.1", "--enforce-refs", "--strict", "-d", "103,302"]
     result = subprocess.run([*command, *map(str, files)], capture_output=True, text=True)
@@ -138,16 +138,16 @@ def test_ids_are_uuid5_of_briefing_and_fact_and_times_are_the_edition(
     for item in bundle["objects"]:
         if item["type"] != "marking-definition":
             assert (item["created"], item["modified"]) == (EDITION, EDITION)
-    again = render_stix(view_of(tmp_path / "p", "exports"))
+    again = stix_bytes(view_of(tmp_path / "p", "exports"))
     assert json.loads(again) == bundle
 
 
 def test_a_later_edition_gives_new_versions_of_the_same_objects(tmp_path: Path) -> None:
     root = export_project(tmp_path / "p")
-    first = json.loads(render_stix(view_of(root, "exports")))
+    first = json.loads(stix_bytes(view_of(root, "exports")))
     config = root / "briefgen.yaml"
     config.write_text(edit(EXPORT_CONFIG, "edition: 2024-11-25", "edition: 2024-12"))
-    later = check_bundle(render_stix(view_of(root, "exports")))
+    later = check_bundle(stix_bytes(view_of(root, "exports")))
     note, again = by_type(first, "note")[0], by_type(later, "note")[0]
     assert note["id"] == again["id"]
     assert again["modified"] == "2024-12-01T00:00:00.000Z"  # a partial edition: its first day
@@ -181,7 +181,7 @@ def test_a_tlp_classification_is_stixs_own_tlp_marking(
     )
     root = minimal_project(tmp_path)
     (root / "briefgen.yaml").write_text(config, encoding="utf-8")
-    bundle = check_bundle(render_stix(view_of(root, "brief")))
+    bundle = check_bundle(stix_bytes(view_of(root, "brief")))
     (found,) = by_type(bundle, "marking-definition")
     assert found == json.loads(marking.serialize())
 
@@ -189,7 +189,7 @@ def test_a_tlp_classification_is_stixs_own_tlp_marking(
 def test_without_author_or_classification_briefgen_signs_and_nothing_is_marked(
     tmp_path: Path,
 ) -> None:
-    bundle = check_bundle(render_stix(view_of(minimal_project(tmp_path), "brief")))
+    bundle = check_bundle(stix_bytes(view_of(minimal_project(tmp_path), "brief")))
     assert by_type(bundle, "marking-definition") == []
     assert all("object_marking_refs" not in o for o in bundle["objects"])
     (author,) = [o for o in by_type(bundle, "identity") if o["identity_class"] == "system"]

@@ -17,7 +17,7 @@ from exports import export_project, view_of
 from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView
-from briefgen.formats.word import figure_png, render_docx
+from briefgen.formats.word import docx_bytes, figure_png
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80" viewBox="0 0 200 80">'
@@ -55,12 +55,30 @@ def _view(root: Path) -> BriefingView:
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    return render_docx(_view(tmp_path_factory.mktemp("word") / "p"))
+    return docx_bytes(_view(tmp_path_factory.mktemp("word") / "p"))
 
 
 @pytest.fixture(scope="module")
 def document(data: bytes) -> Document:
     return docx.Document(io.BytesIO(data))
+
+
+def libreoffice_pdf(document: Path, folder: Path) -> Path:
+    """`document` converted to PDF in `folder` (made for it) by LibreOffice, headless, as
+    a desk's office suite would open it; the PDF's path."""
+    soffice = require_tool("soffice", "libreoffice-writer-nogui")
+    folder.mkdir()
+    profile = (folder / "profile").as_uri()  # a private profile: no shared state, no locks
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    result = subprocess.run(
+        [*command, "--outdir", str(folder), str(document)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = folder / f"{document.stem}.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
+    return pdf
 
 
 def _styled(document: Document, style: str) -> list[str]:
@@ -162,7 +180,7 @@ def test_document_properties(document: Document) -> None:
 
 
 def test_rebuilding_gives_the_same_bytes_and_no_clock_date(tmp_path: Path, data: bytes) -> None:
-    again = render_docx(_view(tmp_path / "p"))
+    again = docx_bytes(_view(tmp_path / "p"))
     assert again == data
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert "docProps/thumbnail.jpeg" not in archive.namelist()  # the template's, of another file
@@ -172,7 +190,7 @@ def test_rebuilding_gives_the_same_bytes_and_no_clock_date(tmp_path: Path, data:
 
 
 def test_a_briefing_without_optional_parts_still_makes_a_document(tmp_path: Path) -> None:
-    document = docx.Document(io.BytesIO(render_docx(view_of(minimal_project(tmp_path), "brief"))))
+    document = docx.Document(io.BytesIO(docx_bytes(view_of(minimal_project(tmp_path), "brief"))))
     assert document.sections[0].header.paragraphs[0].text == ""
     assert _styled(document, "Heading 1") == ["Aid flows", "Risks", "Sources"]
     assert len(document.inline_shapes) == 0
@@ -182,18 +200,8 @@ def test_a_briefing_without_optional_parts_still_makes_a_document(tmp_path: Path
 def test_libreoffice_opens_and_lays_out_the_document(tmp_path: Path, data: bytes) -> None:
     """LibreOffice, headless, turns the .docx into a PDF: every page has the
     classification at its head and foot, the headings are its outline, nothing is lost."""
-    soffice = require_tool("soffice", "libreoffice-writer-nogui")
     (tmp_path / "exports.docx").write_bytes(data)
-    profile = (tmp_path / "profile").as_uri()  # a private profile: no shared state, no locks
-    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    result = subprocess.run(
-        [*command, "--outdir", str(tmp_path), str(tmp_path / "exports.docx")],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    pdf = tmp_path / "exports.pdf"
-    assert result.returncode == 0 and pdf.is_file(), result.stdout + result.stderr
+    pdf = libreoffice_pdf(tmp_path / "exports.docx", tmp_path / "libreoffice")
     reader = PdfReader(pdf)
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 2

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from . import jsonout, stix, word
 from .page import pdf_key, prepare_pdf, render_html_page, render_pdf
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ FORMATS: dict[str, Format] = {
     for entry in (
         Format("html", "html", "text/html; charset=utf-8", render_html_page),
         Format("pdf", "pdf", "application/pdf", render_pdf, key=pdf_key, prepare=prepare_pdf),
+        Format("json", "json", jsonout.MEDIA_TYPE, jsonout.render_json),
+        Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix),
+        Format("docx", "docx", word.MEDIA_TYPE, word.render_docx, key=word.docx_key),
     )
 }
 

@@ -26,11 +26,14 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from ..assemble import BriefingView, FactRef, FactView, SectionView, SourceView
+
+if TYPE_CHECKING:
+    from . import RenderContext
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPE = "application/json"
@@ -72,7 +75,12 @@ _REFERENCES: dict[type, _Reference] = {
 _SAME_AS: dict[type, str] = {FactRef: "FactRef"}
 
 
-def render_json(view: BriefingView) -> bytes:
+def render_json(context: RenderContext) -> bytes:
+    """The `json` format's file (formats.FORMATS)."""
+    return json_bytes(context.view)
+
+
+def json_bytes(view: BriefingView) -> bytes:
     """The briefing as JSON: UTF-8, indented, keys in the view's order, one newline at the end."""
     document = _encode(view, BriefingView, home=True)
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -234,4 +242,4 @@ def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
     )
 
 
-__all__ = ["MEDIA_TYPE", "output_schema", "render_json", "schema_text"]
+__all__ = ["MEDIA_TYPE", "json_bytes", "output_schema", "render_json", "schema_text"]

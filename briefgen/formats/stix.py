@@ -47,11 +47,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from ..assemble import BriefingView, CitationView, FactView, SourceView
+
+if TYPE_CHECKING:
+    from . import RenderContext
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 SPEC_VERSION = "2.1"
@@ -71,7 +74,12 @@ _TLP_NAMES = {"TLP:WHITE": "white", "TLP:CLEAR": "white", "TLP:GREEN": "green"}
 _TLP_NAMES |= {"TLP:AMBER": "amber", "TLP:RED": "red"}
 
 
-def render_stix(view: BriefingView) -> bytes:
+def render_stix(context: RenderContext) -> bytes:
+    """The `stix` format's file (formats.FORMATS)."""
+    return stix_bytes(context.view)
+
+
+def stix_bytes(view: BriefingView) -> bytes:
     """The briefing as a STIX 2.1 bundle: UTF-8 JSON, the same bytes for the same view."""
     bundle = stix_bundle(view)
     return (json.dumps(bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -85,7 +93,7 @@ def stix_bundle(view: BriefingView) -> dict[str, Any]:
 class _Bundle:
     def __init__(self, view: BriefingView) -> None:
         self.view = view
-        self.time = _timestamp(_edition_day(view))
+        self.time = _timestamp(view.edition_date)  # a partial edition: its first day
         self.objects: dict[str, dict[str, Any]] = {}  # by id, in the order made
         self.marking = self._marking()
         self.author = self._author()
@@ -342,14 +350,8 @@ def _id(kind: str, seed: str) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, seed)}"
 
 
-def _edition_day(view: BriefingView) -> dt.date:
-    # A partial edition ("2024-11") counts as its first day.
-    year, month, day = ([*view.edition_iso.split("-"), "1", "1"])[:3]
-    return dt.date(int(year), int(month), int(day))
-
-
 def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000Z"
 
 
-__all__ = ["CONFIDENCE", "MEDIA_TYPE", "NAMESPACE", "render_stix", "stix_bundle"]
+__all__ = ["CONFIDENCE", "MEDIA_TYPE", "NAMESPACE", "render_stix", "stix_bundle", "stix_bytes"]

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
+    from ..build import BuildOptions
+    from . import RenderContext
+
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # British English, as briefgen's own words ("Key judgments", "defence") are written.
 LANGUAGE = "en-GB"
@@ -40,12 +43,17 @@ FIGURE_ZOOM = 2.0  # PNG pixels per SVG unit: sharp on screen and in print
 HYPERLINK_STYLE = "Hyperlink"
 
 
-def docx_key() -> tuple[str, ...]:
+def docx_key(options: BuildOptions) -> tuple[str, ...]:
     """What changes a .docx's bytes beyond the briefing: the libraries that write it."""
     return (f"python-docx {version('python-docx')}", f"resvg-py {version('resvg-py')}")
 
 
-def render_docx(view: BriefingView) -> bytes:
+def render_docx(context: RenderContext) -> bytes:
+    """The `docx` format's file (formats.FORMATS)."""
+    return docx_bytes(context.view)
+
+
+def docx_bytes(view: BriefingView) -> bytes:
     """The briefing as a Word document; the same view gives the same bytes."""
     import docx
     from docx.enum.section import WD_ORIENT
@@ -66,13 +74,7 @@ def render_docx(view: BriefingView) -> bytes:
     _drop_thumbnail(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _normalise_zip(buffer.getvalue(), view_day(view))
-
-
-def view_day(view: BriefingView) -> dt.date:
-    """The edition's date (its first day, when only the month or year is given)."""
-    year, month, day = ([*view.edition_iso.split("-"), "1", "1"])[:3]
-    return dt.date(int(year), int(month), int(day))
+    return _normalise_zip(buffer.getvalue(), view.edition_date)
 
 
 # -- the document ------------------------------------------------------------------
@@ -591,7 +593,7 @@ def _prepare_styles(document: Document) -> None:
 
 def _set_properties(document: Document, view: BriefingView) -> None:
     properties = document.core_properties
-    midnight = dt.datetime.combine(view_day(view), dt.time(0, 0))
+    midnight = dt.datetime.combine(view.edition_date, dt.time(0, 0))
     properties.title = view.title
     properties.subject = view.subtitle or ""
     properties.author = view.author or ""
@@ -699,4 +701,4 @@ def _normalise_zip(data: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["MEDIA_TYPE", "docx_key", "figure_png", "render_docx"]
+__all__ = ["MEDIA_TYPE", "docx_bytes", "docx_key", "figure_png", "render_docx"]
