@@ -64,6 +64,9 @@ def test_the_document_carries_what_the_reader_sees(exported: dict[str, Any]) -> 
     flows, deals, risks = exported["sections"]
     missiles = flows["facts"][0]
     assert missiles["actors"] == ["Russia", "North Korea"]  # resolved names
+    # One key per kind of fact (kinds.KINDS), null but for the fact's own kind.
+    assert (missiles["kind"], missiles["agreement"], missiles["risk"]) == ("flow", None, None)
+    assert not {"details", "partial", "lead"} & set(missiles)
     assert missiles["flow"]["amount"] == "10,000+ missiles"
     assert missiles["flow"]["since"] == "August 2023"
     assert [c["code"] for c in missiles["citations"]] == ["B2", "A1"]

@@ -99,7 +99,13 @@ def test_config_schema_requires_sections_and_briefings() -> None:
     assert schema["required"] == ["sections", "briefings"]
     briefing = schema["definitions"]["Briefing"]
     assert briefing["required"] == ["id", "title", "edition"]
-    assert briefing["properties"]["formats"]["items"]["enum"] == ["html", "pdf", "json", "stix", "docx"]
+    assert briefing["properties"]["formats"]["items"]["enum"] == [
+        "html",
+        "pdf",
+        "json",
+        "stix",
+        "docx",
+    ]
 
 
 def test_schema_command_prints_the_schema() -> None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..assemble import BriefingView, FactRef, FactView, SectionView, SourceView
+from ..kinds import MAPPED
 
 if TYPE_CHECKING:
     from . import RenderContext
@@ -39,7 +40,8 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPE = "application/json"
 
 # Fields the page's legend needs and a script can work out itself, or that repeat
-# another field (summary_text is summary.text).
+# another field (summary_text is summary.text), or that only tell the theme how to
+# show a fact (its kind's details are written under the kind's own name instead).
 _OMIT: dict[type, frozenset[str]] = {
     BriefingView: frozenset(
         {
@@ -50,11 +52,29 @@ _OMIT: dict[type, frozenset[str]] = {
             "likelihoods_used",
         }
     ),
+    FactView: frozenset({"details", "partial", "lead"}),
 }
 
-# Values a dataclass computes rather than stores, worth a field: (type, getter).
-_DERIVED: dict[type, dict[str, tuple[type, Callable[[Any], Any]]]] = {
-    FactView: {"single_sourced": (bool, lambda fact: fact.single_sourced)},
+
+def _kind_details(name: str) -> Callable[[FactView], object]:
+    return lambda fact: fact.details if fact.kind == name else None
+
+
+# Values a dataclass computes rather than stores, worth a field: (type hint, getter).
+# A fact has one key per kind of fact (kinds.KINDS: "flow", "agreement", "risk"),
+# holding what its kind shows, or null; so a new kind appears here by itself.
+_DERIVED: dict[type, dict[str, tuple[Any, Callable[[Any], Any]]]] = {
+    FactView: {
+        "single_sourced": (bool, lambda fact: fact.single_sourced),
+        **{
+            kind.name: (
+                typing.get_type_hints(kind.view)["return"] | None,
+                _kind_details(kind.name),
+            )
+            for kind in MAPPED
+            if kind.view is not None
+        },
+    },
 }
 
 # Where each source and each fact is written out in full: (dataclass, field).
@@ -135,8 +155,8 @@ def _encode(value: Any, hint: Any, home: bool = False) -> Any:
             name: _encode(getattr(value, name), field_hint, (hint, name) in _HOMES)
             for name, field_hint in _fields(hint)
         }
-        for name, (_, get) in _DERIVED.get(hint, {}).items():
-            out[name] = get(value)
+        for name, (derived_hint, get) in _DERIVED.get(hint, {}).items():
+            out[name] = _encode(get(value), derived_hint)
         return out
     raise TypeError(f"the json format has no rule for values of type {hint!r}")
 
@@ -183,8 +203,8 @@ def _schema(hint: Any, defs: dict[str, Any], home: bool = False) -> dict[str, An
                 field: _schema(field_hint, defs, (hint, field) in _HOMES)
                 for field, field_hint in _fields(hint)
             }
-            for field, (kind, _) in _DERIVED.get(hint, {}).items():
-                properties[field] = dict(_SCALARS[kind])
+            for field, (derived_hint, _) in _DERIVED.get(hint, {}).items():
+                properties[field] = _schema(derived_hint, defs)
             defs[name] = _object(properties, _describe(hint))
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"the json format has no rule for values of type {hint!r}")
