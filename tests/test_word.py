@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import subprocess
@@ -17,6 +16,8 @@ from exports import export_project, view_of
 from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView
+from briefgen.figures import Figure
+from briefgen.formats import word
 from briefgen.formats.word import docx_bytes, figure_png
 
 SVG = (
@@ -37,18 +38,10 @@ PARTS = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
-class _Figure:  # the shape of briefgen.figures.Figure
-    name: str
-    title: str
-    svg: str
-    description: str
-
-
 def _view(root: Path) -> BriefingView:
     view = view_of(export_project(root), "exports")
-    view.figures = [  # type: ignore[attr-defined]
-        _Figure("flows", "Flows between actors", SVG, "Russia sends missiles to North Korea.")
+    view.figures = [
+        Figure("flows", "Flows between actors", SVG, "Russia sends missiles to North Korea.")
     ]
     return view
 
@@ -165,6 +158,8 @@ def test_figures_are_images_with_their_text_alternative(document: Document) -> N
     assert "Figure 1. Flows between actors" in _styled(document, "Caption")
     image = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
     assert image.blob.startswith(b"\x89PNG") and image.blob == figure_png(SVG)
+    # As large as the page shows the SVG (200 px = 5.29 cm), not stretched to the width.
+    assert round(shape.width.cm, 2) == 5.29
     assert figure_png(SVG) == figure_png(SVG)
 
 
@@ -216,3 +211,14 @@ def test_libreoffice_opens_and_lays_out_the_document(tmp_path: Path, data: bytes
     nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
     assert nested == ["Russia sends missiles to North Korea", "A three-party treaty", "Escalation"]
     assert outline == PARTS
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "shown"),
+    [(200, 80, 5.29), (2000, 100, 16.0), (100, 2000, 1.0)],
+)
+def test_a_figure_keeps_its_size_unless_the_page_is_too_small(
+    width: int, height: int, shown: float
+) -> None:
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'
+    assert word._shown_width_cm(figure_png(svg)) == shown  # 2000 px tall: 20 cm

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # British English, as briefgen's own words ("Key judgments", "defence") are written.
 LANGUAGE = "en-GB"
-FIGURE_WIDTH_CM = 16.0  # the text width of an A4 page with 2.5 cm margins, less a little
+# The largest a figure is shown: the text width of an A4 page with 2.5 cm margins,
+# and most of its height, so a figure and its caption share a page.
+FIGURE_MAX_CM = (16.0, 20.0)
 FIGURE_ZOOM = 2.0  # PNG pixels per SVG unit: sharp on screen and in print
 HYPERLINK_STYLE = "Hyperlink"
 
@@ -86,6 +88,7 @@ class _Writer:
     def __init__(self, document: Document, view: BriefingView) -> None:
         self.document = document
         self.view = view
+        self.style_ids = {style.name: style.style_id for style in document.styles}
         self._bookmark_ids = 0
         # In-page anchors of the HTML (#fact-x, #source-y) -> Word bookmark names, which
         # must be short and plain; a leading "_" hides them from Word's bookmark list.
@@ -98,14 +101,14 @@ class _Writer:
             self.bookmarks[section.anchor] = f"_section{number}"
 
     def write(self) -> None:
-        view, document = self.view, self.document
-        document.add_paragraph(view.title, style="Title")
+        view = self.view
+        self.para(view.title, "Title")
         if view.subtitle:
-            document.add_paragraph(view.subtitle, style="Subtitle")
+            self.para(view.subtitle, "Subtitle")
         details = [f"Edition {view.edition}"]
         details += [view.author] if view.author else []
         details += [view.classification] if view.classification else []
-        document.add_paragraph(" · ".join(details), style="Briefing Details")
+        self.para(" · ".join(details), "Briefing Details")
         self._contents()
         if view.summary:
             self._heading("Bottom line up front", 1, "_summary")
@@ -117,7 +120,7 @@ class _Writer:
             if section.intro:
                 self.rich(section.intro)
             if not section.facts:
-                self.document.add_paragraph("No facts in this section.", style="Fact Details")
+                self.para("No facts in this section.", "Fact Details")
             for fact in section.facts:
                 self._fact(fact)
         self._sources()
@@ -127,11 +130,11 @@ class _Writer:
     def _contents(self) -> None:
         """A table-of-contents field, filled with the headings so it reads well before
         Word updates it (and adds page numbers)."""
-        self.document.add_paragraph("Contents", style="TOC Heading")
+        self.para("Contents", "TOC Heading")
         entries = [("Bottom line up front", "_summary", 1)] if self.view.summary else []
         if self.view.key_judgments:
             entries.append(("Key judgments", "_judgments", 1))
-        if getattr(self.view, "figures", None):
+        if self.view.figures:
             entries.append(("Figures", "_figures", 1))
         for section in self.view.sections:
             entries.append((section.title, self.bookmarks[section.anchor], 1))
@@ -141,7 +144,7 @@ class _Writer:
         if not entries:
             entries = [("(no headings)", "", 1)]
         for index, (title, bookmark, level) in enumerate(entries):
-            paragraph = self.document.add_paragraph(style=f"TOC {level}")
+            paragraph = self.para(style=f"TOC {level}")
             if index == 0:
                 _field_char(paragraph, "begin")
                 _instruction(paragraph, r'TOC \o "1-2" \h \z \u')
@@ -158,14 +161,14 @@ class _Writer:
             return
         self._heading("Key judgments", 1, "_judgments")
         for number, fact in enumerate(self.view.key_judgments, start=1):
-            paragraph = self.document.add_paragraph(style="Numbered Item")
+            paragraph = self.para(style="Numbered Item")
             paragraph.add_run(f"{number}.\t")
             self.link(paragraph, fact.title, anchor=self.bookmarks[fact.anchor], style=False)
             paragraph.add_run(f" ({fact.confidence} confidence)")
             self._citations(paragraph, fact)
 
     def _figures(self) -> None:
-        figures = list(getattr(self.view, "figures", None) or [])
+        figures = self.view.figures
         if not figures:
             return
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -174,7 +177,7 @@ class _Writer:
         self._heading("Figures", 1, "_figures")
         for number, figure in enumerate(figures, start=1):
             png = figure_png(figure.svg)
-            self.document.add_picture(io.BytesIO(png), width=Cm(FIGURE_WIDTH_CM))
+            self.document.add_picture(io.BytesIO(png), width=Cm(_shown_width_cm(png)))
             picture = self.document.paragraphs[-1]
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the caption stays with it
@@ -183,16 +186,16 @@ class _Writer:
             properties.set("name", f"Figure {number}")
             properties.set("title", figure.title)
             properties.set("descr", figure.description)
-            self.document.add_paragraph(f"Figure {number}. {figure.title}", style="Caption")
+            self.para(f"Figure {number}. {figure.title}", "Caption")
 
     def _fact(self, fact: FactView) -> None:
         self._heading(fact.title, 2, self.bookmarks[fact.anchor])
-        self.document.add_paragraph(" · ".join(_badges(fact)), style="Fact Details")
+        self.para(" · ".join(_badges(fact)), "Fact Details")
         if fact.actors:
             actors = f"Actors: {', '.join(fact.actors)}"
-            self.document.add_paragraph(actors, style="Fact Details")
+            self.para(actors, "Fact Details")
         last = self.rich(fact.text)
-        if last.style is not None and last.style.name != "Normal":
+        if last._p.style is not None:  # a list item, a quote: not a paragraph of text
             last = self.document.add_paragraph()  # after a list: citations on their own
         self._citations(last, fact)
         if fact.flow is not None:
@@ -200,7 +203,7 @@ class _Writer:
             words = f"{flow.origin} → {flow.destination}: {flow.what} ({flow.category})"
             words += f"; {flow.amount}" if flow.amount else ""
             words += f"; since {flow.since}" if flow.since else ""
-            paragraph = self.document.add_paragraph(style="Fact Details")
+            paragraph = self.para(style="Fact Details")
             paragraph.add_run("Flow: ").bold = True
             paragraph.add_run(words)
         if fact.agreement is not None:
@@ -247,7 +250,7 @@ class _Writer:
                 first = True
                 for item in value:
                     paragraph = cells[1].paragraphs[0] if first else cells[1].add_paragraph()
-                    paragraph.style = "Table Bullet"
+                    self.restyle(paragraph, "Table Bullet")
                     paragraph.add_run("•\t")
                     _HtmlWriter(self, cells[1], paragraph).feed_all(str(item))
                     first = False
@@ -256,24 +259,24 @@ class _Writer:
         # A caption for screen readers and Word's "alt text" of a table.
         properties = table._tbl.tblPr
         _set_child(properties, "w:tblCaption", caption)
-        self.document.add_paragraph(style="Fact Details")  # a gap after the table
+        self.para(style="Fact Details")  # a gap after the table
 
     def _sources(self) -> None:
         if not self.view.sources:
             return
         self._heading("Sources", 1, "_sources")
-        self.document.add_paragraph(
+        self.para(
             "A citation such as [3 B2] names source 3, its reliability (B, usually reliable) "
             "and the credibility of what it says here (2, probably true), on the Admiralty "
             "Code's scales: reliability A (completely reliable) to F (cannot be judged), "
             "credibility 1 (confirmed by other sources) to 6 (cannot be judged).",
-            style="Fact Details",
+            "Fact Details",
         )
         for source in self.view.sources:
             self._source(source)
 
     def _source(self, source: SourceView) -> None:
-        paragraph = self.document.add_paragraph(style="Numbered Item")
+        paragraph = self.para(style="Numbered Item")
         self._bookmark(paragraph, self.bookmarks[source.anchor])
         paragraph.add_run(f"[{source.number}]\t")
         paragraph.add_run(source.title).bold = True
@@ -291,8 +294,20 @@ class _Writer:
 
     # -- pieces --------------------------------------------------------------------
 
+    def para(self, text: str = "", style: str | None = None, container: Any = None) -> Paragraph:
+        """A new paragraph at the end of `container` (the document), in `style`."""
+        paragraph: Paragraph = (container or self.document).add_paragraph(text)
+        self.restyle(paragraph, style)
+        return paragraph
+
+    def restyle(self, paragraph: Paragraph, style: str | None) -> None:
+        # By id, from a table made once: python-docx looks a name up among every
+        # style of the document each time, which made a briefing's file take seconds.
+        if style is not None:
+            paragraph._p.style = self.style_ids[style]
+
     def _heading(self, text: str, level: int, bookmark: str) -> Paragraph:
-        paragraph = self.document.add_paragraph(style=f"Heading {level}")
+        paragraph = self.para(style=f"Heading {level}")
         self._bookmark(paragraph, bookmark, paragraph.add_run(text))
         return paragraph
 
@@ -329,7 +344,9 @@ class _Writer:
             hyperlink.set(qn("r:id"), rid)
         else:
             hyperlink.set(qn("w:anchor"), anchor or "")
-        run = paragraph.add_run(text, style=HYPERLINK_STYLE if style else None)
+        run = paragraph.add_run(text)
+        if style:
+            run._r.style = self.style_ids[HYPERLINK_STYLE]
         paragraph._p.append(hyperlink)
         hyperlink.append(run._r)  # moves the run inside the link
         return run
@@ -455,20 +472,20 @@ class _HtmlWriter(HTMLParser):
             else:
                 style = None
             if self.container is self.owner.document:
-                self.paragraph = self.container.add_paragraph(style=style)
+                self.paragraph = self.owner.para(style=style)
             elif self.last is None and self.container.paragraphs[-1].text == "":
                 self.paragraph = self.container.paragraphs[-1]
-                if style:
-                    self.paragraph.style = style
+                self.owner.restyle(self.paragraph, style)
             else:
-                self.paragraph = self.container.add_paragraph(style=style)
+                self.paragraph = self.owner.para(style=style, container=self.container)
             self.last = self.paragraph
         return self.paragraph
 
     def _run(self, text: str) -> None:
         paragraph = self._paragraph()
         if self.link is not None:
-            run = paragraph.add_run(text, style=HYPERLINK_STYLE)
+            run = paragraph.add_run(text)
+            run._r.style = self.owner.style_ids[HYPERLINK_STYLE]
             paragraph._p.remove(run._r)
             self.link.append(run._r)
         else:
@@ -514,6 +531,15 @@ def _badges(fact: FactView) -> list[str]:
 
 
 # -- figures -----------------------------------------------------------------------
+
+
+def _shown_width_cm(png: bytes) -> float:
+    """The figure at the size the page shows its SVG (a CSS pixel is 1/96 inch),
+    made smaller to fit FIGURE_MAX_CM; its width."""
+    width, height = (int.from_bytes(png[at : at + 4], "big") / FIGURE_ZOOM for at in (16, 20))
+    cm = 2.54 / 96
+    scale = min(1.0, FIGURE_MAX_CM[0] / (width * cm), FIGURE_MAX_CM[1] / (height * cm))
+    return round(width * cm * scale, 2)
 
 
 def figure_png(svg: str) -> bytes:
