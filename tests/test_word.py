@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import minimal_project, require_tool
+from conftest import edit, minimal_project, require_tool
 from docx.document import Document
 from exports import export_project, view_of
 from pypdf import PdfReader
@@ -28,7 +28,7 @@ SVG = (
 CLASSIFICATION = "SECRET//REL TO TEST"
 # The Heading 1 paragraphs, in order.
 PARTS = [
-    "Bottom line up front",
+    "Summary",
     "Key judgments",
     "Figures",
     "Flows",
@@ -222,3 +222,16 @@ def test_a_figure_keeps_its_size_unless_the_page_is_too_small(
 ) -> None:
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'
     assert word._shown_width_cm(figure_png(svg)) == shown  # 2000 px tall: 20 cm
+
+
+def test_characters_xml_cannot_hold_become_replacement_characters(tmp_path: Path) -> None:
+    """YAML's escapes can put a control character in a fact; Word's XML cannot hold one."""
+    root = minimal_project(tmp_path)
+    sheet = (root / "facts/main.yaml").read_text(encoding="utf-8")
+    sheet = edit(sheet, "title: A fact", 'title: "A \\x01 fact"')
+    sheet = edit(sheet, "text: Something happened.", 'text: "Bell \\a, tab \\t."')
+    (root / "facts/main.yaml").write_text(sheet, encoding="utf-8")
+    document = docx.Document(io.BytesIO(docx_bytes(view_of(root, "brief"))))
+    texts = [p.text for p in document.paragraphs]
+    assert _styled(document, "Heading 2") == ["A \ufffd fact"]
+    assert "Bell \ufffd, tab \t. [1 B2]" in texts

@@ -16,8 +16,10 @@ and the zip's entries carry fixed timestamps (`_normalise_zip`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
 from html.parser import HTMLParser
 from importlib.metadata import version
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..assemble import BriefingView, FactView, SourceView
+from ..errors import BuildError
 from ..render import THEME_DIR
 
 if TYPE_CHECKING:
@@ -58,6 +61,8 @@ def render_docx(context: RenderContext) -> bytes:
 def docx_bytes(view: BriefingView) -> bytes:
     """The briefing as a Word document; the same view gives the same bytes."""
     import docx
+
+    view = _xml_safe(view, {})
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm
 
@@ -111,7 +116,7 @@ class _Writer:
         self.para(" · ".join(details), "Briefing Details")
         self._contents()
         if view.summary:
-            self._heading("Bottom line up front", 1, "_summary")
+            self._heading("Summary", 1, "_summary")
             self.rich(view.summary)
         self._judgments()
         self._figures()
@@ -131,7 +136,7 @@ class _Writer:
         """A table-of-contents field, filled with the headings so it reads well before
         Word updates it (and adds page numbers)."""
         self.para("Contents", "TOC Heading")
-        entries = [("Bottom line up front", "_summary", 1)] if self.view.summary else []
+        entries = [("Summary", "_summary", 1)] if self.view.summary else []
         if self.view.key_judgments:
             entries.append(("Key judgments", "_judgments", 1))
         if self.view.figures:
@@ -548,8 +553,8 @@ def figure_png(svg: str) -> bytes:
     import resvg_py
 
     fonts = sorted(str(p) for p in (THEME_DIR / "fonts").glob("*.ttf"))
-    return bytes(
-        resvg_py.svg_to_bytes(
+    try:
+        png = resvg_py.svg_to_bytes(
             svg_string=svg,
             skip_system_fonts=True,
             font_files=fonts,
@@ -559,7 +564,46 @@ def figure_png(svg: str) -> bytes:
             zoom=FIGURE_ZOOM,
             background="#ffffff",
         )
-    )
+    except ValueError as exc:  # a figure module drew an SVG resvg cannot read
+        raise BuildError(f"docx: a figure could not be drawn as PNG: {exc}") from exc
+    return bytes(png)
+
+
+# -- text --------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot hold, which YAML's escapes ("\a", "\x01") can write in a
+# fact: each becomes U+FFFD, the replacement character, so the reader sees where.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: Any, done: dict[int, Any]) -> Any:
+    """`value` (the view, or anything in it) with every string fit for XML; objects
+    shared in the view (a source cited by many facts) stay shared in the copy."""
+    if isinstance(value, str):
+        clean = _NOT_XML.sub("\ufffd", value)
+        return Markup(clean) if isinstance(value, Markup) else clean
+    if isinstance(value, list | tuple | dict) or dataclasses.is_dataclass(value):
+        if id(value) in done:
+            return done[id(value)]
+        if isinstance(value, list):
+            items: list[Any] = []
+            done[id(value)] = items  # placed first: a list may lead back to itself
+            items.extend(_xml_safe(item, done) for item in value)
+            return items
+        if isinstance(value, tuple):
+            result: Any = tuple(_xml_safe(item, done) for item in value)
+        elif isinstance(value, dict):
+            result = {_xml_safe(k, done): _xml_safe(v, done) for k, v in value.items()}
+        else:
+            changes = {f.name: _xml_safe(getattr(value, f.name), done) for f in _init_fields(value)}
+            result = dataclasses.replace(value, **changes)  # type: ignore[type-var]
+        done[id(value)] = result
+        return result
+    return value
+
+
+def _init_fields(value: Any) -> list[dataclasses.Field[Any]]:
+    return [f for f in dataclasses.fields(value) if f.init]
 
 
 # -- styles, properties, settings --------------------------------------------------
