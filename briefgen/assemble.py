@@ -16,6 +16,7 @@ from .dates import PartialDate, display_span
 from .figures import Figure, draw_figures
 from .kinds import ActorName, AgreementView, FlowView, RiskView, kind_of
 from .model import (
+    CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
     LIKELIHOOD_BANDS,
     RELIABILITY_WORDS,
@@ -141,6 +142,11 @@ class BriefingView:
     def facts(self) -> list[FactView]:
         return [fact for section in self.sections for fact in section.facts]
 
+    @property
+    def confidence_words(self) -> dict[str, str]:
+        """What each level of analytic confidence means, as the scales appendix says."""
+        return CONFIDENCE_WORDS
+
 
 def assemble_briefing(project: Project, briefing_id: str, generator: str) -> BriefingView:
     """The reader's view of one briefing of a project that has passed every check."""
@@ -204,7 +210,7 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         sources=list(numbered.values()),
         reliabilities_used=[(r, RELIABILITY_WORDS[r]) for r in reliabilities],
         credibilities_used=[(c, CREDIBILITY_WORDS[c]) for c in credibilities],
-        confidences_used=[c for c in ("high", "moderate", "low") if c in confidences],
+        confidences_used=[c for c in CONFIDENCE_WORDS if c in confidences],
         likelihoods_used=[(term, LIKELIHOOD_BANDS[term]) for term in likelihoods],
         stale_after_days=briefing.stale_after_days,
         fact_count=len(all_facts),

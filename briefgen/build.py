@@ -24,6 +24,7 @@ from .errors import BuildError, Problem, ProjectError
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .output import output_path, write_atomic, write_outputs
+from .paths import inside
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .project import Project, collector_paused, load_project
 from .render import check_templates, make_environment
@@ -197,7 +198,7 @@ def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:
         outputs = {path.relative_to(root).as_posix(): cache.written(path) for path in paths}
         record = edition_record(view, outputs)
         target = edition_path(root, view)
-        if not target.resolve().is_relative_to(root.resolve()):
+        if not inside(target, root):
             raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")
         if not target.is_file() or target.read_bytes() != record:
             write_atomic(target, record)

@@ -11,17 +11,12 @@ from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
 from .kinds import MAPPED
 from .messages import did_you_mean
-from .model import DateRange
+from .model import LISTS, DateRange
 from .project import Placed, Project
 from .rules import included_facts, independent_count, is_stale
 
-_KIND_NAMES = {
-    "facts": "fact",
-    "sources": "source",
-    "actors": "actor",
-    "sections": "section",
-    "briefings": "briefing",
-}
+# 'facts' -> 'fact': a kind of item by the key of its list, as project.py files them.
+_KIND_NAMES = {key: kind for kind, key in LISTS.items()}
 
 
 def check_project(project: Project) -> list[Problem]:

@@ -25,8 +25,8 @@ from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .timelimit import DEFAULT_RENDER_TIMEOUT
 
 if TYPE_CHECKING:
-    from .scaffold import Kind
-    from .schema import Kind as SchemaKind
+    from .model import Kind
+    from .schema import SchemaName
     from .serve import PreviewServer
     from .watch import Step
 
@@ -386,7 +386,7 @@ def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: s
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["fact", "source", "actor"]))
+@click.argument("kind", type=click.Choice(["fact", "source", "actor"]))  # scaffold.SHEET_KINDS
 @click.option(
     "--sheet",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -439,7 +439,7 @@ def schema(kind: str) -> None:
         return
     from .scaffold import schema_text
 
-    click.echo(schema_text(cast("SchemaKind", kind)), nl=False)
+    click.echo(schema_text(cast("SchemaName", kind)), nl=False)
 
 
 def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = None) -> None:

@@ -74,10 +74,6 @@ class PartialDate:
             return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return dt.date(self.year, self.month, self.day)
 
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
     def __str__(self) -> str:
         """The ISO form as written: '2024', '2024-11' or '2024-11-25'."""
         if self.month is None:

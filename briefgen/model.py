@@ -101,6 +101,16 @@ Url = Annotated[str, AfterValidator(_check_url)]
 FormatName = Annotated[str, AfterValidator(_check_format)]
 FigureName = Annotated[str, AfterValidator(_check_figure)]
 
+# The kinds of item a project declares, each with the key of the list holding them.
+Kind = Literal["fact", "source", "actor", "section", "briefing"]
+LISTS: dict[Kind, str] = {
+    "fact": "facts",
+    "source": "sources",
+    "actor": "actors",
+    "section": "sections",
+    "briefing": "briefings",
+}
+
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 SourceType = Literal[
     "official", "media", "think-tank", "academic", "intelligence", "ngo", "social", "other"
@@ -127,22 +137,14 @@ LIKELIHOOD_BANDS: dict[str, str] = {
     "almost certain": "95–99%",
     "nearly certain": "95–99%",
 }
-Likelihood = Literal[
-    "almost no chance",
-    "remote",
-    "very unlikely",
-    "highly improbable",
-    "unlikely",
-    "improbable",
-    "roughly even chance",
-    "roughly even odds",
-    "likely",
-    "probable",
-    "very likely",
-    "highly probable",
-    "almost certain",
-    "nearly certain",
-]
+
+
+def _check_likelihood(value: str) -> str:
+    return _one_of(value, list(LIKELIHOOD_BANDS))
+
+
+# One of the terms above, which are written nowhere else.
+Likelihood = Annotated[str, AfterValidator(_check_likelihood)]
 
 RELIABILITY_WORDS: dict[str, str] = {
     "A": "completely reliable",
@@ -151,6 +153,14 @@ RELIABILITY_WORDS: dict[str, str] = {
     "D": "not usually reliable",
     "E": "unreliable",
     "F": "reliability cannot be judged",
+}
+# ICD 203 analytic confidence, best first: what each level says about the evidence.
+CONFIDENCE_WORDS: dict[str, str] = {
+    "high": "Judgments rest on high-quality information from several independent sources.",
+    "moderate": "The information is credibly sourced and plausible, but not corroborated well "
+    "enough for high confidence.",
+    "low": "The information is scant, questionable or fragmented, or comes from sources of "
+    "doubtful reliability.",
 }
 CREDIBILITY_WORDS: dict[int, str] = {
     1: "confirmed by other sources",

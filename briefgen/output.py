@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import BuildError
+from .paths import inside
 
 TEMP_SUFFIX = ".part"
 # The names write_atomic gives its temporary files: ".<name>.<random>.part".
@@ -36,7 +37,7 @@ def write_outputs(output_dir: Path, files: list[tuple[Path, bytes]], project_roo
     elsewhere) and any path not directly inside `output_dir`. Raises
     BuildError, with output_dir unchanged, when anything cannot be written.
     """
-    if not output_dir.resolve().is_relative_to(project_root.resolve()):
+    if not inside(output_dir, project_root):
         raise BuildError(
             f"{output_dir.name}/ links to {output_dir.resolve()}, outside the project; "
             "briefgen writes only inside the project (remove the link)"

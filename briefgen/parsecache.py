@@ -40,6 +40,7 @@ import yaml
 
 from . import __version__, yamlfile
 from .output import TEMP_SUFFIX, write_atomic
+from .paths import inside
 from .yamlfile import Positions, YamlFile, load_yaml
 
 CACHE_DIR = ".briefgen-cache"
@@ -80,7 +81,7 @@ class ParseCache:
         # briefgen touches no file outside the project.
         try:
             top = root / CACHE_DIR
-            self.enabled = not top.exists() or top.resolve().is_relative_to(root.resolve())
+            self.enabled = not top.exists() or inside(top, root)
         except OSError:
             self.enabled = False
 

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import BuildError
+from .paths import inside
 
 # Tagged PDF/UA-1 reads aloud and reflows for every reader; PDF/A-3b is for
 # archives, and keeps the attached inputs (PDF/A-3 allows any attachment).
@@ -104,7 +105,7 @@ def _fetcher_class() -> Any:
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FatalURLFetchingError(f"refused to fetch {url[:80]}")
             path = Path(unquote(parts.path)).resolve()
-            if not any(path.is_relative_to(folder) for folder in self._allowed):
+            if not any(inside(path, folder) for folder in self._allowed):
                 raise FatalURLFetchingError(f"refused to read {path}: outside the theme")
             if not path.is_file():
                 raise FatalURLFetchingError(f"theme file not found: {path}")

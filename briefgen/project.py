@@ -30,6 +30,7 @@ from .model import (
     Source,
 )
 from .parsecache import ParseCache
+from .paths import inside
 from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
@@ -80,9 +81,6 @@ class Project:
     # A fact's section: its own, or its sheet's default.
     fact_section: dict[str, str | None] = field(default_factory=dict)
     sheet_section: dict[str, Placed[FactSheet]] = field(default_factory=dict)
-
-    def section_order(self) -> list[str]:
-        return list(self.sections)
 
     @functools.cached_property
     def unreadable_sheet(self) -> bool:
@@ -146,7 +144,7 @@ def _load_project(root: Path, cache: ParseCache | None) -> tuple[Project, list[P
 def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Path]:
     if not facts_dir.is_dir():
         return []
-    if not facts_dir.resolve().is_relative_to(root.resolve()):
+    if not inside(facts_dir, root):
         problems.append(_outside(_rel(root, facts_dir), "a folder"))
         return []
     found: list[Path] = []
@@ -154,12 +152,11 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
         if path.suffix not in SHEET_SUFFIXES:
             continue
         try:
-            real = path.resolve()
-            if not real.is_relative_to(root.resolve()):
+            if not inside(path, root):
                 # A link out of the project would let a fact sheet read any file.
                 problems.append(_outside(_rel(root, path), "a file"))
                 continue
-            if not real.is_file():
+            if not path.is_file():
                 continue
         except OSError as exc:  # a path longer than the system allows, a link loop
             problems.append(Problem(_rel(root, path), 1, 1, f"cannot read: {exc.strerror}"))
@@ -217,7 +214,7 @@ Parse = Callable[[bytes, str], YamlFile]
 
 def _read_inside(root: Path, path: Path, problems: list[Problem], parse: Parse) -> YamlFile:
     """`_read`, unless `path` is a link out of the project: briefgen reads nothing there."""
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    if path.is_symlink() and not inside(path, root):
         file = YamlFile(_rel(root, path))
         file.problems.append(_outside(file.path, "a file"))
         problems.extend(file.problems)

@@ -22,6 +22,7 @@ from jinja2.loaders import split_template_path
 
 from .assemble import BriefingView
 from .errors import BuildError, Problem
+from .paths import inside
 from .richtext import append_inline
 
 THEME_DIR = next(
@@ -42,7 +43,7 @@ def template_dirs(project_root: Path) -> list[Path]:
     own = project_root / PROJECT_TEMPLATES
     if not own.is_dir():
         return [THEME_DIR]
-    if not own.resolve().is_relative_to(project_root.resolve()):
+    if not inside(own, project_root):
         raise BuildError(f"{PROJECT_TEMPLATES}/ links to {own.resolve()}, outside the project")
     dirs = [own] if own.resolve() != THEME_DIR.resolve() else []
     return [*dirs, THEME_DIR]
@@ -54,15 +55,14 @@ def check_templates(project_root: Path) -> list[Problem]:
     folder = project_root / PROJECT_TEMPLATES
     if not folder.is_dir():
         return []
-    real = folder.resolve()
-    if not real.is_relative_to(project_root.resolve()):
+    if not inside(folder, project_root):
         return [_outside(PROJECT_TEMPLATES, "a folder outside the project")]
     problems = []
     pending = [folder]
     while pending:  # a loop, not recursion: a hostile tree may be very deep
         for entry in sorted(pending.pop().iterdir()):
             if entry.is_symlink():
-                if not entry.resolve().is_relative_to(real):
+                if not inside(entry, folder):
                     name = f"{PROJECT_TEMPLATES}/{entry.relative_to(folder).as_posix()}"
                     problems.append(_outside(name, f"a file outside {PROJECT_TEMPLATES}/"))
             elif entry.is_dir():
@@ -89,8 +89,8 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         for folder in self.searchpath:
             candidate = os.path.join(folder, *pieces)
             if os.path.isfile(candidate):
-                real = Path(candidate).resolve()
-                if not real.is_relative_to(Path(folder).resolve()):
+                if not inside(Path(candidate), Path(folder)):
+                    real = Path(candidate).resolve()
                     raise BuildError(f"template '{template}' links to {real}, outside {folder}")
                 break
         return super().get_source(environment, template)

@@ -1,9 +1,8 @@
 """Scaffolding: a new project from the example (`init`), a new entry in a sheet (`new`).
 
-`new` edits a sheet by inserting text, never by loading and dumping YAML, so
-every byte the analyst wrote (comments, order, quoting) stays as it was; the
-result is parsed again before it is written, and refused if it would not read
-back as the same sheet plus one entry.
+`new` adds to a sheet through yamlinsert.py, which edits it as text, so every
+byte the analyst wrote (comments, order, quoting) stays as it was, and refuses
+an edit that would not read back as the same sheet plus one entry.
 """
 
 from __future__ import annotations
@@ -14,21 +13,22 @@ import os
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .model import Category, Confidence, Reliability, SourceType
+from .model import LISTS, Category, Confidence, Kind, Reliability, SourceType
 from .output import write_atomic
+from .paths import inside
 from .project import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
-from .schema import Kind as SchemaKind
-from .schema import json_schema
-from .yamlfile import Path_, YamlFile, load_yaml
+from .schema import SchemaName, json_schema
+from .yamlfile import YamlFile, load_yaml
+from .yamlinsert import InsertError, append_entry, check_appended
 
-Kind = Literal["fact", "source", "actor"]
-KINDS: tuple[Kind, ...] = ("fact", "source", "actor")
-LISTS: dict[Kind, str] = {"fact": "facts", "source": "sources", "actor": "actors"}
+# What a fact sheet lists, and so what `new` makes (sections and briefings are in
+# briefgen.yaml).
+SHEET_KINDS: tuple[Kind, ...] = ("fact", "source", "actor")
 
 SCHEMA_DIR = "schemas"
-SCHEMA_FILES: dict[SchemaKind, str] = {
+SCHEMA_FILES: dict[SchemaName, str] = {
     "facts": f"{SCHEMA_DIR}/facts.schema.json",
     "config": f"{SCHEMA_DIR}/config.schema.json",
 }
@@ -110,7 +110,7 @@ def project_files() -> dict[str, bytes]:
     return files
 
 
-def schema_text(kind: SchemaKind) -> str:
+def schema_text(kind: SchemaName) -> str:
     """The JSON Schema for `facts` or `config`, as written to a file."""
     return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
 
@@ -158,6 +158,8 @@ def new_entry(
     the sheet's existing bytes are kept as they are. Raises ScaffoldError when
     the project or the sheet does not allow it.
     """
+    if kind not in SHEET_KINDS:
+        raise ScaffoldError(f"a {kind} is written in {CONFIG_NAME}, not made by 'new'")
     if not (root / CONFIG_NAME).is_file():
         raise ScaffoldError(f"no {CONFIG_NAME} in {root}; run 'briefgen init' to start a project")
     project, _ = load_project(root)
@@ -191,7 +193,10 @@ def new_entry(
         return NewEntry(kind, item_id, header + _skeleton(kind, item_id, context, 2), None)
     after, added = _insert(root, sheet, loaded, before, kind, item_id, context)
     data = loaded.data if loaded and loaded.data else {}
-    line = _check_insert(data, after, sheet.name, kind, item_id)
+    try:
+        line = check_appended(data, after, sheet.name, LISTS[kind], item_id)
+    except InsertError as error:
+        raise ScaffoldError(str(error)) from error
     write_atomic(sheet, after)
     return NewEntry(kind, item_id, added, sheet, line)
 
@@ -217,7 +222,7 @@ def _fresh_id(kind: Kind, today: dt.date, taken: set[str]) -> str:
 def _sheet_path(root: Path, sheet: Path) -> Path:
     sheet = sheet.absolute()
     facts = (root / FACTS_DIR).absolute()
-    if not sheet.resolve().is_relative_to(facts.resolve()) or sheet.suffix not in SHEET_SUFFIXES:
+    if not inside(sheet, facts) or sheet.suffix not in SHEET_SUFFIXES:
         raise ScaffoldError(
             f"{sheet} is not a fact sheet of this project: sheets are *.yaml files under {facts}"
         )
@@ -305,7 +310,7 @@ def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
     return "".join([f"{pad}- {first}\n", *(f"{pad}  {line}\n" for line in rest)])
 
 
-# -- inserting into a sheet without rewriting it ---------------------------------------------
+# -- adding to a sheet ----------------------------------------------------------------------
 
 
 def _insert(
@@ -318,87 +323,17 @@ def _insert(
     context: _Context,
 ) -> tuple[bytes, str]:
     """The sheet's bytes with the new entry added to its list, everything else
-    untouched; and the text added."""
-    key = LISTS[kind]
+    untouched (yamlinsert.py); and the text added."""
     rel = sheet.relative_to(root.absolute()).as_posix()
-    if loaded is None or not before.strip():
-        schema = root / SCHEMA_FILES["facts"]
-        header = MODELINE.format(_relative(rel, SCHEMA_FILES["facts"])) if schema.is_file() else ""
-        added = header + f"{key}:\n" + _skeleton(kind, item_id, context, 2)
-        return before + added.encode(), added
-
-    data: dict[str, Any] = loaded.data or {}
-    text = before.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    if not lines[-1].endswith("\n"):
-        lines[-1] += newline
-
-    def _lines(new: str) -> str:  # the sheet's own line ending for the added text
-        return new.replace("\n", newline)
-
-    items = data.get(key)
-    if key not in data:
-        blank = "" if not lines[-1].strip() else "\n"
-        added = _lines(blank + f"{key}:\n" + _skeleton(kind, item_id, context, 2))
-        new_lines = [*lines, added]
-    else:
-        line, column = loaded.positions.values[(key,)]
-        block = isinstance(items, list) and lines[line - 1][column - 1] != "["
-        if items is not None and not block:
-            raise ScaffoldError(
-                f"{rel}:{line}:{column}: '{key}' is not written as a list with one '- ' line "
-                "per entry; write it so, or add the entry by hand"
-            )
-        at = _block_end(lines, loaded.positions.keys, key)
-        indent, gap = 2, False
-        if items:
-            first_line, first_column = loaded.positions.values[(key, 0)]
-            indent = len(lines[first_line - 1][: first_column - 1].rstrip()) - 1
-            # Keep the sheet's spacing: a blank line between entries if it has them.
-            last_line, _ = loaded.positions.values[(key, len(items) - 1)]
-            many = len(items) > 1
-            gap = not lines[last_line - 2].strip() if many else at - last_line >= 3
-        added = _lines(("\n" if gap else "") + _skeleton(kind, item_id, context, indent))
-        new_lines = [*lines[:at], added, *lines[at:]]
-    return "".join(new_lines).encode("utf-8"), added
-
-
-def _block_end(lines: list[str], keys: dict[Path_, tuple[int, int]], key: str) -> int:
-    """The index of the line where a new entry of top-level `key` goes: after its
-    last line, before the comments that lead into the next top-level key."""
-    own = keys[(key,)][0]
-    later = sorted(line for path, (line, _) in keys.items() if len(path) == 1 and line > own)
-    if not later:
-        return len(lines)
-    at = later[0] - 1  # index of the next key's line
-    while at > own and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
-        at -= 1
-    return at
-
-
-def _check_insert(data: dict[str, Any], after: bytes, name: str, kind: Kind, item_id: str) -> int:
-    """Refuse an edit that would not read back as the same sheet plus one entry;
-    return the line where the entry starts."""
-    key = LISTS[kind]
-    loaded = load_yaml(after, name)
-    new = loaded.data if isinstance(loaded.data, dict) else {}
-    items = new.get(key)
-    same = (
-        not loaded.problems
-        and isinstance(items, list)
-        and items[:-1] == (data.get(key) or [])
-        and isinstance(items[-1], dict)
-        and items[-1].get("id") == item_id
-        and _without(new, key) == _without(data, key)
-    )
-    if not same or not isinstance(items, list):
-        raise ScaffoldError(
-            f"could not add the entry to {name} without changing what it says; "
-            "run without --sheet and paste the entry by hand"
+    schema = root / SCHEMA_FILES["facts"]
+    header = MODELINE.format(_relative(rel, SCHEMA_FILES["facts"])) if schema.is_file() else ""
+    try:
+        return append_entry(
+            loaded,
+            before,
+            LISTS[kind],
+            lambda indent: _skeleton(kind, item_id, context, indent),
+            header,
         )
-    return loaded.positions.values[(key, len(items) - 1)][0]
-
-
-def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k != key}
+    except InsertError as error:
+        raise ScaffoldError(str(error)) from error

@@ -15,7 +15,7 @@ accept numbers here, exactly where briefgen would accept them.
 from __future__ import annotations
 
 import copy
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -24,17 +24,20 @@ from pydantic_core import core_schema
 from . import model
 from .codes import WARNINGS, acknowledgeable
 from .model import (
+    CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
     ID_MAX,
     ID_PATTERN,
     LIKELIHOOD_BANDS,
     RELIABILITY_WORDS,
+    Confidence,
     Config,
     FactSheet,
 )
 
-Kind = Literal["facts", "config"]
-KINDS: dict[str, type[BaseModel]] = {"facts": FactSheet, "config": Config}
+# The two files an editor checks: fact sheets and briefgen.yaml.
+SchemaName = Literal["facts", "config"]
+SCHEMAS: dict[SchemaName, type[BaseModel]] = {"facts": FactSheet, "config": Config}
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 # The rules model.py checks with Python functions, as draft-07 keywords.
@@ -182,17 +185,14 @@ ENUM_HELP: dict[tuple[str, str], dict[Any, str]] = {
     ("Source", "reliability"): RELIABILITY_WORDS,
     ("Citation", "credibility"): CREDIBILITY_WORDS,
     ("Risk", "likelihood"): LIKELIHOOD_BANDS,
-    ("Fact", "confidence"): {
-        "low": "questionable or fragmentary information, or weak inference",
-        "moderate": "credibly sourced and plausible, but not corroborated enough for high",
-        "high": "high-quality information from several sources, or a solid judgment",
-    },
+    # As the scales appendix of every briefing words them, from low to high.
+    ("Fact", "confidence"): {level: CONFIDENCE_WORDS[level] for level in get_args(Confidence)},
 }
 
 
-def json_schema(kind: Kind) -> dict[str, Any]:
+def json_schema(kind: SchemaName) -> dict[str, Any]:
     """The draft-07 JSON Schema for fact sheets (`facts`) or briefgen.yaml (`config`)."""
-    root_model = KINDS[kind]
+    root_model = SCHEMAS[kind]
     raw = root_model.model_json_schema(
         by_alias=True, ref_template="#/definitions/{model}", schema_generator=_Draft07
     )
@@ -232,11 +232,17 @@ class _Draft07(GenerateJsonSchema):
         function = schema["function"]["function"]
         if function in self._AFTER:
             return copy.deepcopy(self._AFTER[function])
-        if function in (model._check_format, model._check_figure):
+        if function in (model._check_format, model._check_figure, model._check_likelihood):
             from .figures import FIGURES
             from .formats import FORMATS
 
-            names = list(FORMATS if function is model._check_format else FIGURES)
+            names = list(
+                FORMATS
+                if function is model._check_format
+                else FIGURES
+                if function is model._check_figure
+                else LIKELIHOOD_BANDS
+            )
             return {"enum": names, "type": "string"} if names else {"type": "string"}
         inner = self.generate_inner(schema["schema"])
         if function is model._check_parties:
