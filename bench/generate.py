@@ -332,9 +332,12 @@ def _fact(
         lines.append(f"    reviewed: {month(reviewed)}-{rng.randint(1, 28):02d}")
     lines.append("    sources:")
     for source in cited:
+        credibility = rng.randint(1, 4)
+        if credibility == 1 and len(origins) < 2:
+            credibility = 2  # "confirmed by other sources" needs another, independent one
         lines += [
             f"      - source: src-{source:05d}",
-            f"        credibility: {rng.randint(1, 4)}",
+            f"        credibility: {credibility}",
         ]
         if rng.random() < 0.6:
             lines.append(f"        locator: paragraph {rng.randint(1, 20)}")
