@@ -5,7 +5,7 @@
 For each size, generates bench/generate.py's project, works out exactly what
 `briefgen build main` hands WeasyPrint (bench/run.py --inspect), then lays it
 out in fresh processes, alternating: with the collector running as usual, and
-with it paused for the layout (`gc.disable()` before `briefgen.pdf.write_pdf`).
+with it paused for the layout (`gc.disable()` before the layout).
 Prints, per size, the median wall and CPU time and the peak memory of each,
 and whether the PDFs are byte for byte the same.
 """
@@ -27,12 +27,11 @@ from run import PY, REPO, generate  # noqa: E402
 
 LAY_OUT = """
 import gc, json, pickle, resource, sys, time
-from briefgen.pdf import write_pdf
-arguments = pickle.load(open(sys.argv[1], "rb"))
+layout = pickle.load(open(sys.argv[1], "rb"))  # what `build main` hands WeasyPrint
 wall, cpu = time.perf_counter(), time.process_time()
 if sys.argv[3] == "off":
     gc.disable()
-data = write_pdf(**arguments)
+data = layout.lay_out()
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 open(sys.argv[2], "wb").write(data)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -53,7 +52,7 @@ def lay_out(arguments: Path, out: Path, collector: str) -> dict[str, float]:
 
 
 def inspect(root: Path) -> Path:
-    """The arguments `briefgen build main` passes write_pdf, pickled (bench/run.py)."""
+    """What `briefgen build main` hands WeasyPrint, pickled (bench/run.py --inspect)."""
     done = subprocess.run(
         [PY, str(BENCH / "run.py"), "--inspect", str(root)],
         capture_output=True,
