@@ -6,8 +6,11 @@ WeasyPrint is imported inside the functions that need it, so `briefgen
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,23 +154,40 @@ def write_pdf(
         for url, attachment in by_url.items()
     ]
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-        )
-        pdf = bytes(
-            document.write_pdf(
-                pdf_variant=variant,
-                pdf_tags=True,  # PDF/A-3b does not ask for tags; readers still need them
-                pdf_identifier=identifier,
-                attachments=embedded,
+        with _collector_paused():
+            document = weasyprint.HTML(
+                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
             )
-        )
+            pdf = bytes(
+                document.write_pdf(
+                    pdf_variant=variant,
+                    pdf_tags=True,  # PDF/A-3b does not ask for tags; readers still need them
+                    pdf_identifier=identifier,
+                    attachments=embedded,
+                )
+            )
     except FatalURLFetchingError as exc:
         cause = fetcher.refused[0] if fetcher.refused else exc.__cause__ or exc
         raise BuildError(f"PDF: {cause}{_ONLY_OWN_FILES}") from exc
     if fetcher.refused:
         raise BuildError(f"PDF: {fetcher.refused[0]}{_ONLY_OWN_FILES}")
     return pdf
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
+    short-lived objects, and the collector walks the ones that stay (boxes, styles,
+    pages) again and again: pausing it saved 14-23 % of the CPU time of a 35- and a
+    329-page briefing, for 6-14 % more peak memory, with the same bytes
+    (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the PDF is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @functools.cache

@@ -615,3 +615,32 @@ def test_the_pdf_fetcher_refuses_anything_outside_the_theme(tmp_path: Path) -> N
     html = '<link rel="stylesheet" href="../secret.css"><p>hi</p>'
     with pytest.raises(BuildError, match="outside the theme"):
         write_pdf(html, base_dir=theme, allowed=[theme], identifier=b"x", date=dt.date(2024, 1, 1))
+
+
+def test_the_cycle_collector_rests_while_weasyprint_lays_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paused for the layout (faster, BENCHMARKS.md), running again after it, and the
+    bytes are those of a layout with the collector running throughout."""
+    import gc
+
+    import weasyprint
+
+    html = "<h1>Title</h1>" + "<p>A paragraph of <em>text</em>.</p>" * 200
+    arguments = {"base_dir": tmp_path, "allowed": [tmp_path], "identifier": b"x"}
+    seen: list[bool] = []
+    real = weasyprint.HTML.write_pdf
+
+    def watched(self: weasyprint.HTML, *args: object, **kwargs: object) -> bytes:
+        seen.append(gc.isenabled())
+        return bytes(real(self, *args, **kwargs))
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", watched)
+    paused = write_pdf(html, **arguments, date=dt.date(2024, 1, 1))
+    assert seen == [False]
+    assert gc.isenabled()
+
+    monkeypatch.setattr("briefgen.pdf.gc.disable", lambda: None)  # the collector runs on
+    running = write_pdf(html, **arguments, date=dt.date(2024, 1, 1))
+    assert seen == [False, True]
+    assert running == paused
