@@ -15,6 +15,7 @@ from markupsafe import Markup
 from .dates import PartialDate, display_span
 from .figures import Figure, draw_figures
 from .kinds import ActorName, AgreementView, FlowView, RiskView, kind_of
+from .load import Project
 from .model import (
     CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
@@ -24,7 +25,6 @@ from .model import (
     Fact,
     Source,
 )
-from .project import Project
 from .richtext import plain, render_markdown
 from .rules import included_facts, independent_count, is_stale
 

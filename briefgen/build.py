@@ -23,10 +23,10 @@ from .editions import EDITIONS_DIR, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
+from .load import Project, collector_paused, load_project
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .project import Project, collector_paused, load_project
 from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split

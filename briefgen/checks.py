@@ -10,12 +10,12 @@ from typing import Any
 from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
 from .kinds import MAPPED
+from .load import Placed, Project
 from .messages import did_you_mean
 from .model import LISTS, DateRange
-from .project import Placed, Project
 from .rules import included_facts, independent_count, is_stale
 
-# 'facts' -> 'fact': a kind of item by the key of its list, as project.py files them.
+# 'facts' -> 'fact': a kind of item by the key of its list, as load.py files them.
 _KIND_NAMES = {key: kind for kind, key in LISTS.items()}
 
 

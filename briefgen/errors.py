@@ -55,7 +55,7 @@ def summarize(problems: list[Problem]) -> str:
 class InvalidValue(ValueError):
     """A value the format refuses, with a hint saying what would be right.
 
-    Raised inside the models; project.py turns it into a Problem whose hint
+    Raised inside the models; load.py turns it into a Problem whose hint
     is `hint`.
     """
 

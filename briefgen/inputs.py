@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .kinds import named_actors
-from .project import Project
+from .load import Project
 from .render import template_dirs
 from .rules import included_facts
 

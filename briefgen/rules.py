@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from .kinds import named_actors
+from .load import Project
 from .model import Briefing, Fact, Source
-from .project import Project
 
 
 def included_facts(project: Project, briefing: Briefing) -> list[Fact]:

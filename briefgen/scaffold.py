@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
 from .model import LISTS, Category, Confidence, Kind, Reliability, SourceType
 from .output import write_atomic
 from .paths import inside
-from .project import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
 from .schema import SchemaName, json_schema
 from .yamlfile import YamlFile, load_yaml
 from .yamlinsert import InsertError, append_entry, check_appended

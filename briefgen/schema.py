@@ -200,7 +200,7 @@ def json_schema(kind: SchemaName) -> dict[str, Any]:
     # No titles: the YAML language server would head every key's hover help with one.
     schema: dict[str, Any] = {"$schema": DRAFT_07, **_tidy(raw, root_model.__name__)}
     if root_model is FactSheet:
-        # project.py skips a sheet's list key left empty (`facts:` with nothing under it).
+        # load.py skips a sheet's list key left empty (`facts:` with nothing under it).
         for key in ("actors", "sources", "facts"):
             schema["properties"][key]["type"] = ["array", "null"]
     if definitions:

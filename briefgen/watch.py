@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .build import Built, UnknownBriefing
 from .errors import BuildError, Problem, ProjectError
-from .project import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
+from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
 from .render import PROJECT_TEMPLATES
 
 # One way to build the project: what was written and the warnings; raises like build.build.

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView, assemble_briefing
-from briefgen.project import load_project
+from briefgen.load import load_project
 from briefgen.richtext import append_inline
 
 CONFIG = """\

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_SHEET, REPO, minimal_project, run
 
-from briefgen import project, yamlfile
+from briefgen import load, yamlfile
 from briefgen.build import validate
 from briefgen.yamlfile import MAX_BYTES, MAX_DEPTH, load_yaml
 
@@ -57,7 +57,7 @@ def test_nesting_far_past_the_limit_is_refused_without_walking_it() -> None:
 def test_more_fact_sheets_than_the_limit_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(project, "MAX_FILES", 3)
+    monkeypatch.setattr(load, "MAX_FILES", 3)
     root = minimal_project(tmp_path, **{f"facts/more/{i}.yaml": "" for i in range(5)})
     assert messages(root) == [
         "facts:1:1: error: more than 3 fact sheets "

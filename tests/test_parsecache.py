@@ -16,8 +16,8 @@ from conftest import REPO, edit, minimal_project
 
 from briefgen import parsecache
 from briefgen.build import validate
+from briefgen.load import load_project
 from briefgen.parsecache import CACHE_DIR, PARSE_DIR
-from briefgen.project import load_project
 
 # A second sheet with a mistake of each reach: one the model finds in the file (a
 # confidence not on the scale), one only the whole project shows (a source nobody

@@ -13,7 +13,7 @@ from conftest import MINIMAL_CONFIG, REPO, run, write_tree
 from briefgen.build import validate
 from briefgen.checks import analytic_warnings
 from briefgen.codes import WARNINGS
-from briefgen.project import load_project
+from briefgen.load import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.
 CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL_SHEET, edit, minimal_project, problems_in
 
-from briefgen import project, yamlfile
+from briefgen import load, yamlfile
 from briefgen.yamlfile import MAX_BYTES, MAX_DEPTH, load_yaml
 
 ALIAS_HINT = "write the value out in full; briefgen YAML has no anchors or aliases"
@@ -174,7 +174,7 @@ def test_a_file_at_the_size_limit_is_read(tmp_path: Path, monkeypatch: pytest.Mo
     # Parsing 5 MiB takes seconds, so the boundary is checked at a smaller limit.
     raw = MINIMAL_SHEET.encode() + b"#" * 99 + b"\n"
     monkeypatch.setattr(yamlfile, "MAX_BYTES", len(raw))
-    monkeypatch.setattr(project, "MAX_BYTES", len(raw))
+    monkeypatch.setattr(load, "MAX_BYTES", len(raw))
     assert sheet_problems(tmp_path, raw) == []
     assert sheet_problems(tmp_path, raw + b"\n") == [
         "facts/main.yaml:1:1: error: file is larger than the limit of 5 MiB "

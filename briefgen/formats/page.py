@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from ..load import CONFIG_NAME
 from ..pdf import Attachment, PdfArguments, weasyprint_version
-from ..project import CONFIG_NAME
 from ..render import render_html, template_dirs
 
 if TYPE_CHECKING:
