@@ -256,8 +256,10 @@ def analytic_warnings(project: Project) -> list[Problem]:
     is left out; an acknowledgment whose warning does not fire is a warning itself.
     """
     warnings: list[Problem] = []
-    warnings += _uncited_sources(project)
-    warnings += _unused_actors(project)
+    unreadable = _unreadable(project)
+    if not unreadable:
+        warnings += _uncited_sources(project)
+        warnings += _unused_actors(project)
     warnings += _accessed_before_published(project)
     about_facts: list[tuple[str, Problem]] = []
     about_facts += _weak_high_confidence(project)
@@ -269,9 +271,40 @@ def analytic_warnings(project: Project) -> list[Problem]:
         fired.add((fact_id, warning.code))
         if warning.code not in project.facts[fact_id].item.acknowledge:
             warnings.append(warning)
-    warnings += _unused_acknowledgments(project, fired)
+    if unreadable:
+        warnings.append(_incomplete(unreadable))
+    else:
+        warnings += _unused_acknowledgments(project, fired)
     assert all(w.code in WARNINGS for w in warnings), "every warning code is in codes.py"
     return [warning.as_warning() for warning in warnings]
+
+
+def _unreadable(project: Project) -> list[str]:
+    """The files that did not parse into keys and values, briefgen.yaml first: what
+    they would declare, cite or name is unknown."""
+    files = [project.config_file, *project.files]
+    return [
+        f.path
+        for f in files
+        # A briefgen.yaml that is not there declares nothing: nothing is held back for it.
+        if (f.problems and f.problems[0].code != "missing-file")
+        or not isinstance(f.data, dict | None)
+    ]
+
+
+def _incomplete(unreadable: list[str]) -> Problem:
+    """One line for the warnings held back while files do not parse: a source cited
+    only from a broken sheet is not "never cited"."""
+    others = len(unreadable) - 1
+    files = "this file parses" if not others else f"this file and {others} more parse"
+    return Problem(
+        unreadable[0],
+        1,
+        1,
+        f"warnings are incomplete until {files}",
+        "warnings that depend on what it declares or cites are held back",
+        code="warnings-incomplete",
+    )
 
 
 def _unused_acknowledgments(project: Project, fired: set[tuple[str, str]]) -> Iterable[Problem]:

@@ -75,6 +75,12 @@ WARNINGS: dict[str, WarningCode] = {
             'a hedge ("may", "might", "could", "possibly", "perhaps") in a risk\'s text',
         ),
         WarningCode(
+            "warnings-incomplete",
+            "project",
+            "a file does not parse, so the warnings that depend on what it declares or "
+            "cites are held back",
+        ),
+        WarningCode(
             "unused-acknowledgment",
             "fact",
             "an `acknowledge:` entry whose warning no longer fires",

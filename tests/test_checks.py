@@ -267,8 +267,8 @@ def test_an_unreadable_sheet_does_not_make_its_ids_unknown_elsewhere(tmp_path: P
         },
     )
     assert problems_in(root) == [
-        "facts/actors.yaml:11:1: error: invalid YAML: found a tab character that violates "
-        "indentation",
+        "facts/actors.yaml:11:1: error: invalid YAML: a tab in the indentation (indent with "
+        "spaces; YAML does not allow tabs for indentation)",
         "facts/main.yaml:7:17: error: 'sure' is not a valid confidence "
         "(expected one of low, moderate and high)",
     ]

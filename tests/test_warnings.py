@@ -448,3 +448,45 @@ def test_every_warning_code_is_in_the_readme_table() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([a-z-]+)` \|", readme, flags=re.M)
     assert listed == list(WARNINGS)
+
+
+# -- no false warnings while a file does not parse ---------------------------------------
+
+INCOMPLETE_HINT = "warnings that depend on what it declares or cites are held back"
+
+
+def test_warnings_that_depend_on_a_broken_sheet_are_held_back(tmp_path: Path) -> None:
+    """The facts citing `src` and naming RU and KP sit in a sheet with a tab in it: `src`
+    is not "never cited", and one line says the warnings are incomplete."""
+    root = write_tree(
+        tmp_path / "p",
+        {
+            "briefgen.yaml": CONFIG,
+            "facts/declared.yaml": ACTORS + SOURCES,
+            "facts/facts.yaml": "section: aid-flows\nfacts:\n"
+            + fact(confidence="high", extra=ACKNOWLEDGE).replace("    title:", "\ttitle:"),
+        },
+    )
+    result = run("validate", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "facts/facts.yaml:1:1: warning: warnings are incomplete until this file parses "
+        f"({INCOMPLETE_HINT})",
+        "facts/facts.yaml:4:1: error: invalid YAML: a tab in the indentation (indent with "
+        "spaces; YAML does not allow tabs for indentation)",
+        "1 error, 1 warning",
+    ]
+    # Once it parses, the warnings are complete again, and there are none.
+    (root / "facts/facts.yaml").write_text(
+        (root / "facts/facts.yaml").read_text().replace("\ttitle:", "    title:")
+    )
+    assert warnings_of(root) == []
+
+
+def test_a_broken_briefgen_yaml_holds_back_warnings_too(tmp_path: Path) -> None:
+    root = project(tmp_path, sheet(), config=CONFIG.replace("  - id: brief", "  - id: brief: x"))
+    found = [str(p) for p in validate(root)[1] if p.severity == "warning"]
+    assert found == [
+        f"briefgen.yaml:1:1: warning: warnings are incomplete until this file parses "
+        f"({INCOMPLETE_HINT})"
+    ]
