@@ -3,7 +3,10 @@ built, cached, served and offered by the CLI; one not in it is refused."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -112,3 +115,43 @@ def test_every_format_is_named_by_its_own_suffix() -> None:
     for name, entry in FORMATS.items():
         assert entry.name == name
         assert format_for_file(f"x.{entry.suffix}") is entry
+
+
+@dataclass(frozen=True)
+class Shout:
+    """A dummy format's prepared half: picklable, finished in a worker."""
+
+    text: str
+
+    def lay_out(self) -> bytes:
+        return f"{self.text.upper()}\nlaid out in {os.getpid()}\n".encode()
+
+
+def prepare_shout(context: RenderContext) -> Shout:
+    return Shout(context.view.title)
+
+
+def render_shout(context: RenderContext) -> bytes:
+    return prepare_shout(context).lay_out()
+
+
+def test_a_format_with_a_prepare_step_is_finished_in_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = Format("shout", "shout", "text/plain", render_shout, prepare=prepare_shout)
+    monkeypatch.setitem(briefgen.formats.FORMATS, "shout", entry)
+    config = MINIMAL_CONFIG + "  - id: second\n    title: Another\n    edition: 2024-11\n"
+    root = minimal_project(tmp_path, **{"briefgen.yaml": config})
+    options = BuildOptions(override_formats=("shout", "html"), jobs=2)
+    built, _ = build(root, options=options)
+    assert [[p.name for p in b.paths] for b in built] == [
+        ["brief.shout", "brief.html"],
+        ["second.shout", "second.html"],
+    ]
+    for name, title in (("brief", "A BRIEFING"), ("second", "ANOTHER")):
+        first, pid = (root / f"output/{name}.shout").read_text().splitlines()
+        assert first == title
+        assert pid != f"laid out in {os.getpid()}"  # in a worker process
+    # One process gives the same (but for the process id): `render` is prepare + lay_out.
+    built, _ = build(root, options=dataclasses.replace(options, jobs=1, force=True))
+    assert (root / "output/brief.shout").read_text() == f"A BRIEFING\nlaid out in {os.getpid()}\n"
