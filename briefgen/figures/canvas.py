@@ -1,0 +1,191 @@
+"""Small SVG helpers the figures share: text measured in the theme's font, escaping,
+numbers written the same way on every run.
+
+Every label is drawn with `textLength` set to the width measured here, so it
+fills exactly the box the layout reserved for it whichever font the reader's
+browser falls back to (the HTML page loads no fonts) and in WeasyPrint, which
+draws the PDF with the theme's Noto Sans.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from . import FigureLink
+
+FONT_FAMILY = "'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
+_FONT_DIR = next(
+    path
+    for path in (
+        Path(__file__).parent.parent / "theme" / "fonts",  # installed
+        Path(__file__).parent.parent.parent / "templates" / "fonts",  # a source checkout
+    )
+    if path.is_dir()
+)
+# Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito),
+# darkened where needed to keep 3:1 against white for lines and marks.
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8f6d00", "#56b4e9", "#555d66")
+INK = "#1b1f24"
+MUTED = "#555d66"
+RULE = "#c9ced4"
+
+
+@functools.lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, int], int]:
+    """Each character's advance width in font units, and the font's units per em."""
+    from fontTools.ttLib import TTFont
+
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    font = TTFont(_FONT_DIR / name, lazy=True)
+    cmap = font.getBestCmap()
+    metrics = font["hmtx"].metrics
+    advances = {code: metrics[glyph][0] for code, glyph in cmap.items()}
+    units: int = font["head"].unitsPerEm
+    font.close()
+    return advances, units
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of `text` set in Noto Sans at `size`, in the same units."""
+    advances, units = _advances(bold)
+    total = 0.0
+    for char in text:
+        advance = advances.get(ord(char))
+        if advance is None:  # a glyph Noto Sans lacks: CJK is a full em wide
+            wide = unicodedata.east_asian_width(char) in ("W", "F")
+            total += units if wide else 0.6 * units
+        else:
+            total += advance
+    return total * size / units
+
+
+def fit(text: str, size: float, width: float, bold: bool = False) -> str:
+    """`text`, cut at a word (or a character) with an ellipsis to fit `width`."""
+    if text_width(text, size, bold) <= width:
+        return text
+    words = text.split()
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(",;:.–-") + "…"
+        if text_width(candidate, size, bold) <= width:
+            return candidate
+    cut = text
+    while cut and text_width(cut + "…", size, bold) > width:
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def wrap(text: str, size: float, width: float, lines: int, bold: bool = False) -> list[str]:
+    """`text` broken at spaces into at most `lines` lines of `width`; the last is cut."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", size, bold) <= width:
+            line = f"{line} {words.pop(0)}"
+        if text_width(line, size, bold) > width:
+            line = fit(line, size, width, bold)
+        out.append(line)
+    if words:
+        out.append(fit(" ".join(words), size, width, bold))
+    return out
+
+
+def num(value: float) -> str:
+    """A coordinate written to 0.1: short, and the same on every machine."""
+    text = f"{value:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text == "-0" else text
+
+
+def attrs(**values: Any) -> str:
+    """XML attributes from keywords (`_` becomes `-`); None leaves one out."""
+    parts = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        if isinstance(value, float):
+            value = num(value)
+        parts.append(f'{name}="{escape(str(value), {chr(34): "&quot;"})}"')
+    return " ".join(parts)
+
+
+def text(
+    x: float,
+    y: float,
+    content: str,
+    size: float,
+    *,
+    bold: bool = False,
+    fill: str = INK,
+    anchor: str = "start",
+    cls: str | None = None,
+) -> str:
+    """A line of text whose baseline starts at (x, y) (or is centred or ended there,
+    by `anchor`), exactly as wide as `text_width` says."""
+    width = text_width(content, size, bold)
+    if anchor == "middle":
+        x -= width / 2
+    elif anchor == "end":
+        x -= width
+    return (
+        f"<text {attrs(x=float(x), y=float(y), font_size=float(size), class_=cls)}"
+        f"{_BOLD if bold else ''}"
+        f' fill="{fill}" textLength="{num(width)}" lengthAdjust="spacingAndGlyphs">'
+        f"{escape(content)}</text>"
+    )
+
+
+def link(
+    href: str, label: str, box: tuple[float, float, float, float], size: tuple[float, float]
+) -> FigureLink:
+    """A link over `box` (x, y, width, height in the figure's units) of a figure of `size`."""
+    x, y, width, height = box
+    total_width, total_height = size
+    return FigureLink(
+        href,
+        label,
+        round(100 * x / total_width, 3),
+        round(100 * y / total_height, 3),
+        round(100 * width / total_width, 3),
+        round(100 * height / total_height, 3),
+    )
+
+
+_BOLD = ' font-weight="700"'
+
+
+def svg_document(
+    width: float, height: float, title: str, description: str, body: list[str], name: str
+) -> str:
+    """A complete <svg> element: sized by its viewBox, titled and described."""
+    head = attrs(
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {num(width)} {num(height)}",
+        width=float(width),
+        height=float(height),
+        role="img",
+        aria_labelledby=f"figure-{name}-title figure-{name}-desc",
+        class_=f"figure-svg figure-svg-{name}",
+        # Shrunk further, its labels would be too small to read: the page scrolls it.
+        style=f"min-width: {round(width * 0.75)}px",
+        font_family=FONT_FAMILY,
+    )
+    return "\n".join(
+        [
+            f"<svg {head}>",
+            f'<title id="figure-{name}-title">{escape(title)}</title>',
+            f'<desc id="figure-{name}-desc">{escape(description)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+__all__ = ["attrs", "fit", "link", "num", "svg_document", "text", "text_width", "wrap"]
