@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..dates import PartialDate
 from . import Figure, FigureLink
-from .canvas import MUTED, PALETTE, RULE, attrs, fit, link, num, svg_document, text
+from .canvas import MUTED, PALETTE, RULE, attrs, fit, link, num, svg_document, text, text_width
 
 if TYPE_CHECKING:
     from ..assemble import BriefingView, FactView
@@ -64,7 +64,8 @@ def draw(view: BriefingView) -> Figure | None:
             f'<line {attrs(x1=x, y1=AXIS - 6, x2=x, y2=height - 4)} stroke="{RULE}"'
             ' stroke-width="0.8"/>'
         )
-        if label:
+        # A label too near the end to fit is left to its gridline.
+        if label and x + 2 + text_width(label, SIZE - 1) <= WIDTH - 2:
             body.append(text(x + 2, AXIS - 10, label, SIZE - 1, fill=MUTED))
     body.append("</g>")
     links: list[FigureLink] = []

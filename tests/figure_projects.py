@@ -1,0 +1,128 @@
+"""Generated projects for the figure tests: n actors, m flows between them, k risks,
+the same for the same seed."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from conftest import write_tree
+
+NAMES = [
+    "Russia",
+    "North Korea",
+    "China",
+    "Iran",
+    "Belarus",
+    "Syria",
+    "Venezuela",
+    "Myanmar",
+    "Eritrea",
+    "Democratic Republic of the Congo",
+]
+WHATS = [
+    "air-defence missiles",
+    "artillery shells",
+    "troops",
+    "drone technology",
+    "fuel",
+    "hard currency",
+    "ballistic missiles",
+    "satellite components",
+    "military advisers",
+    "machine tools and spare parts for armoured vehicles",
+]
+QUANTITIES = [
+    "",
+    "quantity: 10000\n      unit: troops",
+    "quantity: {min: 200, max: 250}\n      unit: containers",
+    "quantity: {min: 13000}",
+]
+CATEGORIES = ["weapons", "ammunition", "personnel", "technology", "economic", "other"]
+LIKELIHOODS = [
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+]
+IMPACTS = ["low", "moderate", "high", "severe"]
+
+CONFIG = """\
+sections:
+  - id: aid-flows
+    title: Aid flows
+  - id: risks
+    title: Risks
+briefings:
+  - id: brief
+    title: A generated briefing
+    edition: 2024-11-25
+    formats: [{formats}]
+"""
+
+
+def figure_project(
+    root: Path,
+    actors: int,
+    flows: int,
+    risks: int = 0,
+    seed: int = 1,
+    formats: str = "html",
+) -> Path:
+    """A project of `actors` actors, `flows` flows (the first ones chaining every actor
+    in, then random pairs, both directions) and `risks` risks."""
+    rng = random.Random(seed)
+    ids = [f"A{i}" for i in range(actors)]
+    lines = ["section: aid-flows", "actors:"]
+    for index, actor in enumerate(ids):
+        lines += [f"  - id: {actor}", f"    name: {NAMES[index % len(NAMES)]}"]
+    lines += ["sources:", "  - id: src", "    title: A source", "    reliability: B"]
+    lines += ["    type: official", "facts:"]
+    for index in range(flows):
+        if index < actors - 1:
+            origin, destination = ids[index], ids[index + 1]
+        elif index == actors - 1:
+            origin, destination = ids[1], ids[0]  # the way back along the first route
+        else:
+            origin, destination = rng.sample(ids, 2)
+        what = rng.choice(WHATS)
+        year, month = rng.choice([2022, 2023, 2024]), rng.randint(1, 12)
+        lines += [
+            f"  - id: flow-{index}",
+            f"    title: {what.capitalize()} from {origin} to {destination}, number {index}",
+            "    text: Something moved.",
+            f"    date: {year}-{month:02d}",
+            "    confidence: moderate",
+            "    sources: [{source: src, credibility: 2}]",
+            "    flow:",
+            f"      from: {origin}",
+            f"      to: {destination}",
+            f"      what: {what}",
+            f"      category: {rng.choice(CATEGORIES)}",
+        ]
+        quantity = rng.choice(QUANTITIES)
+        if quantity:
+            lines.append(f"      {quantity}")
+    for index in range(risks):
+        lines += [
+            f"  - id: risk-{index}",
+            f"    title: Risk {index}, that something grave happens in the region",
+            "    section: risks",
+            "    text: It might.",
+            f"    date: 2024-{rng.randint(1, 12):02d}",
+            "    confidence: low",
+            "    sources: [{source: src, credibility: 3}]",
+            "    risk:",
+            f"      likelihood: {rng.choice(LIKELIHOODS)}",
+            f"      impact: {rng.choice(IMPACTS)}",
+        ]
+    return write_tree(
+        root,
+        {
+            "briefgen.yaml": CONFIG.format(formats=formats),
+            "facts/main.yaml": "\n".join(lines) + "\n",
+        },
+    )

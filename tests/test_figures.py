@@ -1,0 +1,432 @@
+"""The figures (briefgen/figures/): what each draws from a briefing, read back from
+its SVG; how they sit in the HTML and the PDF. Geometry as a browser lays it out
+is measured in test_figures_browser.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_example, edit, minimal_project, require_tool, run
+from figure_projects import figure_project
+
+from briefgen.assemble import BriefingView, assemble_briefing
+from briefgen.build import validate
+from briefgen.errors import BuildError
+from briefgen.figures import FIGURES, Figure, canvas, flows, matrix, timeline
+
+SVG = "{http://www.w3.org/2000/svg}"
+MAIN = "ru-kp-exchange"
+
+
+def view_of(root: Path, briefing: str = "brief") -> BriefingView:
+    project, problems = validate(root)
+    assert not [p for p in problems if p.severity == "error"], problems
+    return assemble_briefing(project, briefing, "test")
+
+
+@pytest.fixture(scope="module")
+def example_view() -> BriefingView:
+    return view_of(REPO, MAIN)
+
+
+def parsed(figure: Figure) -> ET.Element:
+    """The figure's SVG as XML: it must parse, and carry its title and description."""
+    root = ET.fromstring(figure.svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and title.text == figure.title
+    assert desc is not None and desc.text == figure.description
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    return root
+
+
+def texts(root: ET.Element, group: str) -> list[str]:
+    return [
+        t.text or "" for g in root.iter() if g.get("class") == group for t in g.iter(f"{SVG}text")
+    ]
+
+
+# -- flows -----------------------------------------------------------------------------
+
+
+def test_the_flow_diagram_draws_every_flow_of_the_example_both_ways(
+    example_view: BriefingView,
+) -> None:
+    figure = flows.draw(example_view)
+    assert figure is not None and figure.name == "flows"
+    root = parsed(figure)
+    flow_facts = [f for f in example_view.facts if f.flow]
+    arrows = [e for e in root.iter(f"{SVG}path") if e.get("class") == "flow-arrow"]
+    assert len(arrows) == len(flow_facts) == 6
+    assert sorted(texts(root, "flow-actor")) == ["North Korea", "Russia"]
+    labels = [
+        " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
+        for g in root.iter()
+        if g.get("class") == "flow-label"
+    ]
+    assert "troops for Russia's campaign in Ukraine 10,000+ troops" in labels
+    assert "artillery and conventional arms 13,000+ containers" in labels
+    # Both directions: Russia to North Korea and back, each an arrow of its own.
+    assert "Russia to North Korea: air-defence (anti-aircraft) missiles" in figure.description
+    assert "North Korea to Russia: troops for Russia's campaign in Ukraine, 10,000+ troops" in (
+        figure.description
+    )
+    # Each arrow's label links to its fact; nothing is numbered with six flows.
+    assert sorted(link.href for link in figure.links) == sorted(f"#{f.anchor}" for f in flow_facts)
+    assert figure.key == ()
+
+
+def test_the_categories_differ_by_dash_as_well_as_colour() -> None:
+    dashes = [dash for _, dash in flows.STYLES.values()]
+    colours = [colour for colour, _ in flows.STYLES.values()]
+    assert len(set(dashes)) == len(dashes) == len(flows.CATEGORIES)
+    assert len(set(colours)) == len(colours)
+
+
+def test_a_legend_names_each_category_drawn(tmp_path: Path) -> None:
+    figure = flows.draw(view_of(figure_project(tmp_path, 5, 12)))
+    assert figure is not None
+    root = parsed(figure)
+    legend = texts(root, "flow-legend-item")
+    drawn = {e.get("stroke") for e in root.iter(f"{SVG}path") if e.get("class") == "flow-arrow"}
+    assert len(legend) == len(drawn)
+    assert set(legend) <= set(flows.CATEGORIES)
+
+
+def test_ten_actors_and_thirty_flows_are_numbered_with_a_key(tmp_path: Path) -> None:
+    view = view_of(figure_project(tmp_path, 10, 30))
+    figure = flows.draw(view)
+    assert figure is not None
+    root = parsed(figure)
+    labels = [
+        " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
+        for g in root.iter()
+        if g.get("class") == "flow-label"
+    ]
+    assert sorted(labels, key=int) == [str(n) for n in range(1, 31)]
+    assert [entry.mark for entry in figure.key] == [str(n) for n in range(1, 31)]
+    anchors = {f"#{f.anchor}" for f in view.facts if f.flow}
+    assert {entry.href for entry in figure.key} == anchors
+    assert len([g for g in root.iter() if g.get("class") == "flow-actor"]) == 10
+    # The width fits the page's column, and labels keep at least 80% of their size.
+    width = float(root.get("width", "0"))
+    assert width <= flows.WIDTH
+    sizes = {
+        float(t.get("font-size", "0"))
+        for g in root.iter()
+        if g.get("class") == "flow-label"
+        for t in g.iter(f"{SVG}text")
+    }
+    assert min(sizes) >= flows.LABEL_SIZE * flows.MIN_SCALE
+
+
+def test_more_flows_than_arrows_share_one_per_route_and_category(tmp_path: Path) -> None:
+    view = view_of(figure_project(tmp_path, 3, 45, seed=4))
+    figure = flows.draw(view)
+    assert figure is not None
+    routes = {(f.flow.origin, f.flow.destination, f.flow.category) for f in view.facts if f.flow}
+    arrows = [e for e in parsed(figure).iter(f"{SVG}path") if e.get("class") == "flow-arrow"]
+    assert len(arrows) == len(routes) < 45
+    assert "45 flows between 3 actors" in figure.description
+    assert "one arrow per route and category" in figure.description
+
+
+def test_a_briefing_without_flows_has_no_flow_diagram(tmp_path: Path) -> None:
+    assert flows.draw(view_of(minimal_project(tmp_path))) is None
+
+
+def test_without_graphviz_the_build_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = view_of(figure_project(tmp_path, 2, 2))
+    monkeypatch.setattr(flows.shutil, "which", lambda name: None)
+    with pytest.raises(BuildError, match="install the Debian package graphviz"):
+        flows.draw(view)
+
+
+def test_dot_is_handed_fixed_boxes_and_nothing_from_the_facts(tmp_path: Path) -> None:
+    """Fact text never reaches dot, so no quoting in it can change the layout's input."""
+    view = view_of(figure_project(tmp_path, 3, 4))
+    facts = [f for f in view.facts if f.flow]
+    arrows = flows._arrows(facts)
+    actors = list(dict.fromkeys(x for a in arrows for x in (a.origin, a.destination)))
+    source = flows._dot_source(actors, arrows, "LR", numbered=False)
+    for name in actors:
+        assert name not in source
+    assert all(a.lines[0] not in source for a in arrows)
+    assert source.count('FIXEDSIZE="TRUE"') == len(arrows)
+
+
+# -- timeline ----------------------------------------------------------------------------
+
+
+def test_the_timeline_has_a_row_for_every_fact_linked_to_it(example_view: BriefingView) -> None:
+    figure = timeline.draw(example_view)
+    assert figure is not None
+    root = parsed(figure)
+    rows = [g for g in root.iter() if g.get("class") == "timeline-fact"]
+    assert len(rows) == len(example_view.facts) == 14
+    assert sorted(g.get("data-fact") for g in rows) == sorted(f.anchor for f in example_view.facts)
+    assert sorted(link.href for link in figure.links) == sorted(
+        f"#{f.anchor}" for f in example_view.facts
+    )
+    headings = [
+        t.text
+        for g in root.iter()
+        if g.get("class") == "timeline-section"
+        for t in g.iter(f"{SVG}text")
+    ]
+    assert headings == [s.title for s in example_view.sections if s.facts]
+
+
+def _mark(root: ET.Element, anchor: str) -> ET.Element:
+    row = next(g for g in root.iter() if g.get("data-fact") == anchor)
+    return next(e for e in row if e.tag in (f"{SVG}rect", f"{SVG}polygon"))
+
+
+def test_a_date_is_drawn_over_the_time_it_can_mean(tmp_path: Path) -> None:
+    sheet = """\
+section: aid-flows
+sources:
+  - {id: src, title: A source, reliability: B, type: official}
+facts:
+"""
+    for fact_id, date in [
+        ("a-year", "2022"),
+        ("a-month", "2023-01"),
+        ("a-day", "2023-06-15"),
+        ("a-range", "{from: 2022-07, to: 2023-06}"),
+    ]:
+        sheet += (
+            f"  - {{id: {fact_id}, title: {fact_id}, text: x, date: {date}, "
+            "confidence: low, sources: [{source: src, credibility: 3}]}\n"
+        )
+    view = view_of(minimal_project(tmp_path, **{"facts__main.yaml": sheet}))
+    figure = timeline.draw(view)
+    assert figure is not None
+    root = parsed(figure)
+    year, month, rng = (_mark(root, f"fact-{n}") for n in ("a-year", "a-month", "a-range"))
+    assert year.tag == month.tag == rng.tag == f"{SVG}rect"
+    year_width, month_width = float(year.get("width", "0")), float(month.get("width", "0"))
+    assert year_width == pytest.approx(12 * month_width, rel=0.05)
+    assert float(rng.get("width", "0")) == pytest.approx(year_width, rel=0.05)  # Jul to Jun
+    assert float(rng.get("x", "0")) == pytest.approx(
+        float(year.get("x", "0")) + year_width / 2, rel=0.02
+    )
+    assert _mark(root, "fact-a-day").tag == f"{SVG}polygon"  # a day is a diamond
+
+
+def test_the_timeline_axis_labels_never_crowd(tmp_path: Path) -> None:
+    for first, last in [
+        ("2024-11-01", "2024-11-30"),
+        ("2023-01-01", "2024-12-31"),
+        ("1990-01-01", "2024-12-31"),
+        ("2023-01-01", "2025-01-31"),  # the last month begins a year
+        ("1990-01-01", "2025-03-31"),
+    ]:
+        ticks, low, high = timeline._ticks(
+            dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+        )
+        assert low <= dt.date.fromisoformat(first) and high > dt.date.fromisoformat(last)
+        span = (high - low).days
+        plot = timeline.PLOT_RIGHT - timeline.PLOT_LEFT
+        shown = [(day, label) for day, label in ticks if label]
+        assert shown
+        for (a, label), (b, _) in itertools.pairwise(shown):
+            room = (b - a).days / span * plot
+            assert canvas.text_width(label, timeline.SIZE - 1) + 4 < room, (first, label)
+
+
+def test_no_axis_label_runs_off_the_timeline(tmp_path: Path) -> None:
+    sheet = """\
+section: aid-flows
+sources:
+  - {id: src, title: A source, reliability: B, type: official}
+facts:
+  - {id: a, title: a, text: x, date: 1990, confidence: low,
+     sources: [{source: src, credibility: 3}]}
+  - {id: b, title: b, text: x, date: 2025-01, confidence: low,
+     sources: [{source: src, credibility: 3}]}
+"""
+    for last in ("2025-01", "2025", "2026-01"):
+        root = minimal_project(
+            tmp_path / last, **{"facts__main.yaml": sheet.replace("2025-01", last)}
+        )
+        figure = timeline.draw(view_of(root))
+        assert figure is not None
+        for label in parsed(figure).iter(f"{SVG}text"):
+            right = float(label.get("x", "0")) + float(label.get("textLength", "0"))
+            assert right <= timeline.WIDTH, (last, label.text)
+
+
+def test_a_briefing_too_long_for_a_timeline_has_none(tmp_path: Path) -> None:
+    assert timeline.draw(view_of(figure_project(tmp_path / "a", 3, 40))) is not None
+    assert timeline.draw(view_of(figure_project(tmp_path / "b", 3, 41))) is None
+
+
+# -- risk matrix -----------------------------------------------------------------------
+
+
+def test_each_risk_is_placed_by_likelihood_and_impact(example_view: BriefingView) -> None:
+    figure = matrix.draw(example_view)
+    assert figure is not None
+    root = parsed(figure)
+    risks = [f for f in example_view.facts if f.risk]
+    badges = {g.get("data-fact"): g for g in root.iter() if g.get("class") == "matrix-risk"}
+    assert sorted(badges) == sorted(f.anchor for f in risks)
+    assert [e.text for e in figure.key] == [
+        f"{f.title} ({f.risk.likelihood}, {f.risk.band}; {f.risk.impact} impact)"
+        for f in risks
+        if f.risk
+    ]
+    for fact in risks:
+        assert fact.risk is not None
+        circle = badges[fact.anchor].find(f"{SVG}circle")
+        assert circle is not None
+        column = int((float(circle.get("cx", "0")) - matrix.LEFT) // matrix.CELL)
+        assert matrix.BANDS[column] == fact.risk.band
+    # Severe above high above moderate: the nuclear transfer (severe) sits highest.
+    nuclear = next(f for f in risks if f.risk and f.risk.impact == "severe")
+    others = [f for f in risks if f is not nuclear]
+    y = {a: float(g.find(f"{SVG}circle").get("cy", "0")) for a, g in badges.items()}  # type: ignore[union-attr]
+    assert all(y[nuclear.anchor] < y[o.anchor] for o in others)
+    # Every badge and every key line leads to its fact.
+    assert {link.href for link in figure.links} == {f"#{f.anchor}" for f in risks}
+
+
+def test_a_crowded_cell_grows_to_hold_every_risk(tmp_path: Path) -> None:
+    view = view_of(figure_project(tmp_path, 2, 1, risks=60, seed=3))
+    figure = matrix.draw(view)
+    assert figure is not None
+    circles = [
+        g.find(f"{SVG}circle") for g in parsed(figure).iter() if g.get("class") == "matrix-risk"
+    ]
+    assert len(circles) == 60
+    centres = [(float(c.get("cx", "0")), float(c.get("cy", "0"))) for c in circles if c is not None]
+    for i, (x1, y1) in enumerate(centres):
+        for x2, y2 in centres[i + 1 :]:
+            assert max(abs(x1 - x2), abs(y1 - y2)) >= matrix.BADGE  # no two overlap
+    assert matrix.draw(view_of(figure_project(tmp_path / "more", 2, 1, risks=61))) is None
+
+
+def test_the_seven_bands_run_from_remote_to_almost_certain() -> None:
+    assert matrix.BANDS == ["1–5%", "5–20%", "20–45%", "45–55%", "55–80%", "80–95%", "95–99%"]
+    assert matrix.BAND_NAMES[0] == "almost no chance" and matrix.BAND_NAMES[-1] == "almost certain"
+
+
+# -- all figures ---------------------------------------------------------------------------
+
+
+def test_figures_are_registered_by_name() -> None:
+    assert list(FIGURES) == ["flows", "timeline", "risks"]
+    for name, spec in FIGURES.items():
+        assert spec.name == name
+
+
+def test_the_same_facts_draw_the_same_bytes(tmp_path: Path) -> None:
+    root = figure_project(tmp_path, 10, 28, risks=12)
+    first = [spec.draw(view_of(root)) for spec in FIGURES.values()]
+    second = [spec.draw(view_of(root)) for spec in FIGURES.values()]
+    assert all(figure is not None for figure in first)
+    assert first == second
+
+
+def test_fact_text_is_escaped_in_the_svg(tmp_path: Path) -> None:
+    root = figure_project(tmp_path, 2, 2, risks=1)
+    sheet = (root / "facts/main.yaml").read_text()
+    sheet = sheet.replace("name: Russia", 'name: "<script>R&D</script>"')
+    sheet = sheet.replace(
+        "title: Risk 0, that something grave happens in the region", 'title: "<b>Risk</b> & 0"'
+    )
+    (root / "facts/main.yaml").write_text(sheet)
+    for spec in FIGURES.values():
+        figure = spec.draw(view_of(root))
+        assert figure is not None
+        assert "<script>" not in figure.svg and "<b>" not in figure.svg
+        parsed(figure)
+
+
+def test_text_is_measured_in_the_theme_font() -> None:
+    assert canvas.text_width("", 10) == 0
+    narrow, wide = canvas.text_width("iiii", 10), canvas.text_width("MMMM", 10)
+    assert 0 < narrow < wide
+    assert canvas.text_width("MMMM", 20) == pytest.approx(2 * wide)
+    assert canvas.text_width("ab", 10, bold=True) > canvas.text_width("ab", 10)
+    assert canvas.fit("a long title of a fact", 10, 60).endswith("…")
+    assert canvas.text_width(canvas.fit("a long title of a fact", 10, 60), 10) <= 60
+    assert canvas.wrap("one two three four five six", 10, 50, 2)[-1].endswith("…")
+
+
+# -- in the briefing -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = figure_project(
+        tmp_path_factory.mktemp("figs") / "p", 5, 12, risks=5, formats="html, pdf"
+    )
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_the_page_shows_each_figure_with_links_onto_its_facts(built: Path) -> None:
+    html = (built / "output/brief.html").read_text()
+    for name in ("flows", "timeline", "risks"):
+        assert f'<figure class="figure figure-{name}" id="figure-{name}"' in html
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    hrefs = re.findall(r'<a class="figure-link" href="#([^"]+)"', html)
+    assert len(hrefs) == 12 + (12 + 5) + 5
+    assert set(hrefs) <= ids
+    # The flow diagram opens the section of flows; the matrix the section of risks.
+    assert html.index('id="figure-timeline"') < html.index('id="section-aid-flows"')
+    assert html.index('id="section-aid-flows"') < html.index('id="figure-flows"')
+    assert html.index('id="section-risks"') < html.index('id="figure-risks"')
+
+
+def test_the_pdf_draws_figures_as_vectors_with_working_links(built: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = built / "output/brief.pdf"
+    pdfimages = require_tool("pdfimages", "poppler-utils")
+    listing = subprocess.run([pdfimages, "-list", pdf], capture_output=True, text=True, check=True)
+    assert listing.stdout.strip().splitlines()[2:] == []  # a header, and no image at all
+    reader = PdfReader(pdf)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Flows between the actors" in text and "Risks by likelihood and impact" in text
+    assert "Russia" in text  # the SVG's labels are text, not pictures of text
+    internal = 0
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
+                internal += 1
+    assert internal >= 12 + 17 + 5  # every mark's link, besides the contents and citations
+
+
+def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "example")
+    config = (root / "briefgen.yaml").read_text()
+    config = edit(
+        config,
+        "    formats: [html, pdf]\n    stale_after_days: 180\n",
+        "    formats: [html]\n    stale_after_days: 180\n    figures: [risks]\n",
+    )
+    (root / "briefgen.yaml").write_text(config)
+    result = run("build", "--project", root, MAIN)
+    assert result.exit_code == 0, result.output
+    html = (root / f"output/{MAIN}.html").read_text()
+    assert 'id="figure-risks"' in html
+    assert 'id="figure-flows"' not in html and 'id="figure-timeline"' not in html
+
+
+def test_dot_is_found_on_the_path() -> None:
+    assert shutil.which("dot") is not None, "Graphviz is a system dependency (scripts/system-deps)"
