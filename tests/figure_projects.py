@@ -6,7 +6,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from conftest import write_tree
+from conftest import MINIMAL_CONFIG, write_tree
+
+from briefgen.figures.flows import CATEGORIES
+from briefgen.figures.matrix import BAND_NAMES as LIKELIHOODS
+from briefgen.figures.matrix import IMPACTS
 
 NAMES = [
     "Russia",
@@ -38,30 +42,8 @@ QUANTITIES = [
     "quantity: {min: 200, max: 250}\n      unit: containers",
     "quantity: {min: 13000}",
 ]
-CATEGORIES = ["weapons", "ammunition", "personnel", "technology", "economic", "other"]
-LIKELIHOODS = [
-    "almost no chance",
-    "very unlikely",
-    "unlikely",
-    "roughly even chance",
-    "likely",
-    "very likely",
-    "almost certain",
-]
-IMPACTS = ["low", "moderate", "high", "severe"]
-
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: brief
-    title: A generated briefing
-    edition: 2024-11-25
-    formats: [{formats}]
-"""
+# The briefing of conftest's minimal project, with its formats named.
+CONFIG = MINIMAL_CONFIG.replace("A briefing", "A generated briefing") + "    formats: [{formats}]\n"
 
 
 def figure_project(

@@ -192,24 +192,32 @@ def _mark(root: ET.Element, anchor: str) -> ET.Element:
     return next(e for e in row if e.tag in (f"{SVG}rect", f"{SVG}polygon"))
 
 
-def test_a_date_is_drawn_over_the_time_it_can_mean(tmp_path: Path) -> None:
+def dated(root: Path, dates: dict[str, str]) -> BriefingView:
+    """The view of a project whose facts are {id: date}, titled by their ids."""
     sheet = """\
 section: aid-flows
 sources:
   - {id: src, title: A source, reliability: B, type: official}
 facts:
 """
-    for fact_id, date in [
-        ("a-year", "2022"),
-        ("a-month", "2023-01"),
-        ("a-day", "2023-06-15"),
-        ("a-range", "{from: 2022-07, to: 2023-06}"),
-    ]:
+    for fact_id, date in dates.items():
         sheet += (
             f"  - {{id: {fact_id}, title: {fact_id}, text: x, date: {date}, "
             "confidence: low, sources: [{source: src, credibility: 3}]}\n"
         )
-    view = view_of(minimal_project(tmp_path, **{"facts__main.yaml": sheet}))
+    return view_of(minimal_project(root, **{"facts__main.yaml": sheet}))
+
+
+def test_a_date_is_drawn_over_the_time_it_can_mean(tmp_path: Path) -> None:
+    view = dated(
+        tmp_path,
+        {
+            "a-year": "2022",
+            "a-month": "2023-01",
+            "a-day": "2023-06-15",
+            "a-range": "{from: 2022-07, to: 2023-06}",
+        },
+    )
     figure = timeline.draw(view)
     assert figure is not None
     root = parsed(figure)
@@ -246,21 +254,9 @@ def test_the_timeline_axis_labels_never_crowd(tmp_path: Path) -> None:
 
 
 def test_no_axis_label_runs_off_the_timeline(tmp_path: Path) -> None:
-    sheet = """\
-section: aid-flows
-sources:
-  - {id: src, title: A source, reliability: B, type: official}
-facts:
-  - {id: a, title: a, text: x, date: 1990, confidence: low,
-     sources: [{source: src, credibility: 3}]}
-  - {id: b, title: b, text: x, date: 2025-01, confidence: low,
-     sources: [{source: src, credibility: 3}]}
-"""
     for last in ("2025-01", "2025", "2026-01"):
-        root = minimal_project(
-            tmp_path / last, **{"facts__main.yaml": sheet.replace("2025-01", last)}
-        )
-        figure = timeline.draw(view_of(root))
+        view = dated(tmp_path / last, {"a": "1990", "b": last})
+        figure = timeline.draw(view)
         assert figure is not None
         for label in parsed(figure).iter(f"{SVG}text"):
             right = float(label.get("x", "0")) + float(label.get("textLength", "0"))
