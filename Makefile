@@ -20,7 +20,8 @@ test: $(VENV)/.installed system-deps
 	$(PY) -m mypy
 	$(PY) -m pytest
 
-## Debian packages the tests drive: poppler-utils (pdftotext, pdffonts), qpdf, chromium, Java, LibreOffice.
+## Debian packages: graphviz (the flow diagram); for the tests poppler-utils, qpdf, chromium,
+## Java, LibreOffice.
 system-deps:
 	@bash scripts/system-deps
 

@@ -139,8 +139,10 @@ def test_more_flows_than_arrows_share_one_per_route_and_category(tmp_path: Path)
     assert "one arrow per route and category" in figure.description
 
 
-def test_a_briefing_without_flows_has_no_flow_diagram(tmp_path: Path) -> None:
+def test_a_briefing_without_flows_or_with_a_tangle_has_no_flow_diagram(tmp_path: Path) -> None:
     assert flows.draw(view_of(minimal_project(tmp_path))) is None
+    many = figure_project(tmp_path / "many", 10, 120, seed=2)  # more routes than 60
+    assert flows.draw(view_of(many)) is None
 
 
 def test_without_graphviz_the_build_says_what_to_install(
@@ -411,17 +413,18 @@ def test_the_pdf_draws_figures_as_vectors_with_working_links(built: Path) -> Non
 def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "example")
     config = (root / "briefgen.yaml").read_text()
-    config = edit(
-        config,
-        "    formats: [html, pdf]\n    stale_after_days: 180\n",
-        "    formats: [html]\n    stale_after_days: 180\n    figures: [risks]\n",
-    )
-    (root / "briefgen.yaml").write_text(config)
-    result = run("build", "--project", root, MAIN)
-    assert result.exit_code == 0, result.output
-    html = (root / f"output/{MAIN}.html").read_text()
-    assert 'id="figure-risks"' in html
-    assert 'id="figure-flows"' not in html and 'id="figure-timeline"' not in html
+    subtitle = "    subtitle: Situation as reported in November 2024\n"
+    for choice, shown in [
+        ("[risks]", ["risks"]),
+        ("[]", []),
+        (None, ["flows", "risks", "timeline"]),
+    ]:
+        chosen = f"{subtitle}    figures: {choice}\n" if choice else subtitle
+        (root / "briefgen.yaml").write_text(edit(config, subtitle, chosen))
+        result = run("build", "--project", root, "--format", "html", MAIN)
+        assert result.exit_code == 0, result.output
+        html = (root / f"output/{MAIN}.html").read_text()
+        assert sorted(re.findall(r'<figure class="figure figure-(\w+)"', html)) == shown, choice
 
 
 def test_dot_is_found_on_the_path() -> None:

@@ -40,6 +40,7 @@ STYLES: dict[str, tuple[str, str | None]] = {
     "other": (PALETTE[6], "1 3"),
 }
 MAX_ARROWS = 30  # beyond this, flows along one route and of one category share an arrow
+MAX_ACTORS = 16
 WIDTH = 640.0  # the PDF's column; a wider layout is scaled down to it
 HEIGHT = 760.0  # and the most of a PDF page it may take, with its caption and legend
 MIN_SCALE = 0.8  # below this, labels are too small to read: number the arrows instead
@@ -66,12 +67,15 @@ class _Arrow:
 
 
 def draw(view: BriefingView) -> Figure | None:
-    """The flow diagram of a briefing, or None when none of its facts has a flow."""
+    """The flow diagram of a briefing, or None when none of its facts has a flow (or
+    its flows join more actors, or take more routes, than a page can show)."""
     facts = [fact for fact in view.facts if fact.flow is not None]
     if not facts:
         return None
     arrows = _arrows(facts)
     actors = list(dict.fromkeys(name for a in arrows for name in (a.origin, a.destination)))
+    if len(actors) > MAX_ACTORS or len(arrows) > 2 * MAX_ARROWS:
+        return None  # a tangle no page can show legibly; `include:` narrows a briefing
     layout = _best_layout(actors, arrows, numbered=False)
     if layout["scale"] < MIN_SCALE:
         layout = _best_layout(actors, arrows, numbered=True)
