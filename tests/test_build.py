@@ -848,18 +848,13 @@ def test_a_project_written_from_format_md_builds(format_project: Path) -> None:
     ]
     text = flatten("\n".join(pdf_pages(format_project / "output/ru-kp-exchange.pdf")))
     assert "Russia is arming North Korea in exchange for troops." in text
-    # Each heading and its intro, then its first fact, after the figure that opens
-    # the section of flows and the section of risks.
-    figure = r"(?:(?:Flows between the actors|Risks by likelihood and impact) .*?)?"
-    for heading, fact in (
-        (
-            "Aid flows Material, personnel and money moving between the actors. ",
-            "Russia has delivered air-defence missiles to North Korea November 2024",
-        ),
-        ("Agreements ", "Russia and North Korea signed a treaty 19 June 2024"),
-        ("Risks ", "Russia transfers launch technology 19 June 2024"),
+    for title in (
+        "Aid flows Material, personnel and money moving between the actors. "
+        "Russia has delivered air-defence missiles to North Korea November 2024",
+        "Agreements Russia and North Korea signed a treaty 19 June 2024",
+        "Risks Russia transfers launch technology 19 June 2024",
     ):
-        assert re.search(re.escape(heading) + figure + re.escape(fact), text, flags=re.S)
+        assert title in text
     assert "Russia → North Korea: air-defence missiles, 10,000 troops, since August 2023" in text
     assert "Likelihood likely, 55–80% Impact high" in text
     assert "Signed 19 June 2024, Pyongyang" in text

@@ -56,12 +56,18 @@ def test_a_registered_figure_appears_in_its_slot(tmp_path: Path) -> None:
     figure = re.search(r'<figure class="figure figure-count".*?</figure>', html, re.S)
     assert figure is not None
     assert figure.group() == (
-        '<figure class="figure figure-count" id="figure-count">\n'
-        '    <div class="figure-drawing" role="img" aria-labelledby="figure-count-caption" '
+        '<figure class="figure figure-count" id="figure-count" '
+        'aria-labelledby="figure-count-caption">\n'
+        '    <figcaption id="figure-count-caption">Facts &lt;by&gt; count</figcaption>\n'
+        '    <div class="figure-scroll" role="region" tabindex="0" '
+        'aria-labelledby="figure-count-caption">\n'
+        '      <div class="figure-canvas">\n'
+        '        <div class="figure-drawing" role="img" aria-labelledby="figure-count-caption" '
         'aria-describedby="figure-count-description">'
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
         '<text x="0" y="9">1 &amp; more</text></svg></div>\n'
-        '    <figcaption id="figure-count-caption">Facts &lt;by&gt; count</figcaption>\n'
+        "      </div>\n"
+        "    </div>\n"
         '    <p class="visually-hidden" id="figure-count-description">'
         "1 facts, drawn as a &lt;number&gt;.</p>\n"
         "  </figure>"

@@ -233,7 +233,8 @@ def test_an_unknown_variant_is_refused(tmp_path: Path) -> None:
 
 def test_bookmarks_nest_facts_under_their_sections(built_example: Path) -> None:
     view = view_of(built_example)
-    expected: list[tuple[int, str]] = [(1, "Summary"), (1, "Key judgments")]
+    expected: list[tuple[int, str]] = [(1, "Summary"), (1, "Key judgments"), (1, "Figures")]
+    expected += [(2, figure.title) for figure in view.figures]
     for section in view.sections:
         expected.append((1, section.title))
         expected += [(2, fact.title) for fact in section.facts]
@@ -241,7 +242,7 @@ def test_bookmarks_nest_facts_under_their_sections(built_example: Path) -> None:
 
     marks = outline(PdfReader(pdf_of(built_example)))
     assert [(level, title) for level, title, _ in marks] == expected
-    assert sum(level == 2 for level, _, _ in marks) == view.fact_count == 14
+    assert sum(level == 2 for level, _, _ in marks) == view.fact_count + 3 == 14 + 3
     texts = page_texts(pdf_of(built_example))
     for _, title, page in marks:
         assert title in texts[page - 1], f"bookmark {title!r} points to page {page}"
@@ -410,7 +411,9 @@ def test_section_headings_stay_with_their_first_fact(built_example: Path) -> Non
             for heading, first in itertools.pairwise(marks)
             if heading[0] == 1 and first[0] == 2
         ]
-        assert len(pairs) == sum(1 for s in view_of(built_example, briefing_id).sections if s.facts)
+        view = view_of(built_example, briefing_id)
+        headed = [s for s in view.sections if s.facts] + ([view.figures] if view.figures else [])
+        assert len(pairs) == len(headed)  # and the figures' heading with its first figure
         for (_, section, page), (_, fact, fact_page) in pairs:
             assert fact_page == page, f"{section!r} is on page {page}, {fact!r} on {fact_page}"
 

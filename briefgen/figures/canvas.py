@@ -164,14 +164,17 @@ _BOLD = ' font-weight="700"'
 def svg_document(
     width: float, height: float, title: str, description: str, body: list[str], name: str
 ) -> str:
-    """A complete <svg> element: sized by its viewBox, titled and described."""
+    """A complete <svg> element: sized by its viewBox, titled and described.
+
+    The theme's slot makes the drawing one image to assistive technology, named
+    and described from outside it; the title and description travel with the SVG
+    for whoever takes it out of the page.
+    """
     head = attrs(
         xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {num(width)} {num(height)}",
         width=float(width),
         height=float(height),
-        role="img",
-        aria_labelledby=f"figure-{name}-title figure-{name}-desc",
         class_=f"figure-svg figure-svg-{name}",
         # Shrunk further, its labels would be too small to read: the page scrolls it.
         style=f"min-width: {round(width * 0.75)}px",
@@ -180,8 +183,8 @@ def svg_document(
     return "\n".join(
         [
             f"<svg {head}>",
-            f'<title id="figure-{name}-title">{escape(title)}</title>',
-            f'<desc id="figure-{name}-desc">{escape(description)}</desc>',
+            f"<title>{escape(title)}</title>",
+            f"<desc>{escape(description)}</desc>",
             *body,
             "</svg>",
         ]
