@@ -16,7 +16,8 @@ from . import Figure, FigureLink, KeyEntry
 from .canvas import INK, MUTED, attrs, link, svg_document, text, wrap
 
 if TYPE_CHECKING:
-    from ..assemble import BriefingView, FactView, RiskView
+    from ..assemble import BriefingView, FactView
+    from ..kinds import RiskView
 
 TITLE = "Risks by likelihood and impact"
 MAX_RISKS = 60
