@@ -87,7 +87,7 @@ def draw(view: BriefingView) -> Figure | None:
             label = fit(fact.title, SIZE, LABEL_WIDTH - 12)
             mark = (
                 _diamond((left + right) / 2, middle, colour)
-                if start == end and start.precision == "day"
+                if start == end and start.day is not None
                 else f"<rect {attrs(x=left, y=middle - 4.5, width=max(right - left, 3.0))}"
                 f' height="9" rx="1.5" fill="{colour}"/>'
             )
