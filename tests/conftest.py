@@ -1,119 +1,18 @@
-"""Shared test helpers: build projects from text, run the CLI."""
+"""The fixtures the tests share; plain helpers are in helpers.py."""
 
 from __future__ import annotations
 
-import os
-import queue
-import re
-import shutil
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from briefgen.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
-
-MINIMAL_CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: brief
-    title: A briefing
-    edition: 2024-11-25
-"""
-
-MINIMAL_SHEET = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-facts:
-  - id: fact-one
-    title: A fact
-    text: Something happened.
-    date: 2024-11
-    confidence: moderate
-    actors: [RU, KP]
-    sources:
-      - source: src
-        credibility: 2
-"""
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Create `files` ({relative path: text or bytes}) under `root`; return `root`."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
-def minimal_project(root: Path, **overrides: str | bytes) -> Path:
-    """A small valid project; keyword names are paths with '/' written as '__'."""
-    files: dict[str, str | bytes] = {
-        "briefgen.yaml": MINIMAL_CONFIG,
-        "facts/main.yaml": MINIMAL_SHEET,
-    }
-    files.update({name.replace("__", "/"): text for name, text in overrides.items()})
-    return write_tree(root, files)
-
-
-def run(*args: str | Path) -> Result:
-    """Run the briefgen CLI in-process, as a user would type it."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-
-def copy_example(target: Path) -> Path:
-    """Copy the repository's example project (briefgen.yaml and facts/) to `target`."""
-    target.mkdir(parents=True)
-    shutil.copy(REPO / "briefgen.yaml", target / "briefgen.yaml")
-    shutil.copytree(REPO / "facts", target / "facts")
-    return target
+from helpers import LiveCommand, copy_example, run
 
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the repository's example project."""
     return copy_example(tmp_path / "example")
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """`text` with its one occurrence of `old` replaced, failing loudly if it is absent."""
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
-    return text.replace(old, new)
-
-
-def problems_in(root: Path) -> list[str]:
-    """Every error `briefgen validate` would print for the project at `root`.
-
-    Analytic warnings are left out: they are tested on their own, and a broken
-    fact often also leaves a source uncited.
-    """
-    from briefgen.build import validate
-
-    return [str(p) for p in validate(root)[1] if p.severity == "error"]
 
 
 @pytest.fixture(scope="session")
@@ -123,90 +22,6 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run("build", "--project", target)
     assert result.exit_code == 0, result.output
     return target
-
-
-# Debian's Chromium, started the way this closed network needs: headless, and no
-# background connections (they would be refused, many at a time).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def require_tool(name: str, debian_package: str) -> str:
-    """The path of a program the tests drive; fail (never skip) when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(
-            f"{name} is not installed: the tests need the Debian package {debian_package} "
-            "(run scripts/system-deps, as CI does)",
-            pytrace=False,
-        )
-    return path
-
-
-# -- long-running commands (build --watch, serve) ------------------------------------------
-
-DEADLINE = 20.0  # seconds a behaviour may take on a busy machine; not a speed requirement
-
-
-class LiveCommand:
-    """`python -m briefgen ARGS` running in the background, its output read line by line."""
-
-    def __init__(self, *args: str | Path, cwd: Path | None = None) -> None:
-        env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-        env.pop("NO_COLOR", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "briefgen", *map(str, args)],
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        with self.process.stdout:
-            for line in self.process.stdout:
-                self.lines.put(line.rstrip("\n"))
-
-    def expect(self, line: str | re.Pattern[str], timeout: float = DEADLINE) -> str:
-        """Wait for an output line equal to `line`, or matching it in full if a regex."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                got = self.lines.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.seen.append(got)
-            if got == line or (isinstance(line, re.Pattern) and line.fullmatch(got)):
-                return got
-        raise AssertionError(f"no line {line!r} in {timeout} s; output: {self.seen}")
-
-    def interrupt(self) -> int:
-        """Stop it as Ctrl-C would; its exit status."""
-        self.process.send_signal(signal.SIGINT)
-        try:
-            return self.process.wait(timeout=DEADLINE)
-        finally:
-            self.kill()
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.reader.join(DEADLINE)  # it closes the pipe at the end of the output
 
 
 @pytest.fixture
@@ -222,13 +37,3 @@ def live() -> Iterator[Callable[..., LiveCommand]]:
     yield start
     for command in started:
         command.kill()
-
-
-def wait_for(condition: Callable[[], object], what: str, timeout: float = DEADLINE) -> None:
-    """Poll `condition` until it is true, failing with `what` after the deadline."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

@@ -118,7 +118,7 @@ facts:
 
 
 def export_project(root: Path) -> Path:
-    from conftest import write_tree
+    from helpers import write_tree
 
     return write_tree(root, {"briefgen.yaml": EXPORT_CONFIG, "facts/main.yaml": EXPORT_SHEET})
 

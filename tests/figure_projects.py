@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from conftest import MINIMAL_CONFIG, write_tree
+from helpers import MINIMAL_CONFIG, write_tree
 
 from briefgen.figures.flows import CATEGORIES
 from briefgen.figures.matrix import BAND_NAMES as LIKELIHOODS

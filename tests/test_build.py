@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import (
+from helpers import (
     MINIMAL_CONFIG,
     MINIMAL_SHEET,
     REPO,

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run, write_tree
+from helpers import REPO, run, write_tree
 
 import briefgen.build
 from briefgen.cache import CACHE_NAME

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, problems_in
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, problems_in
 
 UNIQUE = "ids are unique across the project"
 DECLARE_ACTOR = "declare it under 'actors:' in a fact sheet"

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run, write_tree
+from helpers import run, write_tree
 from markupsafe import Markup
 from pypdf import PdfReader
 

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 import briefgen.build
 from briefgen import __version__

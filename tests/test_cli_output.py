@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import MINIMAL_SHEET, REPO, minimal_project, run
 
 from briefgen.cli import main
 

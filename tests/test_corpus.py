@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import minimal_project, run
+from helpers import minimal_project, run
 
 from briefgen.errors import Problem, summarize
 from briefgen.parsecache import CACHE_DIR

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from conftest import MINIMAL_SHEET, edit, minimal_project, run
+from helpers import MINIMAL_SHEET, edit, minimal_project, run
 
 RECORD = "editions/brief/2024-11-25.json"
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, minimal_project, problems_in
+from helpers import MINIMAL_CONFIG, minimal_project, problems_in
 
 import briefgen.figures
 from briefgen.assemble import BriefingView

@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_example, edit, minimal_project, require_tool, run
 from figure_projects import figure_project
+from helpers import REPO, copy_example, edit, minimal_project, require_tool, run
 
 from briefgen.assemble import BriefingView, assemble_briefing
 from briefgen.build import validate

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM_ARGS, require_tool, run
 from figure_projects import figure_project
+from helpers import CHROMIUM_ARGS, require_tool, run
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import edit, require_tool, run
 from exports import EXPORT_CONFIG, export_project
+from helpers import edit, require_tool, run
 from test_html import nu_check
 from test_jsonout import check_output
 from test_stix import check_bundle

@@ -1,6 +1,6 @@
 """Every field rule of FORMAT.md, broken one at a time, with the exact located message.
 
-Each case edits the minimal project (tests/conftest.py) in one place. The line
+Each case edits the minimal project (tests/helpers.py) in one place. The line
 numbers refer to MINIMAL_SHEET and MINIMAL_CONFIG; a flow, agreement or risk
 block is appended to the sheet's one fact, starting at line 22.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, problems_in
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, problems_in
 
 from briefgen.build import validate
 from briefgen.formats import FORMATS

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, minimal_project, run
+from helpers import MINIMAL_CONFIG, minimal_project, run
 
 import briefgen.formats
 from briefgen.build import BuildOptions, build

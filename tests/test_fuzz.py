@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, write_tree
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM_ARGS, minimal_project, require_tool, run
+from helpers import CHROMIUM_ARGS, minimal_project, require_tool, run
 
 MAIN = "ru-kp-exchange"
 EXTRACT = "ru-kp-air-defence"

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, minimal_project
+from helpers import REPO, minimal_project
 
 
 def imported(*args: str | Path) -> set[str]:

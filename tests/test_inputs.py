@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MINIMAL_SHEET, minimal_project
+from helpers import MINIMAL_SHEET, minimal_project
 
 from briefgen.build import validate
 from briefgen.inputs import briefing_inputs

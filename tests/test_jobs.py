@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run, write_tree
+from helpers import REPO, run, write_tree
 
 import briefgen.workers
 

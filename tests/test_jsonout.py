@@ -11,8 +11,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import REPO, minimal_project, run
 from exports import export_project, view_of
+from helpers import REPO, minimal_project, run
 from markupsafe import Markup
 
 from briefgen.formats import jsonout

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
-from conftest import MINIMAL_SHEET, edit, minimal_project
+from helpers import MINIMAL_SHEET, edit, minimal_project
 
 from briefgen.assemble import assemble_briefing
 from briefgen.build import BuildOptions, render_briefing, validate

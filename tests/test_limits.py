@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import MINIMAL_SHEET, REPO, minimal_project, run
 
 from briefgen import load, yamlfile
 from briefgen.build import validate

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
 from pypdf import PdfReader
 
 from briefgen import build as build_module

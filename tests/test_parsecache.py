@@ -12,7 +12,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from conftest import REPO, edit, minimal_project
+from helpers import REPO, edit, minimal_project
 
 from briefgen import parsecache
 from briefgen.build import validate

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, minimal_project, require_tool, run, write_tree
+from helpers import REPO, minimal_project, require_tool, run, write_tree
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 

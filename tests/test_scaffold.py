@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SHEET, REPO, minimal_project, run, write_tree
+from helpers import MINIMAL_SHEET, REPO, minimal_project, run, write_tree
 
 from briefgen.scaffold import ScaffoldError, example_dir, new_entry
 

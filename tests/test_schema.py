@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_SHEET, REPO, minimal_project, run, write_tree
+from helpers import MINIMAL_SHEET, REPO, minimal_project, run, write_tree
 
 from briefgen.schema import json_schema
 from briefgen.yamlfile import load_yaml

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run
 from pypdf import PdfReader
 
 from briefgen import timelimit

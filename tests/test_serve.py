@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import (
+from helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DEADLINE,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SHEET, run, write_tree
+from helpers import MINIMAL_SHEET, run, write_tree
 
 from briefgen.cache import CACHE_NAME
 from briefgen.shard import SLACK, imbalance, parse_shard, split

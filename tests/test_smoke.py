@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import minimal_project, run
+from helpers import minimal_project, run
 
 
 def test_example_validates(example: Path) -> None:

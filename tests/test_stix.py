@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import stix2
-from conftest import MINIMAL_CONFIG, edit, minimal_project
 from exports import EXPORT_CONFIG, export_project, view_of
+from helpers import MINIMAL_CONFIG, edit, minimal_project
 from stix2validator import ValidationOptions, validate_string
 
 from briefgen.formats.stix import CONFIDENCE, NAMESPACE, stix_bytes

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_CONFIG, REPO, run, write_tree
+from helpers import MINIMAL_CONFIG, REPO, run, write_tree
 
 from briefgen.build import validate
 from briefgen.checks import analytic_warnings

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project
+from helpers import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project
 
 from briefgen.build import BuildOptions, Built, UnknownBriefing
 from briefgen.build import build as build_project

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import MINIMAL_CONFIG, edit, minimal_project, require_tool
 from docx.document import Document
 from exports import export_project, view_of
+from helpers import MINIMAL_CONFIG, edit, minimal_project, require_tool
 from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL_CONFIG, MINIMAL_SHEET, REPO
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SHEET, edit, minimal_project, problems_in
+from helpers import MINIMAL_SHEET, edit, minimal_project, problems_in
 
 from briefgen import load, yamlfile
 from briefgen.yamlfile import MAX_BYTES, MAX_DEPTH, load_yaml
