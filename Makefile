@@ -1,8 +1,12 @@
 # The two quick-start commands: `make example` and `make test`.
+# While working: `make check` (under a minute), `make format`, `make lint`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# pytest-xdist workers; `make check JOBS=0` runs the tests in one process.
+JOBS ?= auto
+CODE := briefgen tests bench scripts/readme-pages
 
-.PHONY: example test lint system-deps clean
+.PHONY: example test check lint format system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -10,15 +14,32 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
+# check, lint and format make the venv when there is none, but never reinstall into one.
+$(PY):
+	$(MAKE) $(VENV)/.installed
+
 ## Build the example briefing into output/.
 example: $(VENV)/.installed
 	$(VENV)/bin/briefgen build
 
-## Run everything CI runs: lint, types, the whole test suite.
-test: $(VENV)/.installed system-deps
-	$(PY) -m ruff check briefgen tests
+## Run everything CI runs: lint, formatting, types, the whole test suite (slow tests too).
+test: $(VENV)/.installed lint system-deps
+	$(PY) -m pytest -n $(JOBS)
+
+## The inner loop: lint, formatting, types and the tests not marked slow.
+check: lint
+	$(PY) -m pytest -n $(JOBS) -m "not slow" -q
+
+## ruff (lint and formatting, checked, never changed) and mypy.
+lint: $(PY)
+	$(PY) -m ruff check $(CODE)
+	$(PY) -m ruff format --check $(CODE)
 	$(PY) -m mypy
-	$(PY) -m pytest
+
+## Rewrite the code in the house format and apply ruff's safe fixes.
+format: $(PY)
+	$(PY) -m ruff format $(CODE)
+	$(PY) -m ruff check --fix $(CODE)
 
 ## Debian packages: graphviz (the flow diagram); for the tests poppler-utils, qpdf, chromium,
 ## Java, LibreOffice.

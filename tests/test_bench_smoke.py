@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import REPO
 
 from briefgen.build import validate
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:

@@ -264,6 +264,7 @@ def test_a_failed_build_leaves_the_cache_alone(project: Path) -> None:
     assert (project / "output" / CACHE_NAME).read_bytes() == cache
 
 
+@pytest.mark.slow
 def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
     root = write_tree(
         tmp_path / "desk",

@@ -415,6 +415,7 @@ def _sentences(html: str) -> list[str]:
     return [s for b in blocks for s in re.split(r"(?<=[.!?])\s+", text_of(b)) if s]
 
 
+@pytest.mark.slow
 def test_confidence_and_likelihood_never_share_a_sentence(built: Path, example: Path) -> None:
     result = run("build", "--project", example)
     assert result.exit_code == 0, result.output

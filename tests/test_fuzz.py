@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, write_tree
 from hypothesis import HealthCheck, given, settings
@@ -164,6 +165,7 @@ EXAMPLE = {
 }
 
 
+@pytest.mark.slow
 @SLOW
 @given(
     st.sampled_from(sorted(EXAMPLE)).flatmap(

@@ -161,6 +161,7 @@ def nu_check(*files: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_the_nu_checker_has_nothing_to_say(built_example: Path, rich: Path, tmp_path: Path) -> None:
     # A page known to be invalid, checked in the same run (one Java start), shows
     # that an empty report means the checker looked and found nothing.
@@ -221,6 +222,7 @@ def open_page(browser: Any, path: Path, width: int, **options: Any) -> tuple[Any
     return page, requests
 
 
+@pytest.mark.slow
 def test_axe_finds_no_violations_at_phone_and_desktop_width(
     browser: Any, built_example: Path, rich: Path
 ) -> None:
@@ -244,6 +246,7 @@ def test_axe_finds_no_violations_at_phone_and_desktop_width(
             page.context.close()
 
 
+@pytest.mark.slow
 def test_every_section_and_fact_has_a_permalink_and_every_link_lands(
     browser: Any, built_example: Path, rich: Path
 ) -> None:
@@ -280,6 +283,7 @@ def test_every_section_and_fact_has_a_permalink_and_every_link_lands(
         page.context.close()
 
 
+@pytest.mark.slow
 def test_the_page_reads_without_javascript(browser: Any, built_example: Path) -> None:
     page, _ = open_page(
         browser, built_example / f"output/{MAIN}.html", 375, java_script_enabled=False
@@ -290,6 +294,7 @@ def test_the_page_reads_without_javascript(browser: Any, built_example: Path) ->
     page.context.close()
 
 
+@pytest.mark.slow
 def test_printing_the_page_hides_permalinks(browser: Any, built_example: Path) -> None:
     page, _ = open_page(browser, built_example / f"output/{MAIN}.html", 1280)
     permalink = page.locator("#section-aid-flows > h2 a.permalink")

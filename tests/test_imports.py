@@ -47,6 +47,7 @@ def test_validate_does_not_import_weasyprint(example: Path) -> None:
     assert weasyprint_modules(modules) == set()
 
 
+@pytest.mark.slow
 def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
     # The same log for a build does show WeasyPrint, so the tests above can fail.
     modules = imported("build", "--project", minimal_project(tmp_path))

@@ -66,6 +66,7 @@ def outputs(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "output").iterdir())}
 
 
+@pytest.mark.slow
 def test_parallel_build_writes_the_same_bytes_as_a_serial_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -105,6 +106,7 @@ FAILING_TEMPLATE = """\
 """
 
 
+@pytest.mark.slow
 def test_a_failing_briefing_in_a_parallel_build_writes_nothing(tmp_path: Path) -> None:
     root = desk(tmp_path / "desk", ["one", "two", "three"])
     result = run("build", "--project", root, "--jobs", "2")
@@ -123,6 +125,7 @@ def test_a_failing_briefing_in_a_parallel_build_writes_nothing(tmp_path: Path) -
     assert not [p for p in (root / "output").iterdir() if p.name.endswith(".part")]
 
 
+@pytest.mark.slow
 def test_a_failing_briefing_in_a_first_parallel_build_leaves_no_output(tmp_path: Path) -> None:
     root = desk(tmp_path / "desk", ["one", "two", "three"])
     write_tree(root, {"templates/briefing.html": FAILING_TEMPLATE})

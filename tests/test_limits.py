@@ -65,6 +65,7 @@ def test_more_fact_sheets_than_the_limit_are_refused(
     ]
 
 
+@pytest.mark.slow
 def test_a_very_deep_folder_tree_is_walked_without_recursion(tmp_path: Path) -> None:
     root = minimal_project(tmp_path)
     deep = root / "facts"
@@ -83,6 +84,7 @@ def test_a_very_deep_folder_tree_is_walked_without_recursion(tmp_path: Path) -> 
     assert sorted(loaded.facts) == ["fact-deep", "fact-one"]
 
 
+@pytest.mark.slow
 def test_a_file_of_a_million_tiny_list_items_is_read() -> None:
     raw = b"- a\n" * (MAX_BYTES // 4)
     loaded = load_yaml(raw, "f.yaml")
@@ -176,6 +178,7 @@ def test_both_parsers_enforce_the_rules_alike(path: Path, monkeypatch: pytest.Mo
     assert [str(p) for p in slow.problems] == [str(p) for p in fast.problems]
 
 
+@pytest.mark.slow
 def test_a_folder_deeper_than_the_system_allows_is_no_crash(tmp_path: Path) -> None:
     root = minimal_project(tmp_path)
     fd = os.open(root / "facts", os.O_RDONLY)

@@ -181,6 +181,7 @@ def test_a_failed_build_leaves_output_exactly_as_it_was(tmp_path: Path) -> None:
     assert state(out) == before  # not even the stale temporary file is touched
 
 
+@pytest.mark.slow
 def test_when_a_later_briefing_fails_no_briefing_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -305,6 +306,7 @@ def changed_project(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     return root, old
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["mid-write", "after-fsync", "between-renames"])
 def test_a_build_killed_while_writing_leaves_old_or_new_files(
     changed_project: tuple[Path, dict[str, bytes]], moment: str
@@ -344,6 +346,7 @@ def build_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fraction", [0.4, 0.8, 0.95, 1.1])
 def test_a_build_killed_at_any_moment_leaves_old_or_new_files(
     changed_project: tuple[Path, dict[str, bytes]], build_seconds: float, fraction: float

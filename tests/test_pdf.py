@@ -501,6 +501,7 @@ def digest_of(project: Path, briefing_id: str = "brief") -> str:
     return found[1]
 
 
+@pytest.mark.slow
 def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
     first = digest_of(minimal_project(tmp_path / "a"))
     assert digest_of(minimal_project(tmp_path / "b")) == first  # folder does not matter
@@ -582,6 +583,7 @@ def test_a_pdf_carries_the_sheets_its_briefing_draws_on(tmp_path: Path) -> None:
     assert pdf_of(restored, "alpha").read_bytes() == pdf_of(project, "alpha").read_bytes()
 
 
+@pytest.mark.slow
 def test_same_inputs_give_byte_identical_files(built_example: Path, tmp_path: Path) -> None:
     # Another folder, another process, another hash seed: still the same bytes. The
     # project there is the one a recipient restores from the PDF's attachments.

@@ -36,6 +36,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 # -- init -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_init_writes_a_project_that_builds(tmp_path: Path) -> None:
     target = tmp_path / "desk"
     result = run("init", target)

@@ -137,6 +137,7 @@ def _check_jsonschema(schema: Path, *instances: Path) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.slow
 def test_schemas_are_valid_draft_07(tmp_path: Path) -> None:
     schemas = _schemas(tmp_path)
     result = subprocess.run(
@@ -154,6 +155,7 @@ def test_schemas_are_valid_draft_07(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_example_passes_the_schemas(tmp_path: Path) -> None:
     schemas = _schemas(tmp_path)
     sheets = sorted((REPO / "facts").rglob("*.yaml"))
@@ -298,6 +300,7 @@ BROKEN_SHEETS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(BROKEN_SHEETS))
 def test_schema_and_briefgen_agree_on_broken_sheets(tmp_path: Path, case: str) -> None:
     project = minimal_project(
@@ -310,6 +313,7 @@ def test_schema_and_briefgen_agree_on_broken_sheets(tmp_path: Path, case: str) -
     assert _schema_verdicts(schemas["facts"], sheet, "facts/main.yaml") == expected
 
 
+@pytest.mark.slow
 def test_schema_and_briefgen_agree_on_a_broken_config(tmp_path: Path) -> None:
     config = """\
 sections:
@@ -330,6 +334,7 @@ briefings:
     )
 
 
+@pytest.mark.slow
 def test_unknown_key_is_reported_by_both_at_the_key(tmp_path: Path) -> None:
     """One case spelt out, so a reader sees what 'agree' means."""
     project = write_tree(

@@ -449,6 +449,7 @@ def _with_head(markup: str) -> str:
     return '{% extends "default:briefing.html" %}{% block head %}' + markup + "{% endblock %}"
 
 
+@pytest.mark.slow
 def test_a_project_template_reaching_outside_fails_the_build_and_writes_nothing(
     tmp_path: Path, server: tuple[str, list[str]]
 ) -> None:

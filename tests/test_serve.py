@@ -151,6 +151,7 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
     assert not (project / "output").exists()
 
 
+@pytest.mark.slow
 def test_serve_reloads_the_open_page_in_a_browser(tmp_path: Path, live: type[LiveCommand]) -> None:
     from playwright.sync_api import Locator, sync_playwright
 

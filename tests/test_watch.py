@@ -154,6 +154,7 @@ def test_run_step_turns_every_failure_into_a_result() -> None:
     assert warned.ok is True
 
 
+@pytest.mark.slow
 def test_build_watch_command_end_to_end(tmp_path: Path, live: type[LiveCommand]) -> None:
     project = minimal_project(tmp_path)
     command = live("build", "--watch", "--project", project)
