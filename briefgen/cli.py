@@ -7,13 +7,16 @@ allowed), 1 the project has problems, 2 the command was used wrongly,
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -464,9 +467,34 @@ def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = Non
 
     click.echo("watching briefgen.yaml, facts/ and templates/; Ctrl-C to stop", err=True)
     try:
-        watch_project(root, steps, report)
+        with _stop_on_sigterm():
+            watch_project(root, steps, report)
     except KeyboardInterrupt:
         click.echo("stopped; output/ holds the last good build", err=True)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Make SIGTERM (`kill PID`) stop a watching command as cleanly as Ctrl-C does.
+
+    A shell script that starts `build --watch` or `serve` in the background
+    starts it with SIGINT ignored, so that Ctrl-C meant for the script's
+    foreground leaves it running; Python, like any Unix program, keeps that
+    choice. SIGTERM is how such a script stops it, and it should not cost the
+    clean stop (workers ended, the server closed, output/ as it was).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (a library caller's thread)
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @main.command()

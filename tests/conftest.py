@@ -29,8 +29,10 @@ def live() -> Iterator[Callable[..., LiveCommand]]:
     """Start briefgen commands in the background; every one is stopped after the test."""
     started: list[LiveCommand] = []
 
-    def start(*args: str | Path, cwd: Path | None = None) -> LiveCommand:
-        command = LiveCommand(*args, cwd=cwd)
+    def start(
+        *args: str | Path, cwd: Path | None = None, sigint_ignored: bool = False
+    ) -> LiveCommand:
+        command = LiveCommand(*args, cwd=cwd, sigint_ignored=sigint_ignored)
         started.append(command)
         return command
 

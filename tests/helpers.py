@@ -3,6 +3,7 @@ commands. Fixtures live in conftest.py; tests import these with `from helpers im
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -139,23 +140,55 @@ def require_tool(name: str, debian_package: str) -> str:
 
 # -- long-running commands (build --watch, serve) ------------------------------------------
 
+
+@contextlib.contextmanager
+def _sigint_reaches_children(wanted: bool) -> Iterator[None]:
+    """While it is open, children start with SIGINT at its default, as from a terminal.
+
+    An ignored signal stays ignored across exec, so a pytest started with SIGINT
+    ignored would start every command deaf to Ctrl-C. A handled signal is reset
+    to the default by exec: handle it (by doing nothing) while starting children.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    if not wanted or not main or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 DEADLINE = 20.0  # seconds a behaviour may take on a busy machine; not a speed requirement
 
 
 class LiveCommand:
-    """`python -m briefgen ARGS` running in the background, its output read line by line."""
+    """`python -m briefgen ARGS` running in the background, its output read line by line.
 
-    def __init__(self, *args: str | Path, cwd: Path | None = None) -> None:
+    It starts as a command typed at a terminal does, with Ctrl-C (SIGINT) reaching
+    it, even when pytest itself was started with SIGINT ignored (by a script, in the
+    background). With `sigint_ignored` it starts as a script's background job does.
+    """
+
+    def __init__(
+        self, *args: str | Path, cwd: Path | None = None, sigint_ignored: bool = False
+    ) -> None:
         env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
         env.pop("NO_COLOR", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "briefgen", *map(str, args)],
-            cwd=cwd,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        command = [sys.executable, "-m", "briefgen", *map(str, args)]
+        if sigint_ignored:
+            # What `briefgen ... &` in a shell script does; exec keeps the ignored signal.
+            command = ["bash", "-c", 'trap "" INT; exec "$@"', "bash", *command]
+        with _sigint_reaches_children(not sigint_ignored):
+            self.process = subprocess.Popen(
+                command,
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -182,7 +215,11 @@ class LiveCommand:
 
     def interrupt(self) -> int:
         """Stop it as Ctrl-C would; its exit status."""
-        self.process.send_signal(signal.SIGINT)
+        return self.stop(signal.SIGINT)
+
+    def stop(self, signum: int) -> int:
+        """Send it `signum` and wait for it to end; its exit status."""
+        self.process.send_signal(signum)
         try:
             return self.process.wait(timeout=DEADLINE)
         finally:

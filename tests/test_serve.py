@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import socket
 import urllib.error
 import urllib.request
@@ -199,3 +200,24 @@ def test_serve_reloads_the_open_page_in_a_browser(tmp_path: Path, live: type[Liv
     assert "A fact" in built
     assert "__briefgen" not in built and "<script" not in built
     assert command.interrupt() == 0
+
+
+@pytest.mark.slow
+def test_serve_started_by_a_script_keeps_ignoring_ctrl_c_and_stops_on_sigterm(
+    tmp_path: Path, live: type[LiveCommand]
+) -> None:
+    project = minimal_project(tmp_path)
+    command = live("serve", "--port", "0", "--project", project, sigint_ignored=True)
+    url = command.expect(re.compile(r"serving http://127\.0\.0\.1:\d+/")).split()[-1]
+    command.expect("output/brief.pdf")
+
+    command.process.send_signal(signal.SIGINT)  # the script chose to ignore it
+    (project / "facts/main.yaml").write_text(MINIMAL_SHEET.replace("A fact", "A later fact"))
+    command.expect(re.compile(r"\d\d:\d\d:\d\d changed: facts/main\.yaml"))
+    command.expect("output/brief.pdf")
+    assert b"A later fact" in _get(url + "brief.html")[2]
+
+    assert command.stop(signal.SIGTERM) == 0
+    command.expect("stopped; output/ holds the last good build")
+    with pytest.raises(urllib.error.URLError):
+        _get(url)  # the server is closed

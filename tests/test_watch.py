@@ -6,12 +6,15 @@ from __future__ import annotations
 import functools
 import queue
 import re
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import DEADLINE, MINIMAL_SHEET, LiveCommand, minimal_project
+from helpers import DEADLINE, MINIMAL_CONFIG, MINIMAL_SHEET, LiveCommand, minimal_project
 
 from briefgen.build import BuildOptions, Built, UnknownBriefing
 from briefgen.build import build as build_project
@@ -176,3 +179,51 @@ def test_build_watch_command_end_to_end(tmp_path: Path, live: type[LiveCommand])
 
     assert command.interrupt() == 0
     command.expect("stopped; output/ holds the last good build")
+
+
+def test_build_watch_started_by_a_script_ignores_ctrl_c_and_stops_on_sigterm(
+    tmp_path: Path, live: type[LiveCommand]
+) -> None:
+    project = minimal_project(
+        tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "    formats: [html]\n"}
+    )
+    command = live("build", "--watch", "--project", project, sigint_ignored=True)
+    command.expect("output/brief.html")
+
+    # `briefgen build --watch &` in a script: the shell ignores SIGINT for it, so
+    # Ctrl-C meant for the script leaves it running, as for any Unix program.
+    command.process.send_signal(signal.SIGINT)
+    _retitle(project, "A changed fact")
+    command.expect(CHANGED)
+    command.expect("output/brief.html")
+
+    # The script stops it with `kill`: as cleanly as Ctrl-C from a terminal.
+    assert command.stop(signal.SIGTERM) == 0
+    command.expect("stopped; output/ holds the last good build")
+    assert "A changed fact" in (project / "output/brief.html").read_text()
+
+
+@pytest.mark.slow
+def test_the_ctrl_c_test_passes_when_pytest_runs_with_sigint_ignored(tmp_path: Path) -> None:
+    # A script that starts the suite in the background starts it with SIGINT ignored,
+    # and every child inherits that unless the tests start them as a terminal would.
+    test = "tests/test_watch.py::test_build_watch_command_end_to_end"
+    pytest_command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'trap "" INT; exec "$@"',
+            "bash",
+            *pytest_command,
+            "--basetemp",
+            str(tmp_path / "inner"),
+            test,
+        ],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=4 * DEADLINE,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
