@@ -261,6 +261,7 @@ def analytic_warnings(project: Project) -> list[Problem]:
         warnings += _uncited_sources(project)
         warnings += _unused_actors(project)
     warnings += _accessed_before_published(project)
+    warnings += _skeleton_todos(project)
     about_facts: list[tuple[str, Problem]] = []
     about_facts += _weak_high_confidence(project)
     about_facts += _confirmed_single_source(project)
@@ -277,6 +278,39 @@ def analytic_warnings(project: Project) -> list[Problem]:
         warnings += _unused_acknowledgments(project, fired)
     assert all(w.code in WARNINGS for w in warnings), "every warning code is in codes.py"
     return [warning.as_warning() for warning in warnings]
+
+
+_TODO_KINDS = {"facts": "fact", "sources": "source", "actors": "actor"}
+
+
+def _skeleton_todos(project: Project) -> Iterable[Problem]:
+    """Text a skeleton from `briefgen new` left as it was: "TODO the fact in one
+    sentence" would otherwise be printed in the briefing."""
+    for kind, name in _TODO_KINDS.items():
+        for raw in project.raw.get(kind, []):
+            item_id = raw.item.get("id")
+            for keys, text in _texts(raw.item, ()):
+                if text.lstrip().startswith("TODO"):
+                    field = next((k for k in reversed(keys) if isinstance(k, str)), "text")
+                    yield raw.problem(
+                        *keys,
+                        message=f"{name} '{item_id}' still holds the skeleton's TODO in '{field}'",
+                        hint="replace it with what you know",
+                        code="todo",
+                    )
+
+
+def _texts(value: Any, keys: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    """Every text in an item as written, with the keys leading to it."""
+    if isinstance(value, str):
+        yield keys, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "id":
+                yield from _texts(item, (*keys, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*keys, index))
 
 
 def _unreadable(project: Project) -> list[str]:

@@ -381,6 +381,9 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
 
 
+_KIND_LABELS = {"flow": "a flow", "agreement": "an agreement", "risk": "a risk"}
+
+
 def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     from .scaffold import section_ids
 
@@ -400,9 +403,23 @@ def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: s
     shell_complete=_complete_sections,
     help="The section of a new fact; default: the sheet's, or the first section.",
 )
+@click.option(
+    "--kind",
+    "fact_kind",
+    type=click.Choice(["flow", "agreement", "risk", "plain"]),  # kinds.KINDS
+    help="The kind of a new fact; default: the kind most facts in the sheet have.",
+)
+@click.option("--id", "item_id", metavar="ID", help="The new entry's id; default: a fresh one.")
 @_project_option
 @_guard
-def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> None:
+def new(
+    kind: str,
+    sheet: Path | None,
+    section: str | None,
+    fact_kind: str | None,
+    item_id: str | None,
+    project: Path,
+) -> None:
     """Add a skeleton fact, source or actor.
 
     Prints a commented skeleton with a fresh id. With --sheet, adds it to the
@@ -414,14 +431,29 @@ def new(kind: str, sheet: Path | None, section: str | None, project: Path) -> No
 
     root = project.resolve()
     try:
-        entry = new_entry(root, cast("Kind", kind), sheet=sheet, section=section)
+        if fact_kind is not None and kind != "fact":
+            raise ScaffoldError(f"--kind is for facts; a {kind} has no kind")
+        entry = new_entry(
+            root,
+            cast("Kind", kind),
+            sheet=sheet,
+            section=section,
+            fact_kind=fact_kind,
+            item_id=item_id,
+        )
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from error
+    what = f"{kind} '{entry.item_id}'"
+    if entry.fact_kind is not None:
+        kind_of = "a plain fact" if entry.fact_kind == "plain" else _KIND_LABELS[entry.fact_kind]
+        what += f" ({kind_of}) in section '{entry.section}' ({entry.section_reason})"
     if entry.sheet is None:
         click.echo(entry.text, nl=False)
+        # On stderr, so the skeleton on stdout can be piped or pasted as it is.
+        click.echo(f"printed {what}; replace its TODOs", err=True)
     else:
         where = f"{_shown(entry.sheet, root)}:{entry.line}"
-        click.echo(f"{where}: added {kind} '{entry.item_id}'; replace its TODOs")
+        click.echo(f"{where}: added {what}; replace its TODOs")
 
 
 @main.command()

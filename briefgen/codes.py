@@ -75,6 +75,11 @@ WARNINGS: dict[str, WarningCode] = {
             'a hedge ("may", "might", "could", "possibly", "perhaps") in a risk\'s text',
         ),
         WarningCode(
+            "todo",
+            "fact",
+            "text still holding a skeleton's TODO (from `briefgen new`) in a fact, source or actor",
+        ),
+        WarningCode(
             "warnings-incomplete",
             "project",
             "a file does not parse, so the warnings that depend on what it declares or "
@@ -94,5 +99,5 @@ def acknowledgeable() -> list[str]:
     return [
         code
         for code, w in WARNINGS.items()
-        if w.subject == "fact" and code != "unused-acknowledgment"
+        if w.subject == "fact" and code not in ("unused-acknowledgment", "todo")
     ]

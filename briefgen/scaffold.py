@@ -8,6 +8,7 @@ an edit that would not read back as the same sheet plus one entry.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import typing
@@ -15,8 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .kinds import KINDS, MAPPED, PLAIN
 from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
-from .model import LISTS, Category, Confidence, Kind, Reliability, SourceType
+from .model import (
+    ID_MAX,
+    ID_PATTERN,
+    LISTS,
+    Category,
+    Confidence,
+    Impact,
+    Kind,
+    Reliability,
+    SourceType,
+    Status,
+)
 from .output import write_atomic
 from .paths import inside
 from .schema import SchemaName, json_schema
@@ -142,6 +155,9 @@ class NewEntry:
     text: str
     sheet: Path | None
     line: int = 0  # the line of the sheet where the entry starts
+    fact_kind: str | None = None  # a fact's kind (kinds.KINDS): plain, flow, agreement, risk
+    section: str | None = None  # a fact's section
+    section_reason: str = ""  # why that section: "the sheet's default", ...
 
 
 def new_entry(
@@ -151,6 +167,8 @@ def new_entry(
     sheet: Path | None = None,
     section: str | None = None,
     today: dt.date | None = None,
+    fact_kind: str | None = None,
+    item_id: str | None = None,
 ) -> NewEntry:
     """A commented skeleton of a fact, source or actor with a fresh id, valid as written.
 
@@ -168,7 +186,10 @@ def new_entry(
         raise ScaffoldError(f"unknown section '{section}'; the sections are {', '.join(sections)}")
     today = today or dt.date.today()
     declared = project.declared.get(LISTS[kind], {})
-    item_id = _fresh_id(kind, today, set(declared))
+    if item_id is None:
+        item_id = _fresh_id(kind, today, set(declared))
+    else:
+        _check_new_id(kind, item_id, declared)
 
     before = b""
     loaded = None
@@ -180,17 +201,42 @@ def new_entry(
     sheet_section = loaded.data.get("section") if loaded and loaded.data else None
     if not isinstance(sheet_section, str):
         sheet_section = None
+    if section is not None:
+        chosen, reason = section, "as asked"
+    elif sheet_section is not None:
+        chosen, reason = sheet_section, "the sheet's default"
+    else:
+        chosen = next(iter(sections), "TODO-section")
+        reason = "the first in briefgen.yaml"
+    actors = list(project.declared.get("actors", {}))
+    if kind == "fact":
+        fact_kind = fact_kind or _usual_kind(loaded)
+        if fact_kind not in KINDS:
+            raise ScaffoldError(f"unknown kind of fact '{fact_kind}'; the kinds are {_kinds()}")
+        if fact_kind in ("flow", "agreement") and len(actors) < 2:
+            raise ScaffoldError(
+                f"a {fact_kind} names two actors, and the project declares "
+                f"{len(actors) or 'none'}; add them first with 'briefgen new actor'"
+            )
     context = _Context(
         today=today,
-        section=section or (None if sheet_section else next(iter(sections), "TODO-section")),
+        section=section or (None if sheet_section else chosen),
         sheet_section=sheet_section,
         source=next(iter(project.sources), next(iter(project.declared.get("sources", {})), None)),
         sections=sections,
-        actors=list(project.declared.get("actors", {})),
+        actors=actors,
+        fact_kind=fact_kind or "plain",
+    )
+    made = functools.partial(
+        NewEntry,
+        fact_kind=fact_kind if kind == "fact" else None,
+        section=chosen if kind == "fact" else None,
+        section_reason=reason if kind == "fact" else "",
     )
     if sheet is None:
         header = f"# add under '{LISTS[kind]}:' in a fact sheet\n"
-        return NewEntry(kind, item_id, header + _skeleton(kind, item_id, context, 2), None)
+        text = header + _skeleton(kind, item_id, context, 2)
+        return made(kind, item_id, text, None)
     after, added = _insert(root, sheet, loaded, before, kind, item_id, context)
     data = loaded.data if loaded and loaded.data else {}
     try:
@@ -198,7 +244,40 @@ def new_entry(
     except InsertError as error:
         raise ScaffoldError(str(error)) from error
     write_atomic(sheet, after)
-    return NewEntry(kind, item_id, added, sheet, line)
+    return made(kind, item_id, added, sheet, line)
+
+
+def _usual_kind(loaded: YamlFile | None) -> str:
+    """The kind most facts of the sheet have (of the latest fact, in a tie); plain
+    for a sheet with no facts."""
+    facts = loaded.data.get("facts") if loaded is not None and loaded.data else None
+    counts: dict[str, int] = {}
+    for fact in facts if isinstance(facts, list) else []:
+        if isinstance(fact, dict):
+            name = next((k.name for k in MAPPED if fact.get(k.name) is not None), PLAIN.name)
+            counts[name] = counts.pop(name, 0) + 1  # re-inserted: the latest sorts last
+    if not counts:
+        return PLAIN.name
+    most = max(counts.values())
+    return [name for name, count in counts.items() if count == most][-1]
+
+
+def _kinds() -> str:
+    return ", ".join(KINDS)
+
+
+def _check_new_id(kind: Kind, item_id: str, declared: dict[str, Any]) -> None:
+    if len(item_id) > ID_MAX or not ID_PATTERN.fullmatch(item_id):
+        raise ScaffoldError(
+            f"'{item_id}' is not a valid id: use up to {ID_MAX} letters, digits, '.', '_' "
+            "and '-', starting with a letter or digit"
+        )
+    if item_id in declared:
+        first = declared[item_id][0]
+        line, _ = first.file.positions.of((*first.path, "id"))
+        raise ScaffoldError(
+            f"{kind} id '{item_id}' is taken (at {first.file.path}:{line}); choose another"
+        )
 
 
 def section_ids(root: Path) -> list[str]:
@@ -250,6 +329,7 @@ class _Context:
     source: str | None  # a declared source to cite, so the fact validates as written
     sections: list[str]
     actors: list[str]
+    fact_kind: str = "plain"
 
 
 def _choices(literal: Any) -> str:
@@ -302,12 +382,52 @@ def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
             + ("" if c.source else "; add one with 'briefgen new source'"),
             "    credibility: 6  # Admiralty: 1 confirmed ... 6 truth cannot be judged",
             "    # locator: TODO where in the source, e.g. page 3",
-            "# at most one of flow, agreement and risk, e.g.:",
-            f"# flow: {{from: ..., to: ..., what: ..., category: ...}}  # {_choices(Category)}",
+            *_kind_lines(c),
         ]
     pad = " " * indent
     first, *rest = lines
     return "".join([f"{pad}- {first}\n", *(f"{pad}  {line}\n" for line in rest)])
+
+
+def _kind_lines(c: _Context) -> list[str]:
+    """The lines of a fact's kind: its mapping, valid as written, TODOs to replace."""
+    day = c.today.isoformat()
+    first, second = [*c.actors, "TODO-actor", "TODO-actor"][:2]
+    if c.fact_kind == "flow":
+        return [
+            "flow:",
+            f"  from: {first}  # actor ids: {', '.join(c.actors[:6])}",
+            f"  to: {second}",
+            "  what: TODO what moves, in a few words",
+            f"  category: other  # {_choices(Category)}",
+            "  # quantity: 10000  # or {min: 10000} for '10,000+', {min: 200, max: 250}, "
+            "{about: 108.5}",
+            "  # unit: troops",
+            f"  # since: {day}",
+        ]
+    if c.fact_kind == "agreement":
+        return [
+            "agreement:",
+            "  name: TODO the agreement's name",
+            f"  parties: [{first}, {second}]  # two or more actor ids",
+            f"  status: proposed  # {_choices(Status)}",
+            f"  # signed: {day}",
+            "  # place: TODO",
+            "  # terms:",
+            "  #   - TODO one term, in Markdown",
+        ]
+    if c.fact_kind == "risk":
+        return [
+            "risk:",
+            "  likelihood: roughly even chance  # ICD 203, e.g. unlikely | likely | very likely",
+            f"  impact: moderate  # {_choices(Impact)}",
+            "  indicators:",
+            "    - TODO what would show the risk materialising",
+        ]
+    return [
+        "# at most one of flow, agreement and risk (briefgen new fact --kind ...), e.g.:",
+        f"# flow: {{from: ..., to: ..., what: ..., category: ...}}  # {_choices(Category)}",
+    ]
 
 
 # -- adding to a sheet ----------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,103 @@ def test_new_fact_without_sources_says_to_add_one(tmp_path: Path) -> None:
 def test_scaffold_error_is_a_plain_exception() -> None:
     with pytest.raises(ScaffoldError, match=r"no briefgen\.yaml"):
         new_entry(Path("/nonexistent"), "fact")
+
+
+# -- kinds, ids and the section chosen -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet", "kind", "section"),
+    [
+        ("facts/risks.yaml", "a risk", "risks"),
+        ("facts/aid-flows.yaml", "a flow", "aid-flows"),
+        # One agreement and one plain fact: a tie goes to the kind of the latest.
+        ("facts/agreements.yaml", "a plain fact", "agreements"),
+    ],
+)
+def test_new_fact_takes_the_kind_most_facts_in_the_sheet_have_and_says_so(
+    example: Path, sheet: str, kind: str, section: str
+) -> None:
+    result = run("new", "fact", "--sheet", example / sheet, "--id", "new-one", "--project", example)
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()
+    assert re.fullmatch(
+        rf"{sheet}:\d+: added fact 'new-one' \({kind}\) in section '{section}' "
+        r"\(the sheet's default\); replace its TODOs",
+        line,
+    ), line
+    added = (example / sheet).read_text().split("- id: new-one\n")[1]
+    for block in ("flow", "agreement", "risk"):
+        assert (f"\n    {block}:\n" in added) == kind.endswith(block)
+
+
+@pytest.mark.parametrize("kind", ["flow", "agreement", "risk", "plain"])
+def test_each_kind_of_skeleton_validates_and_its_todos_warn(tmp_path: Path, kind: str) -> None:
+    project = minimal_project(tmp_path)
+    sheet = project / "facts/main.yaml"
+    result = run(
+        "new", "fact", "--kind", kind, "--id", "f2", "--sheet", sheet, "--project", project
+    )
+    assert result.exit_code == 0, result.output
+    added = sheet.read_text()[len(MINIMAL_SHEET) :]
+    assert (f"\n    {kind}:\n" in added) == (kind != "plain")
+    check = run("validate", "--project", project)
+    assert check.exit_code == 0, check.output
+    todo = {"flow": "what", "agreement": "name", "risk": "indicators", "plain": None}[kind]
+    fields = ["title", "text", *([todo] if todo else [])]
+    todos = [line for line in check.stderr.splitlines() if "skeleton's TODO" in line]
+    assert [re.sub(r":\d+:\d+:", ":L:C:", line) for line in todos] == [
+        f"facts/main.yaml:L:C: warning: fact 'f2' still holds the skeleton's TODO in '{field}' "
+        "(replace it with what you know)"
+        for field in fields
+    ]
+    strict = run("validate", "--strict", "--project", project)
+    assert strict.exit_code == 1
+
+
+def test_new_fact_printed_says_its_kind_and_section_on_stderr(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    result = run("new", "fact", "--id", "f2", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "printed fact 'f2' (a plain fact) in section 'aid-flows' (the first in "
+        "briefgen.yaml); replace its TODOs\n"
+    )
+    assert result.stdout.splitlines()[1] == "  - id: f2"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--id", "fact-one"),
+            "fact id 'fact-one' is taken (at facts/main.yaml:13); choose another",
+        ),
+        (
+            ("--id", "-bad"),
+            "'-bad' is not a valid id: use up to 64 letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit",
+        ),
+        (("--kind", "risk", "--id", "x", "source"), "--kind is for facts; a source has no kind"),
+    ],
+)
+def test_new_refuses_an_id_taken_or_malformed(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    project = minimal_project(tmp_path)
+    kind = [] if args[-1] == "source" else ["fact"]
+    options = args[:-1] if args[-1] == "source" else args
+    result = run("new", *(kind or ["source"]), *options, "--project", project)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {message}\n"
+
+
+def test_a_flow_needs_two_declared_actors(tmp_path: Path) -> None:
+    sheet = "sources:\n  - id: src\n    title: S\n    reliability: B\n    type: media\n"
+    project = minimal_project(tmp_path, **{"facts/main.yaml": sheet})
+    result = run("new", "fact", "--kind", "flow", "--project", project)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: a flow names two actors, and the project declares none; "
+        "add them first with 'briefgen new actor'\n"
+    )

@@ -172,6 +172,14 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
             "confirming source too, or grade the citation 2 (probably true))"
         ],
     ),
+    "a skeleton's TODO left in": (
+        sheet(fact(text="TODO the fact in full, in Markdown; say who reports it.")),
+        CONFIG,
+        [
+            "facts/main.yaml:15:11: warning: fact 'fact-one' still holds the skeleton's TODO "
+            "in 'text' (replace it with what you know)"
+        ],
+    ),
     "estimative words in a risk": (
         sheet(
             fact(
@@ -274,6 +282,7 @@ def test_warnings_have_stable_codes(tmp_path: Path) -> None:
         "stale fact": ["stale-fact"],
         "never reviewed": ["never-reviewed"],
         "confirmed by other sources, on one source": ["confirmed-single-source"],
+        "a skeleton's TODO left in": ["todo"],
         "estimative words in a risk": ["estimative-word"],
     }
 
