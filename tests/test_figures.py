@@ -5,6 +5,7 @@ is measured in test_figures_browser.py."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import re
 import shutil
@@ -423,6 +424,20 @@ def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         html = (root / f"output/{MAIN}.html").read_text()
         assert sorted(re.findall(r'<figure class="figure figure-(\w+)"', html)) == shown, choice
+
+
+def test_the_word_document_keeps_the_key_to_numbered_marks(tmp_path: Path) -> None:
+    import docx
+
+    from briefgen.formats.word import docx_bytes
+
+    view = view_of(figure_project(tmp_path, 2, 2, risks=3))
+    document = docx.Document(io.BytesIO(docx_bytes(view)))
+    items = [p.text for p in document.paragraphs if p.style.name == "Numbered Item"]
+    risks = matrix.draw(view)
+    assert risks is not None and len(risks.key) == 3
+    for entry in risks.key:
+        assert f"{entry.mark}.\t{entry.text}" in items
 
 
 def test_dot_is_found_on_the_path() -> None:

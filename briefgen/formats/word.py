@@ -200,6 +200,11 @@ class _Writer:
             properties.set("title", figure.title)
             properties.set("descr", figure.description)
             self.para(f"Figure {number}. {figure.title}", "Caption")
+            for entry in figure.key:  # what each numbered mark stands for, linked to its fact
+                paragraph = self.para(style="Numbered Item")
+                paragraph.add_run(f"{entry.mark}.\t")
+                anchor = self.bookmarks[entry.href.removeprefix("#")]
+                self.link(paragraph, entry.text, anchor=anchor, style=False)
 
     def _fact(self, fact: FactView) -> None:
         self._heading(fact.title, 2, self.bookmarks[fact.anchor])
