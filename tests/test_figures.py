@@ -375,6 +375,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_the_page_shows_each_figure_with_links_onto_its_facts(built: Path) -> None:
     html = (built / "output/brief.html").read_text()
     for name in ("flows", "timeline", "risks"):

@@ -136,6 +136,7 @@ def render_shout(context: RenderContext) -> bytes:
     return prepare_shout(context).lay_out()
 
 
+@pytest.mark.slow
 def test_a_format_with_a_prepare_step_is_finished_in_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -41,6 +41,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema_and_the_cli_prints_it() -> N
     assert json.loads(result.stdout) == schema
 
 
+@pytest.mark.slow
 def test_an_independent_validator_accepts_the_example_against_the_schema(
     tmp_path: Path, example: Path
 ) -> None:

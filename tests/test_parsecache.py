@@ -198,6 +198,7 @@ def test_a_cache_folder_linking_out_of_the_project_is_left_alone(
     assert list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_two_validates_at_once_agree_and_leave_whole_entries(project: Path) -> None:
     """Two processes filling a cold cache at once: both report the same, and every
     entry left behind is whole (the last writer's) and used by the next run."""

@@ -45,6 +45,7 @@ def bundle(tmp_path: Path) -> dict[str, Any]:
     return check_bundle(stix_bytes(view_of(export_project(tmp_path / "p"), "exports")))
 
 
+@pytest.mark.slow
 def test_the_validators_command_accepts_the_example_strictly(tmp_path: Path, example: Path) -> None:
     """stix2_validator as a user runs it, with every best-practice warning an error
     but the two check_bundle allows (103, 302)."""
