@@ -272,16 +272,20 @@ def _draw(
         x, y = at(*(float(v) for v in node["pos"].split(",")))
         nodes.append(_node(x, y, actors[int(node["name"][1:])], scale))
     nodes.append("</g>")
-    width, height = graph["width"] * scale, graph["height"] * scale
-    width = max(width, min(WIDTH, 420.0))  # room for the legend below
+    drawn, height = graph["width"] * scale, graph["height"] * scale
+    width = max(drawn, min(WIDTH, 420.0))  # room for the legend below
+    shift = (width - drawn) / 2  # a narrow diagram is centred over its legend
     categories = sorted({a.category for a in arrows}, key=_rank)
     legend, legend_height = _legend(categories, width)
-    parts = [*body, *nodes, *labels]
+    parts = [f'<g class="flow-diagram" transform="translate({num(shift)} 0)">']
+    parts += [*body, *nodes, *labels, "</g>"]
     parts += [f'<g class="flow-legend" transform="translate(0 {num(height)})">', *legend, "</g>"]
     size = (width, height + legend_height)
     links = tuple(
-        link(f"#{arrows[index].facts[0].anchor}", arrows[index].sentence, box, size)
-        for index, box in sorted(boxes)
+        link(
+            f"#{arrows[index].facts[0].anchor}", arrows[index].sentence, (x + shift, y, w, h), size
+        )
+        for index, (x, y, w, h) in sorted(boxes)
     )
     return parts, size[0], size[1], links
 
