@@ -23,6 +23,12 @@ NAMES = [
     "Myanmar",
     "Eritrea",
     "Democratic Republic of the Congo",
+    "Cuba",
+    "Laos",
+    "Sudan",
+    "Mali",
+    "Nicaragua",
+    "Libya",
 ]
 WHATS = [
     "air-defence missiles",

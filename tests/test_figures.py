@@ -142,6 +142,14 @@ def test_a_briefing_without_flows_or_with_a_tangle_has_no_flow_diagram(tmp_path:
     assert flows.draw(view_of(minimal_project(tmp_path))) is None
     many = figure_project(tmp_path / "many", 10, 120, seed=2)  # more routes than 60
     assert flows.draw(view_of(many)) is None
+    # 16 actors and 60 routes: even numbered, the labels would shrink past reading.
+    dense = view_of(figure_project(tmp_path / "dense", 16, 60, seed=3))
+    facts = [f for f in dense.facts if f.flow]
+    arrows = flows._arrows(facts)
+    actors = list(dict.fromkeys(x for a in arrows for x in (a.origin, a.destination)))
+    assert len(actors) == 16 and len(arrows) == 60
+    assert flows._best_layout(actors, arrows, numbered=True)["scale"] < flows.MIN_NUMBERED_SCALE
+    assert flows.draw(dense) is None
 
 
 def test_without_graphviz_the_build_says_what_to_install(

@@ -44,6 +44,7 @@ MAX_ACTORS = 16
 WIDTH = 640.0  # the PDF's column; a wider layout is scaled down to it
 HEIGHT = 760.0  # and the most of a PDF page it may take, with its caption and legend
 MIN_SCALE = 0.8  # below this, labels are too small to read: number the arrows instead
+MIN_NUMBERED_SCALE = 0.7  # and below this, the numbers and names are
 LABEL_SIZE = 10.0
 LABEL_LINE = 12.5
 LABEL_TEXT_WIDTH = 120.0
@@ -68,7 +69,7 @@ class _Arrow:
 
 def draw(view: BriefingView) -> Figure | None:
     """The flow diagram of a briefing, or None when none of its facts has a flow (or
-    its flows join more actors, or take more routes, than a page can show)."""
+    its flows join more actors, or take more routes, than a page can show legibly)."""
     facts = [fact for fact in view.facts if fact.flow is not None]
     if not facts:
         return None
@@ -79,6 +80,8 @@ def draw(view: BriefingView) -> Figure | None:
     layout = _best_layout(actors, arrows, numbered=False)
     if layout["scale"] < MIN_SCALE:
         layout = _best_layout(actors, arrows, numbered=True)
+        if layout["scale"] < MIN_NUMBERED_SCALE:
+            return None  # even numbered, too small to read
     description = _description(facts, arrows, actors)
     body, width, height, links = _draw(layout, actors, arrows)
     svg = svg_document(width, height, TITLE, description, body, "flows")
