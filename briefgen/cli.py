@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .watch import Step
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 BUG_URL = "https://github.com/briefgen/briefgen/issues"
 
@@ -116,6 +117,20 @@ class _Shard(click.ParamType[tuple[int, int]]):
             self.fail(str(error), param, ctx)
 
 
+def _complete_briefings(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from .scaffold import briefing_ids
+
+    root = Path(ctx.params.get("project") or ".")
+    chosen = set(ctx.params.get(param.name or "") or ())
+    return [b for b in briefing_ids(root) if b.startswith(incomplete) and b not in chosen]
+
+
+class _WrongUse(click.ClickException):
+    """A command used wrongly (exit 2), said in one line without the usage text."""
+
+    exit_code = EXIT_USAGE
+
+
 def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
     color = _color(sys.stderr)
     for problem in problems:
@@ -174,7 +189,9 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("briefing_ids", nargs=-1, metavar="[BRIEFING-ID]...")
+@click.argument(
+    "briefing_ids", nargs=-1, metavar="[BRIEFING-ID]...", shell_complete=_complete_briefings
+)
 @_project_option
 @click.option(
     "--timeout",
@@ -373,7 +390,9 @@ def init(directory: Path, force: bool) -> None:
     try:
         written = init_project(directory, force=force)
     except ScaffoldError as error:
-        raise click.ClickException(str(error)) from error
+        # A folder that already holds a project is the wrong place, not a broken project.
+        failure = _WrongUse if error.wrong_use else click.ClickException
+        raise failure(str(error)) from error
     root = directory.resolve()
     for path in written:
         click.echo(_shown(path.resolve(), root))
@@ -484,9 +503,6 @@ def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = Non
     def report(result: Rebuild) -> None:
         if server is not None:
             server.publish(result)
-        if result.step == 0 and result.changed:
-            changed = ", ".join(result.changed)
-            click.echo(f"{time.strftime('%H:%M:%S')} changed: {changed}", err=True)
         if result.step == 0 or not result.ok:
             _report(result.problems)
         if result.failure:
@@ -494,13 +510,19 @@ def _watch(root: Path, steps: Sequence[Step], server: PreviewServer | None = Non
         elif not result.ok:
             click.echo("nothing was written; output/ is unchanged", err=True)
         for item in result.built:
+            for path in item.up_to_date:
+                click.echo(f"up to date: {_shown(path, root)}", err=True)
             for path in item.paths:
                 click.echo(_shown(path, root))
+
+    def seen(changed: tuple[str, ...]) -> None:
+        # Said at once: a build of a large desk takes a while to say anything else.
+        click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}", err=True)
 
     click.echo("watching briefgen.yaml, facts/ and templates/; Ctrl-C to stop", err=True)
     try:
         with _stop_on_sigterm():
-            watch_project(root, steps, report)
+            watch_project(root, steps, report, seen=seen)
     except KeyboardInterrupt:
         click.echo("stopped; output/ holds the last good build", err=True)
 

@@ -53,6 +53,10 @@ GITIGNORE_LINES = ("output/", ".briefgen-cache/")
 class ScaffoldError(Exception):
     """`init` or `new` cannot do what was asked; the message says why and what to do."""
 
+    def __init__(self, message: str, *, wrong_use: bool = False) -> None:
+        super().__init__(message)
+        self.wrong_use = wrong_use  # the command was used wrongly, not the project
+
 
 def example_dir() -> Path:
     """The example project: inside the package when installed, the repository root
@@ -81,7 +85,8 @@ def init_project(target: Path, *, force: bool = False) -> list[Path]:
         shown = ", ".join(clashes[:5]) + more
         raise ScaffoldError(
             f"{target} already has {shown}; nothing was written "
-            "(pass --force to replace them, or choose an empty folder)"
+            "(pass --force to replace them, or choose an empty folder)",
+            wrong_use=True,
         )
     written = []
     for name, data in files.items():
@@ -282,11 +287,20 @@ def _check_new_id(kind: Kind, item_id: str, declared: dict[str, Any]) -> None:
 
 def section_ids(root: Path) -> list[str]:
     """The section ids declared in briefgen.yaml, for shell completion."""
+    return _config_ids(root, "sections")
+
+
+def briefing_ids(root: Path) -> list[str]:
+    """The briefing ids declared in briefgen.yaml, for shell completion."""
+    return _config_ids(root, "briefings")
+
+
+def _config_ids(root: Path, key: str) -> list[str]:
     path = root / CONFIG_NAME
     if not path.is_file():
         return []
     data = load_yaml(path.read_bytes(), CONFIG_NAME).data
-    items = data.get("sections") if isinstance(data, dict) else None
+    items = data.get(key) if isinstance(data, dict) else None
     return [s["id"] for s in items or [] if isinstance(s, dict) and isinstance(s.get("id"), str)]
 
 

@@ -33,27 +33,40 @@ RELOAD_SCRIPT = """\
   let seen = me.dataset.digest;
   const page = me.dataset.page;
   let banner = null;
-  function show(problems) {
-    if (!problems.length) { if (banner) { banner.remove(); banner = null; } return; }
-    if (!banner) {
-      banner = document.createElement("div");
-      banner.id = "briefgen-problems";
-      banner.setAttribute("role", "alert");
-      banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:99999;" +
-        "max-height:40vh;overflow:auto;margin:0;padding:.75rem 1rem;background:#fff3f3;" +
-        "color:#8a1c1c;border-bottom:2px solid #8a1c1c;font:14px/1.4 monospace;" +
-        "white-space:pre-wrap";
-      document.body.appendChild(banner);
+  let shown = "";
+  function show(problems, warnings) {
+    // Redrawn only when what it says changes, so a warnings list opened stays open.
+    const key = JSON.stringify([problems, warnings]);
+    if (key === shown) { return; }
+    shown = key;
+    if (banner) { banner.remove(); banner = null; }
+    if (!problems.length && !warnings.length) { return; }
+    banner = document.createElement(problems.length ? "div" : "details");
+    banner.id = problems.length ? "briefgen-problems" : "briefgen-warnings";
+    banner.setAttribute("role", problems.length ? "alert" : "status");
+    const colour = problems.length ? "#8a1c1c;background:#fff3f3" : "#7a5200;background:#fff8e6";
+    banner.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:99999;" +
+      "max-height:40vh;overflow:auto;margin:0;padding:.75rem 1rem;" +
+      "color:" + colour + ";border-bottom:2px solid currentColor;font:14px/1.4 monospace;" +
+      "white-space:pre-wrap";
+    if (problems.length) {
+      banner.textContent = "The last build failed; this is the last good page.\\n" +
+        problems.join("\\n");
+    } else {
+      // Warnings do not stop a build: one line, collapsed, that opens to the list.
+      const summary = document.createElement("summary");
+      summary.textContent = warnings.length === 1 ? "1 warning" : warnings.length + " warnings";
+      banner.appendChild(summary);
+      banner.appendChild(document.createTextNode(warnings.join("\\n")));
     }
-    banner.textContent = "The last build failed; this is the last good page.\\n" +
-      problems.join("\\n");
+    document.body.appendChild(banner);
   }
   async function poll() {
     try {
       const url = "STATE_PATH?page=" + encodeURIComponent(page);
       const state = await (await fetch(url, {cache: "no-store"})).json();
       if (state.digest !== seen) { seen = state.digest; location.reload(); return; }
-      show(state.problems);
+      show(state.problems, state.warnings);
     } catch (error) { /* the server is restarting or stopped; keep trying */ }
     setTimeout(poll, 500);
   }
@@ -69,6 +82,7 @@ class PreviewServer:
         """Bind 127.0.0.1:`port` (0: any free port); raises OSError if it is taken."""
         self.output_dir = output_dir
         self._problems: list[str] = []
+        self._warnings: list[str] = []
         self._lock = threading.Lock()
         self._httpd = _QuietServer((HOST, port), _handler_for(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -89,12 +103,19 @@ class PreviewServer:
         problems = [] if rebuild.ok else [str(p) for p in rebuild.problems]
         if rebuild.failure:
             problems.append(rebuild.failure)
+        warnings = [str(p) for p in rebuild.problems] if rebuild.ok else []
         with self._lock:
             self._problems = problems
+            self._warnings = warnings
 
     def problems(self) -> list[str]:
         with self._lock:
             return list(self._problems)
+
+    def warnings(self) -> list[str]:
+        """The warnings of the last build, when it succeeded."""
+        with self._lock:
+            return list(self._warnings)
 
     def file(self, name: str) -> Path | None:
         """The file `name` directly inside output/, or None: nothing else is served."""
@@ -163,7 +184,11 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             path = unquote(parts.path)
             if path == STATE_PATH:
                 name = parse_qs(parts.query).get("page", [""])[0]
-                state = {"digest": server.digest(name), "problems": server.problems()}
+                state = {
+                    "digest": server.digest(name),
+                    "problems": server.problems(),
+                    "warnings": server.warnings(),
+                }
                 self._send(json.dumps(state).encode(), "application/json")
             elif path == SCRIPT_PATH:
                 self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")

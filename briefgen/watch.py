@@ -61,9 +61,11 @@ def watch_project(
     steps: Sequence[Step],
     report: Callable[[Rebuild], None],
     stop: threading.Event | None = None,
+    seen: Callable[[tuple[str, ...]], None] | None = None,
 ) -> None:
     """Build with each of `steps` in turn now and after every change to the project's
-    inputs, calling `report` after each, until `stop` is set.
+    inputs, calling `report` after each, until `stop` is set. `seen` is called with
+    the changed paths as soon as a change is seen, before the build it starts.
 
     A step that fails skips the steps after it until the next change. Several
     steps let a caller show a fast result first (the HTML) and a slow one after.
@@ -93,7 +95,10 @@ def watch_project(
         yield_on_timeout=True,
     ):
         if first or changes:
-            build_all(tuple(sorted({Path(p).relative_to(root).as_posix() for _, p in changes})))
+            changed = tuple(sorted({Path(p).relative_to(root).as_posix() for _, p in changes}))
+            if changed and seen is not None:
+                seen(changed)
+            build_all(changed)
             first = False
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
 
 from briefgen.cli import main
 
@@ -172,6 +172,11 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
         "plain,aid-flows",
         "plain,risks",
     ]
+    config = MINIMAL_CONFIG + "  - id: brief-two\n    title: Another\n    edition: 2024-11\n"
+    (project / "briefgen.yaml").write_text(config)
+    assert offers(f"briefgen build --project {project} ") == ["plain,brief", "plain,brief-two"]
+    assert offers(f"briefgen build --project {project} brief-t") == ["plain,brief-two"]
+    assert offers(f"briefgen build --project {project} brief ") == ["plain,brief-two"]
 
 
 def test_bash_completes_briefgen_commands(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     write_tree(target, {"facts/risks.yaml": "# my own risks\n", "notes.txt": "keep\n"})
     before = _snapshot(target)
     result = run("init", target)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # wrong use, as the README's exit statuses say
     assert result.stderr == (
         f"Error: {target} already has facts/risks.yaml; nothing was written "
         "(pass --force to replace them, or choose an empty folder)\n"

@@ -111,7 +111,7 @@ def test_state_follows_the_file_and_the_last_build(server: PreviewServer) -> Non
         return json.loads(_get(server.url + STATE_PATH.lstrip("/") + "?page=brief.html")[2])
 
     first = state()
-    assert first == {"digest": server.digest("brief.html"), "problems": []}
+    assert first == {"digest": server.digest("brief.html"), "problems": [], "warnings": []}
     (server.output_dir / "brief.html").write_text(PAGE.replace("A briefing", "Another"))
     assert state()["digest"] != first["digest"]
 
@@ -120,8 +120,11 @@ def test_state_follows_the_file_and_the_last_build(server: PreviewServer) -> Non
     assert state()["problems"] == ["facts/a.yaml:3:5: error: unknown key 'x' in a fact"]
     server.publish(Rebuild(("facts/a.yaml",), (), (problem.as_warning(),)))
     assert state()["problems"] == []
+    # A build with warnings only: the banner shows them, collapsed.
+    assert state()["warnings"] == ["facts/a.yaml:3:5: warning: unknown key 'x' in a fact"]
     server.publish(Rebuild((), (), (), "PDF: refused; nothing was written"))
     assert state()["problems"] == ["PDF: refused; nothing was written"]
+    assert state()["warnings"] == []
 
 
 def test_reload_script_goes_before_the_end_of_the_body() -> None:
@@ -192,6 +195,19 @@ def test_serve_reloads_the_open_page_in_a_browser(tmp_path: Path, live: type[Liv
             sheet.write_text(MINIMAL_SHEET)
             banner.wait_for(state="detached", timeout=DEADLINE * 1000)
             title("A fact").wait_for(timeout=DEADLINE * 1000)
+
+            # No error but a warning: shown collapsed, one line that opens to the list.
+            sheet.write_text(MINIMAL_SHEET.replace("confidence: moderate", "confidence: high"))
+            warnings = page.locator("details#briefgen-warnings")
+            warnings.wait_for(timeout=DEADLINE * 1000)
+            assert warnings.get_attribute("open") is None
+            assert warnings.inner_text() == "1 warning"
+            warnings.locator("summary").click()
+            assert warnings.inner_text() == (
+                "1 warning\nfacts/main.yaml:17:17: warning: fact 'fact-one' has high confidence "
+                "but is single-sourced (ICD 203 high confidence rests on several independent "
+                "sources; cite an independent source or lower the confidence to moderate)"
+            )
         finally:
             browser.close()
 

@@ -177,8 +177,39 @@ def test_build_watch_command_end_to_end(tmp_path: Path, live: type[LiveCommand])
     command.expect("nothing was written; output/ is unchanged")
     assert "A changed fact" in (project / "output/brief.html").read_text()
 
+    # Saved again as it was: seen at once, then found up to date, and said so.
+    (project / "facts/main.yaml").write_text(MINIMAL_SHEET.replace("A fact", "A changed fact"))
+    command.expect(CHANGED)
+    command.expect("up to date: output/brief.html")
+    command.expect("up to date: output/brief.pdf")
+
     assert command.interrupt() == 0
     command.expect("stopped; output/ holds the last good build")
+
+
+def test_a_save_is_told_as_soon_as_it_is_seen_before_the_build(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path)
+    events: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+
+    def step() -> tuple[list[Built], list[Problem]]:
+        events.put("build")
+        return [], []
+
+    thread = threading.Thread(
+        target=watch_project,
+        args=(project, [step], lambda _result: None, stop),
+        kwargs={"seen": lambda changed: events.put(f"seen {', '.join(changed)}")},
+    )
+    thread.start()
+    try:
+        assert events.get(timeout=DEADLINE) == "build"  # the first build
+        _retitle(project, "A changed fact")
+        assert events.get(timeout=DEADLINE) == "seen facts/main.yaml"
+        assert events.get(timeout=DEADLINE) == "build"
+    finally:
+        stop.set()
+        thread.join(DEADLINE)
 
 
 def test_build_watch_started_by_a_script_ignores_ctrl_c_and_stops_on_sigterm(
