@@ -137,6 +137,7 @@ def render_shout(context: RenderContext) -> bytes:
 
 
 @pytest.mark.slow
+@pytest.mark.slow  # spawns worker processes that import WeasyPrint
 def test_a_format_with_a_prepare_step_is_finished_in_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
