@@ -26,7 +26,8 @@ from .model import (
     Source,
 )
 from .richtext import plain, render_markdown
-from .rules import included_facts, independent_count, is_stale
+from .rules import included_facts, independent_count, is_stale, order_facts
+from .scope import describe_scope
 
 
 @dataclass
@@ -84,6 +85,7 @@ class FactView:
     lead: bool = False  # `details` go before the text, not after it
     # Warnings judged and accepted (FORMAT 1.1 `acknowledge:`): code -> reason.
     acknowledged: dict[str, str] = field(default_factory=dict)
+    change: str | None = None  # "new" or "updated" since the last edition; see changes.py
 
     @property
     def single_sourced(self) -> bool:
@@ -101,6 +103,70 @@ class FactView:
     @property
     def risk(self) -> RiskView | None:
         return self.details if isinstance(self.details, RiskView) else None
+
+
+@dataclass
+class JudgmentView:
+    """A key judgment as written, with the facts it rests on."""
+
+    number: int
+    text: Markup
+    text_plain: str
+    confidence: str
+    likelihood: str | None  # an ICD 203 term
+    band: str | None  # its probability band, "80–95%"
+    based_on: list[FactRef]
+
+
+@dataclass
+class FieldChange:
+    """One thing about a fact or judgment that changed since the earlier edition."""
+
+    field: str  # "confidence", "likelihood", "quantity", "source", "text", ...
+    before: str | None
+    after: str | None
+    text: str  # in words: "confidence moderate → high"
+
+
+@dataclass
+class FactChangeView:
+    id: str
+    anchor: str | None  # in this edition; None for a fact withdrawn
+    title: str  # as this edition shows it; as the earlier one did, for a fact withdrawn
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class JudgmentChangeView:
+    number: int | None  # in this edition; None for a judgment withdrawn
+    text: str  # plain text
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ChangesView:
+    """What changed since the latest earlier edition whose record is kept."""
+
+    since: str  # that edition's date, as shown: "25 November 2024"
+    since_iso: str
+    record: str  # the record compared with, e.g. "editions/brief/2024-11-25.json"
+    facts_added: list[FactChangeView]
+    facts_changed: list[FactChangeView]
+    facts_withdrawn: list[FactChangeView]
+    judgments_added: list[JudgmentChangeView]
+    judgments_changed: list[JudgmentChangeView]
+    judgments_withdrawn: list[JudgmentChangeView]
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.facts_added
+            or self.facts_changed
+            or self.facts_withdrawn
+            or self.judgments_added
+            or self.judgments_changed
+            or self.judgments_withdrawn
+        )
 
 
 @dataclass
@@ -137,6 +203,10 @@ class BriefingView:
     generator: str
     inputs_digest: str = ""
     figures: list[Figure] = field(default_factory=list)  # drawn last, from the rest
+    judgments: list[JudgmentView] = field(default_factory=list)  # written; else key_judgments
+    scope: str | None = None  # the filter in words; None when every fact is in
+    changes: ChangesView | None = None  # None: no earlier edition is recorded
+    order: str = "newest-first"
 
     @property
     def facts(self) -> list[FactView]:
@@ -159,10 +229,8 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         actor = actors.get(actor_id)
         return actor.name if actor else actor_id
 
-    facts = included_facts(project, briefing)
-    # Newest first: a briefing is read for what changed. A range counts by its end,
-    # the latest thing it says; ties keep a stable, readable order.
-    facts.sort(key=lambda f: (f.end.first_day, f.start.first_day), reverse=True)
+    # Newest first by default: a briefing is read for what changed.
+    facts = order_facts(included_facts(project, briefing), briefing.order)
 
     numbered: dict[str, SourceView] = {}
     section_views = []
@@ -187,12 +255,28 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
     citations = [c for f in all_facts for c in f.citations]
     reliabilities = sorted({c.source.reliability for c in citations})
     credibilities = sorted({int(c.code[1:]) for c in citations})
-    confidences = {f.confidence for f in all_facts}
+    written = briefing.judgments or []
+    confidences = {f.confidence for f in all_facts} | {j.confidence for j in written}
     # LIKELIHOOD_BANDS runs from least to most likely; its bands sort wrongly as text.
     likelihoods = sorted(
-        {f.risk.likelihood for f in all_facts if f.risk}, key=list(LIKELIHOOD_BANDS).index
+        {f.risk.likelihood for f in all_facts if f.risk}
+        | {j.likelihood for j in written if j.likelihood},
+        key=list(LIKELIHOOD_BANDS).index,
     )
     tags = sorted({tag for f in all_facts for tag in f.tags})
+    by_id = {f.id: f for f in all_facts}
+    judgments = [
+        JudgmentView(
+            number=number,
+            text=render_markdown(judgment.text),
+            text_plain=plain(judgment.text),
+            confidence=judgment.confidence,
+            likelihood=judgment.likelihood,
+            band=LIKELIHOOD_BANDS[judgment.likelihood] if judgment.likelihood else None,
+            based_on=[FactRef(i, by_id[i].anchor, by_id[i].title) for i in judgment.based_on],
+        )
+        for number, judgment in enumerate(written, start=1)
+    ]
     view = BriefingView(
         id=briefing.id,
         title=briefing.title,
@@ -215,6 +299,9 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         stale_after_days=briefing.stale_after_days,
         fact_count=len(all_facts),
         generator=generator,
+        judgments=judgments,
+        scope=describe_scope(project, briefing),
+        order=briefing.order,
     )
     view.figures = draw_figures(view, briefing.figures)
     return view
@@ -254,7 +341,7 @@ def _fact_view(
         date=display_span(fact.start, fact.end),
         date_iso=str(fact.start) if fact.start == fact.end else f"{fact.start}/{fact.end}",
         confidence=fact.confidence,
-        key=fact.key,
+        key=fact.key and briefing.judgments is None,  # written judgments replace key facts
         text=render_markdown(fact.text),
         actors=[actor_name(a) for a in fact.actors],
         tags=list(fact.tags),

@@ -19,7 +19,14 @@ from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
-from .editions import EDITIONS_DIR, edition_path, edition_record
+from .editions import (
+    EDITIONS_DIR,
+    check_earlier_editions,
+    earlier_edition,
+    edition_path,
+    edition_record,
+    show_changes,
+)
 from .errors import BuildError, Problem, ProjectError
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
@@ -98,6 +105,10 @@ def make_edition(
     shared = ProjectInputs.of(project) if shared is None else shared
     view = assemble_briefing(project, briefing_id, GENERATOR)
     inputs = briefing_inputs(project, briefing_id, shared)
+    # The record of the latest earlier edition is an input too: its Changes section.
+    earlier = earlier_edition(project.root, project.briefings[briefing_id].item)
+    show_changes(project, view, earlier)
+    inputs += [earlier.file] if earlier.file is not None else []
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view.inputs_digest = full[:12]
     return Edition(view, inputs, full)
@@ -126,6 +137,7 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
         project, problems = load_project(root)
         problems += check_project(project)
         warnings = analytic_warnings(project)
+        problems += check_earlier_editions(project)
     problems += [w.as_error() for w in warnings] if strict else warnings
     problems += check_templates(root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in

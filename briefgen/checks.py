@@ -9,11 +9,13 @@ from typing import Any
 
 from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
+from .judgments import check_judgments, judgment_warnings
 from .kinds import MAPPED
 from .load import Placed, Project
 from .messages import did_you_mean
 from .model import LISTS, DateRange
 from .rules import included_facts, independent_count, is_stale
+from .scope import scope_warnings
 
 # 'facts' -> 'fact': a kind of item by the key of its list, as load.py files them.
 _KIND_NAMES = {key: kind for kind, key in LISTS.items()}
@@ -32,6 +34,7 @@ def check_project(project: Project) -> list[Problem]:
         problems += _fact_references(project, raw)
     for raw in project.raw.get("briefings", []):
         problems += _briefing_references(project, raw)
+        problems += check_judgments(project, raw)
     return problems
 
 
@@ -276,6 +279,9 @@ def analytic_warnings(project: Project) -> list[Problem]:
         warnings.append(_incomplete(unreadable))
     else:
         warnings += _unused_acknowledgments(project, fired)
+        # A filter's tags and actors are known only when every sheet was read.
+        warnings += scope_warnings(project)
+    warnings += judgment_warnings(project)
     assert all(w.code in WARNINGS for w in warnings), "every warning code is in codes.py"
     return [warning.as_warning() for warning in warnings]
 

@@ -131,6 +131,17 @@ class _WrongUse(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+def _format_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _report(problems: list[Problem] | tuple[Problem, ...]) -> None:
     color = _color(sys.stderr)
     for problem in problems:
@@ -153,13 +164,8 @@ def main() -> None:
 @main.command()
 @_project_option
 @_strict_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one line per problem; json: the problems as JSON on stdout, for editors and CI.",
+@_format_option(
+    "text: one line per problem; json: the problems as JSON on stdout, for editors and CI."
 )
 @_guard
 def validate(project: Path, strict: bool, output_format: str) -> None:
@@ -366,6 +372,56 @@ def _report_json(problems: list[Problem]) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     if errors:
         sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("briefing_id", metavar="BRIEFING-ID", shell_complete=_complete_briefings)
+@click.option(
+    "--from",
+    "since",
+    metavar="EDITION",
+    help="Compare from this recorded edition (its date). Default: the edition the "
+    "briefing's Changes section compares with.",
+)
+@click.option(
+    "--to",
+    "until",
+    metavar="EDITION",
+    help="Compare to this recorded edition (its date). Default: the current facts.",
+)
+@_project_option
+@_format_option("text: for reading; json: the changes as JSON on stdout, for scripts.")
+@_guard
+def diff(
+    briefing_id: str, since: str | None, until: str | None, project: Path, output_format: str
+) -> None:
+    """Show what changed in a briefing between two editions.
+
+    Compares the records briefgen build keeps in editions/<briefing-id>/: by
+    default the latest earlier edition against the current facts, which is
+    what the briefing's "Changes since" section will say. Facts added,
+    changed (and how) and withdrawn; judgments added, changed and withdrawn.
+    Exits 0 with or without changes, 1 when the project or a record is bad.
+    """
+    from .build import UnknownBriefing
+    from .changes import describe_changes
+    from .diff import NoEdition, diff_editions
+
+    root = project.resolve()
+    try:
+        found = diff_editions(root, briefing_id, since, until)
+    except ProjectError as error:
+        _report(error.problems)
+        sys.exit(EXIT_PROBLEMS)
+    except (UnknownBriefing, NoEdition) as error:
+        raise _WrongUse(str(error)) from error
+    if output_format == "json":
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+        return
+    to = f"the edition of {found.after}" if found.after else "the current facts"
+    click.echo(f"{briefing_id}: changes from the edition of {found.before} to {to}")
+    for line in describe_changes(found.changes):
+        click.echo(line)
 
 
 # -- authoring: init, new, schema, build --watch, serve ------------------------------------

@@ -13,7 +13,7 @@ from typing import Literal
 
 # What a warning is about, and so where it is located: a fact can acknowledge only
 # warnings about itself.
-Subject = Literal["fact", "source", "actor", "project"]
+Subject = Literal["fact", "source", "actor", "briefing", "project"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,24 @@ WARNINGS: dict[str, WarningCode] = {
             "fact",
             "text still holding a skeleton's TODO (from `briefgen new`) in a fact, source or actor",
         ),
+        WarningCode(
+            "judgment-single-source",
+            "briefing",
+            "a judgment held with high confidence on facts with one independent source "
+            "between them",
+        ),
+        WarningCode(
+            "judgment-above-evidence",
+            "briefing",
+            "a judgment held with moderate confidence on facts all of low confidence",
+        ),
+        WarningCode(
+            "filter-matches-nothing",
+            "briefing",
+            "a briefing's `include` names a tag or an actor that no fact carries",
+        ),
+        WarningCode("empty-briefing", "briefing", "a briefing that includes no facts"),
+        WarningCode("no-facts", "project", "a project without any facts"),
         WarningCode(
             "warnings-incomplete",
             "project",

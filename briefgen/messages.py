@@ -25,6 +25,7 @@ from .model import (
     Fact,
     FactSheet,
     Include,
+    Judgment,
     QuantityRange,
     Section,
     Source,
@@ -40,6 +41,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "briefings": Briefing,
     **{kind.name: kind.model for kind in MAPPED if kind.model is not None},
     "include": Include,
+    "judgments": Judgment,
     "quantity": QuantityRange,
     "date": DateRange,
 }
@@ -193,6 +195,14 @@ _TOO_SHORT: dict[str, tuple[str, str | None]] = {
     "sections": ("'sections' needs at least one section", "leave it out for every section"),
     "tags": ("'tags' needs at least one tag", "leave it out to include facts with any tags"),
     "actors": ("'actors' needs at least one actor", "leave it out to include facts about anyone"),
+    "based_on": (
+        "a judgment needs at least one fact in 'based_on'",
+        "list the ids of the facts the judgment rests on, e.g. based_on: [fact-id]",
+    ),
+    "judgments": (
+        "'judgments' needs at least one judgment",
+        "leave it out to list the facts marked key: true",
+    ),
 }
 
 
@@ -232,6 +242,7 @@ def label(model: type[BaseModel]) -> str:
         Section: "a section",
         Briefing: "a briefing",
         Include: "a briefing's include",
+        Judgment: "a judgment",
         QuantityRange: "a quantity",
         DateRange: "a date range",
     }

@@ -390,6 +390,20 @@ class Include(Strict):
     until: PartialDate | None = None
 
 
+class Judgment(Strict):
+    """A key judgment the analyst writes, resting on facts the briefing includes."""
+
+    text: Text
+    confidence: Confidence
+    likelihood: Likelihood | None = None
+    based_on: list[Id] = Field(min_length=1)
+
+
+# How facts are ordered within a section: by date (a range counts by its end), or as
+# they stand in the fact sheets (sheets by path, facts top to bottom).
+Order = Literal["newest-first", "oldest-first", "as-written"]
+
+
 class Briefing(Strict):
     id: Id
     title: Text
@@ -403,6 +417,8 @@ class Briefing(Strict):
     formats: list[FormatName] = Field(default=["html", "pdf"], min_length=1)
     figures: list[FigureName] | None = None  # None: every figure that has data
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] | None = None
+    judgments: list[Judgment] | None = Field(default=None, min_length=1)
+    order: Order = "newest-first"
 
 
 class Config(Strict):

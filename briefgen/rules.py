@@ -1,5 +1,5 @@
-"""Analytic rules: which facts a briefing includes, how many independent sources a fact
-has, and when it is stale.
+"""Analytic rules: which facts a briefing includes (and why it leaves one out), in what
+order, how many independent sources a fact has, and when it is stale.
 
 Both checks.py (the warnings) and assemble.py (what the reader sees) apply these,
 so a warning and the page can never disagree about a fact.
@@ -44,6 +44,48 @@ def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
     return chosen
 
 
+def left_out_by(project: Project, briefing: Briefing, fact: Fact) -> str | None:
+    """Why `briefing` leaves `fact` out, naming the filter in words; None when it is in.
+
+    The same tests as `included_facts`, one fact at a time, for messages only.
+    """
+    section = project.fact_section.get(fact.id)
+    if briefing.sections is not None and section not in briefing.sections:
+        return (
+            f"its section, {section}, is not among the briefing's sections "
+            f"({', '.join(briefing.sections)})"
+        )
+    include = briefing.include
+    if include is None:
+        return None
+    if include.tags is not None and set(include.tags).isdisjoint(fact.tags):
+        tagged = f"is tagged {', '.join(fact.tags)}" if fact.tags else "has no tags"
+        return f"include.tags lets in {' or '.join(include.tags)}; the fact {tagged}"
+    named = fact.named_actors()
+    if include.actors is not None and set(include.actors).isdisjoint(named):
+        names = f"names {', '.join(named)}" if named else "names no actor"
+        return f"include.actors lets in {' or '.join(include.actors)}; the fact {names}"
+    dated = str(fact.start) if fact.start == fact.end else f"{fact.start} to {fact.end}"
+    if include.since is not None and fact.end.last_day < include.since.first_day:
+        return f"include.since is {include.since}; the fact is dated {dated}"
+    if include.until is not None and fact.start.first_day > include.until.last_day:
+        return f"include.until is {include.until}; the fact is dated {dated}"
+    return None
+
+
+def order_facts(facts: list[Fact], order: str) -> list[Fact]:
+    """`facts` (as `included_facts` gives them: as written) in a briefing's `order`."""
+    if order == "as-written":
+        return list(facts)
+    # A range counts by its end, the latest thing it says; ties keep a stable,
+    # readable order.
+    return sorted(
+        facts,
+        key=lambda f: (f.end.first_day, f.start.first_day),
+        reverse=order == "newest-first",
+    )
+
+
 def is_stale(fact: Fact, briefing: Briefing) -> bool:
     """Last reviewed longer than `stale_after_days` before the edition, or never."""
     if briefing.stale_after_days is None:
@@ -56,7 +98,12 @@ def is_stale(fact: Fact, briefing: Briefing) -> bool:
 
 def independent_count(fact: Fact, sources: dict[str, Source]) -> int:
     """Sources that share an `origin` count once; a source with none is its own origin."""
-    return len({_origin(citation.source, sources) for citation in fact.sources})
+    return len(independent_origins(fact, sources))
+
+
+def independent_origins(fact: Fact, sources: dict[str, Source]) -> set[str]:
+    """The origins of a fact's sources: facts whose origins overlap share evidence."""
+    return {_origin(citation.source, sources) for citation in fact.sources}
 
 
 def _origin(source_id: str, sources: dict[str, Source]) -> str:

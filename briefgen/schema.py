@@ -170,6 +170,16 @@ HELP: dict[str, dict[str, str]] = {
         "figures": "Optional: which figures to draw; default every one that has data; [] for none.",
         "stale_after_days": "Optional: flag facts last reviewed longer than this before the "
         "edition.",
+        "judgments": "Optional key judgments, in the order shown; without them the facts "
+        "marked key: true are listed.",
+        "order": "Facts within a section: newest-first (default), oldest-first or as-written.",
+    },
+    "Judgment": {
+        "": "A key judgment, written by the analyst, resting on facts of this briefing.",
+        "text": "The judgment, in Markdown.",
+        "confidence": "ICD 203 analytic confidence: low, moderate or high.",
+        "likelihood": "Optional ICD 203 estimative term, for a judgment about what will happen.",
+        "based_on": "Ids of the facts, included in this briefing, the judgment rests on.",
     },
     "Include": {
         "": "Which facts a briefing includes; a fact must pass every key given.",
@@ -187,6 +197,8 @@ ENUM_HELP: dict[tuple[str, str], dict[Any, str]] = {
     ("Risk", "likelihood"): LIKELIHOOD_BANDS,
     # As the scales appendix of every briefing words them, from low to high.
     ("Fact", "confidence"): {level: CONFIDENCE_WORDS[level] for level in get_args(Confidence)},
+    ("Judgment", "likelihood"): LIKELIHOOD_BANDS,
+    ("Judgment", "confidence"): {level: CONFIDENCE_WORDS[level] for level in get_args(Confidence)},
 }
 
 

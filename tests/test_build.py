@@ -559,6 +559,7 @@ def test_the_title_block_fields(shapes: Path) -> None:
     text = html_text(shapes / "output/reordered.html")
     assert (
         "Briefing · SECRET//REL TO TEST Risks first Only two sections, in this order "
+        "Scope: facts dated 2024 or later, in the sections Risks and Aid flows. "
         "Edition November 2024 Author Desk"
     ) in text
     assert "Summary # The bottom line." in text

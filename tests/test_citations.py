@@ -383,7 +383,8 @@ def test_key_judgments_follow_the_summary_in_body_order_with_links(built: Path) 
     block = re.search(r'<section class="key-judgments".*?</section>', html, re.DOTALL)
     assert block
     items = re.findall(
-        r'<li>\s*<a href="#([^"]+)">([^<]+)</a>\s*(<span class="badge[^>]*>[^<]*</span>)',
+        r'<li>\s*<a href="#([^"]+)">([^<]+)</a>\s*'
+        r'<p class="key-meta">(<span class="badge[^>]*>[^<]*</span>)',
         block.group(),
     )
     assert items == [
@@ -400,6 +401,9 @@ def test_key_judgments_follow_the_summary_in_body_order_with_links(built: Path) 
     ]
     # The badge reads the same in the entry itself.
     assert items[0][2] in article(html, "f-new")
+    # A risk shows its likelihood with its band, apart from its confidence.
+    risk = '<p class="key-meta"><span class="badge likelihood">Likely, 55–80%</span></p>'
+    assert block.group().count(risk) == 1
     assert html.index('id="key-judgments"') < html.index('id="section-aid-flows"')
 
 
@@ -472,7 +476,7 @@ def test_likelihood_terms_are_listed_from_least_to_most_likely(tmp_path: Path) -
 
 def test_the_example_shows_every_kind_of_citation(example: Path) -> None:
     view = view_of(example, "ru-kp-exchange")
-    assert view.key_judgments
+    assert view.judgments and all(j.based_on for j in view.judgments)
     assert any(f.single_sourced and len(f.citations) > 1 for f in view.facts)  # via origin
     assert any(not f.single_sourced for f in view.facts)
     assert [s.number for s in view.sources] == list(range(1, len(view.sources) + 1))

@@ -159,6 +159,7 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
 
     assert offers("briefgen ") == [
         "plain,build",
+        "plain,diff",
         "plain,init",
         "plain,new",
         "plain,schema",

@@ -300,7 +300,12 @@ def test_actors_used_in_a_flow_an_agreement_or_an_include_filter_count(
     agreement = "    agreement:\n      name: Pact\n      parties: [AG, AG2]\n      status: signed\n"
     config = CONFIG + "    include:\n      actors: [RU, INC]\n"
     text = sheet(fact("f1", extra=flow), fact("f2", extra=agreement), actors=actors)
-    assert warnings_of(project(tmp_path, text, config)) == []
+    # Not an unused actor; but a filter naming an actor no fact names matches nothing.
+    assert warnings_of(project(tmp_path, text, config)) == [
+        "briefgen.yaml:12:20: warning: briefing 'brief' includes facts naming actor 'INC', "
+        "but no fact names it (name the actor in a fact's actors, flow or agreement, or "
+        "remove it from the filter)"
+    ]
 
 
 def test_high_confidence_with_two_independent_reliable_sources_is_fine(tmp_path: Path) -> None:
@@ -339,6 +344,8 @@ def test_date_and_review_warnings_are_per_briefing(tmp_path: Path) -> None:
     text = sheet(fact(extra="    reviewed: 2024-09-01\n"))
     found = warnings_of(project(tmp_path, text, config))
     assert found == [
+        "briefgen.yaml:21:5: warning: briefing 'risks-only' includes no facts (no fact is in "
+        "its sections (risks); widen them, or remove the briefing)",
         "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-11, after the edition "
         "of briefing 'old' (2024-10-01) (a briefing reports what happened up to its edition; "
         "check the date)",

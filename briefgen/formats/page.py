@@ -59,4 +59,6 @@ def pdf_key(options: BuildOptions) -> tuple[str, ...]:
 def _describe(path: str, digest: str) -> str:
     if path == CONFIG_NAME:
         return f"briefgen project file: sections and briefings (inputs {digest})"
+    if path.startswith("editions/"):  # the earlier edition's record (editions.py)
+        return f"briefgen record of the earlier edition compared with (inputs {digest})"
     return f"briefgen fact sheet (inputs {digest})"

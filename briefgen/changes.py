@@ -1,0 +1,261 @@
+"""Changes: what one edition of a briefing says differently from an earlier one.
+
+Both sides are records (records.py): the earlier edition's as kept in
+editions/, and this edition's as editions.py would write it, so the Changes
+section of a briefing and `briefgen diff` compare exactly what the records
+hold. Facts are matched by id. Judgments have no ids: one with the same text
+is the same judgment, and of the rest, pairs whose texts are mostly alike are
+one judgment revised.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from .assemble import (
+    BriefingView,
+    ChangesView,
+    FactChangeView,
+    FieldChange,
+    JudgmentChangeView,
+)
+from .dates import PartialDate, display_span
+from .model import LIKELIHOOD_BANDS
+from .records import Record, RecordedFact, RecordedJudgment
+
+# Judgments whose texts are at least this alike (difflib's ratio) are one judgment revised.
+SAME_JUDGMENT = 0.6
+
+
+def compare(
+    before: Record, after: Record, section_titles: dict[str, str] | None = None
+) -> ChangesView:
+    """The changes from the edition `before` records to the one `after` records."""
+    titles = section_titles or {}
+    old = {fact.id: fact for fact in before.facts}
+    new = {fact.id: fact for fact in after.facts}
+    added = [_fact_ref(fact) for fact in after.facts if fact.id not in old]
+    withdrawn = [
+        FactChangeView(fact.id, None, fact.title) for fact in before.facts if fact.id not in new
+    ]
+    changed = []
+    for fact in after.facts:
+        if fact.id in old:
+            found = _fact_changes(old[fact.id], fact, before, after, titles)
+            if found:
+                changed.append(FactChangeView(fact.id, f"fact-{fact.id}", fact.title, found))
+    judgments: tuple[list[JudgmentChangeView], ...] = ([], [], [])
+    if before.judgments is not None and after.judgments is not None:
+        judgments = _judgment_changes(before.judgments, after.judgments, old, new)
+    return ChangesView(
+        since=PartialDate.parse(before.edition).display(),
+        since_iso=before.edition,
+        record=before.path,
+        facts_added=added,
+        facts_changed=changed,
+        facts_withdrawn=withdrawn,
+        judgments_added=judgments[0],
+        judgments_changed=judgments[1],
+        judgments_withdrawn=judgments[2],
+    )
+
+
+def mark_changes(view: BriefingView, changes: ChangesView) -> None:
+    """Put the changes into `view`, and mark its facts New or Updated."""
+    view.changes = changes
+    added = {fact.id for fact in changes.facts_added}
+    updated = {fact.id for fact in changes.facts_changed}
+    for fact in view.facts:
+        if fact.id in added:
+            fact.change = "new"
+        elif fact.id in updated:
+            fact.change = "updated"
+
+
+def _fact_ref(fact: RecordedFact) -> FactChangeView:
+    return FactChangeView(fact.id, f"fact-{fact.id}", fact.title)
+
+
+def _fact_changes(
+    old: RecordedFact,
+    new: RecordedFact,
+    before: Record,
+    after: Record,
+    section_titles: dict[str, str],
+) -> list[FieldChange]:
+    found: list[FieldChange] = []
+    if old.title != new.title:
+        found.append(
+            FieldChange("title", old.title, new.title, f"title revised, was “{old.title}”")
+        )
+    if old.date != new.date:
+        found.append(_change("date", old.date, new.date, _date))
+    if old.section != new.section:
+        found.append(
+            _change("section", old.section, new.section, lambda s: section_titles.get(s, s))
+        )
+    for name in ("confidence", "likelihood", "impact", "quantity", "status"):
+        earlier, later = getattr(old, name), getattr(new, name)
+        if earlier != later and (name == "confidence" or _both_known(before, old, name)):
+            shown = _likelihood if name == "likelihood" else str
+            found.append(_change(name, earlier, later, shown))
+    found += _citation_changes(old, new, before, after)
+    if old.text is not None and new.text is not None and old.text != new.text:
+        found.append(FieldChange("text", None, None, "text revised"))
+    return found
+
+
+def _both_known(before: Record, old: RecordedFact, name: str) -> bool:
+    """A version 1 record did not keep likelihood, impact, quantity or status: a
+    value missing from it is unknown, not absent."""
+    return before.judgments is not None or getattr(old, name) is not None
+
+
+def _change(
+    name: str, before: str | None, after: str | None, shown: Callable[[str], str]
+) -> FieldChange:
+    if before is None:
+        text = f"{name} {shown(after or '')} added"
+    elif after is None:
+        text = f"{name} {shown(before)} removed"
+    else:
+        text = f"{name} {shown(before)} → {shown(after)}"
+    return FieldChange(name, before, after, text)
+
+
+def _date(iso: str) -> str:
+    start, _, end = iso.partition("/")
+    return display_span(PartialDate.parse(start), PartialDate.parse(end) if end else None)
+
+
+def _likelihood(term: str) -> str:
+    band = LIKELIHOOD_BANDS.get(term)
+    return f"{term} ({band})" if band else term
+
+
+def _citation_changes(
+    old: RecordedFact, new: RecordedFact, before: Record, after: Record
+) -> list[FieldChange]:
+    def codes(fact: RecordedFact) -> dict[str, str]:
+        pairs = (citation.rpartition(" ") for citation in fact.citations)
+        return {source: code for source, _, code in pairs}
+
+    earlier, later = codes(old), codes(new)
+    found = []
+    for source, code in later.items():
+        title = after.source_titles.get(source, source)
+        if source not in earlier:
+            found.append(FieldChange("source", None, source, f"source added: {title} ({code})"))
+        elif earlier[source] != code:
+            found.append(
+                FieldChange(
+                    "rating", earlier[source], code, f"{title} rated {earlier[source]} → {code}"
+                )
+            )
+    for source in earlier:
+        if source not in later:
+            title = before.source_titles.get(source, source)
+            found.append(FieldChange("source", source, None, f"source removed: {title}"))
+    return found
+
+
+def _judgment_changes(
+    before: tuple[RecordedJudgment, ...],
+    after: tuple[RecordedJudgment, ...],
+    old_facts: dict[str, RecordedFact],
+    new_facts: dict[str, RecordedFact],
+) -> tuple[list[JudgmentChangeView], list[JudgmentChangeView], list[JudgmentChangeView]]:
+    pairs: dict[int, int] = {}  # index in `after` -> index in `before`
+    unmatched = set(range(len(before)))
+    for index, judgment in enumerate(after):
+        same = next((i for i in sorted(unmatched) if before[i].text == judgment.text), None)
+        if same is not None:
+            pairs[index] = same
+            unmatched.discard(same)
+    # Of the rest, the most alike pairs first, so a small edit is never taken for a
+    # judgment withdrawn and another added.
+    scored = sorted(
+        (
+            (-_alike(before[i].text, judgment.text), index, i)
+            for index, judgment in enumerate(after)
+            if index not in pairs
+            for i in unmatched
+        ),
+    )
+    for score, index, i in scored:
+        if -score >= SAME_JUDGMENT and index not in pairs and i in unmatched:
+            pairs[index] = i
+            unmatched.discard(i)
+    added, changed = [], []
+    for index, judgment in enumerate(after):
+        if index not in pairs:
+            added.append(JudgmentChangeView(index + 1, judgment.text))
+            continue
+        found = _judgment_fields(before[pairs[index]], judgment, old_facts, new_facts)
+        if found:
+            changed.append(JudgmentChangeView(index + 1, judgment.text, found))
+    withdrawn = [JudgmentChangeView(None, before[i].text) for i in sorted(unmatched)]
+    return added, changed, withdrawn
+
+
+def _alike(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _judgment_fields(
+    old: RecordedJudgment,
+    new: RecordedJudgment,
+    old_facts: dict[str, RecordedFact],
+    new_facts: dict[str, RecordedFact],
+) -> list[FieldChange]:
+    found = []
+    if old.text != new.text:
+        found.append(FieldChange("text", old.text, new.text, "text revised"))
+    if old.confidence != new.confidence:
+        found.append(_change("confidence", old.confidence, new.confidence, str))
+    if old.likelihood != new.likelihood:
+        found.append(_change("likelihood", old.likelihood, new.likelihood, _likelihood))
+    for fact_id in new.based_on:
+        if fact_id not in old.based_on:
+            title = new_facts[fact_id].title if fact_id in new_facts else fact_id
+            found.append(FieldChange("based_on", None, fact_id, f"now also based on: {title}"))
+    for fact_id in old.based_on:
+        if fact_id not in new.based_on:
+            title = old_facts[fact_id].title if fact_id in old_facts else fact_id
+            found.append(FieldChange("based_on", fact_id, None, f"no longer based on: {title}"))
+    return found
+
+
+def describe_changes(changes: ChangesView) -> list[str]:
+    """The changes as lines of plain text, for the terminal."""
+    if changes.empty:
+        return ["No facts or judgments have changed."]
+    groups: list[tuple[str, str, list[tuple[str, list[FieldChange]]]]] = [
+        (f"Facts {kind}", mark, [(f"{f.id}: {f.title}", f.changes) for f in items])
+        for kind, mark, items in (
+            ("added", "+", changes.facts_added),
+            ("changed", "~", changes.facts_changed),
+            ("withdrawn", "-", changes.facts_withdrawn),
+        )
+    ]
+    groups += [
+        (f"Judgments {kind}", mark, [(_numbered(j), j.changes) for j in items])
+        for kind, mark, items in (
+            ("added", "+", changes.judgments_added),
+            ("changed", "~", changes.judgments_changed),
+            ("withdrawn", "-", changes.judgments_withdrawn),
+        )
+    ]
+    lines: list[str] = []
+    for heading, mark, entries in groups:
+        if entries:
+            lines.append(f"{heading} ({len(entries)}):")
+        for name, found in entries:
+            lines.append(f"  {mark} {name}")
+            lines += [f"      {change.text}" for change in found]
+    return lines
+
+
+def _numbered(judgment: JudgmentChangeView) -> str:
+    return f"{judgment.number}. {judgment.text}" if judgment.number else judgment.text

@@ -1,0 +1,105 @@
+"""`briefgen diff`: the changes between two editions of a briefing, for the terminal.
+
+The same comparison as a briefing's Changes section (changes.py), between any
+two recorded editions or a recorded edition and the current facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assemble import ChangesView, assemble_briefing
+from .build import GENERATOR, UnknownBriefing, validate
+from .changes import compare
+from .dates import PartialDate
+from .editions import current_record
+from .errors import InvalidValue, ProjectError
+from .load import Project
+from .records import EDITIONS_DIR, Record, load_record, previous_edition, recorded_editions
+
+
+class NoEdition(Exception):
+    """The edition asked for is not recorded (or none is); the message says which are."""
+
+
+@dataclass
+class Diff:
+    briefing: str
+    before: str  # the edition compared from, ISO
+    after: str | None  # the edition compared to, ISO; None for the current facts
+    changes: ChangesView
+
+    def as_json(self) -> dict[str, Any]:
+        changes = dataclasses.asdict(self.changes)
+        return {"briefing": self.briefing, "from": self.before, "to": self.after, **changes}
+
+
+def diff_editions(
+    root: Path, briefing_id: str, since: str | None = None, until: str | None = None
+) -> Diff:
+    """The changes to `briefing_id` from edition `since` to edition `until` (ISO
+    dates of recorded editions). Without `until`, to the current facts; without
+    `since`, from the edition before `until`, or, for the current facts, from the
+    record the next build compares with (the latest earlier edition), or the
+    latest record when there is no earlier one.
+
+    Raises ProjectError when the project or a record is bad, UnknownBriefing, and
+    NoEdition when an edition asked for is not recorded.
+    """
+    project, problems = validate(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ProjectError(errors)
+    if briefing_id not in project.briefings:
+        known = ", ".join(project.briefings)
+        raise UnknownBriefing(f"no briefing '{briefing_id}'; the project has {known}")
+    briefing = project.briefings[briefing_id].item
+    recorded = {str(date): path for date, path in recorded_editions(root, briefing_id)}
+    if not recorded:
+        raise NoEdition(
+            f"no edition of briefing '{briefing_id}' is recorded in "
+            f"{EDITIONS_DIR}/{briefing_id}/ yet; `briefgen build` records one"
+        )
+    titles = {key: placed.item.title for key, placed in project.sections.items()}
+    if until is not None:
+        after = _record(project, recorded, until, briefing_id)
+    else:
+        after = current_record(assemble_briefing(project, briefing_id, GENERATOR))
+    if since is not None:
+        before = _record(project, recorded, since, briefing_id)
+    else:
+        edition = briefing.edition if until is None else _date(until)
+        path = previous_edition(root, briefing_id, edition)
+        if path is None and until is None:
+            path = list(recorded.values())[-1]  # the latest: what changed since it was built
+        if path is None:
+            raise NoEdition(f"no edition before {until} is recorded; {_listing(recorded)}")
+        before = _record(project, recorded, path.stem, briefing_id)
+    return Diff(briefing_id, before.edition, until, compare(before, after, titles))
+
+
+def _record(project: Project, recorded: dict[str, Path], edition: str, briefing_id: str) -> Record:
+    _date(edition)
+    path = recorded.get(edition)
+    if path is None:
+        raise NoEdition(
+            f"no edition {edition} of '{briefing_id}' is recorded; {_listing(recorded)}"
+        )
+    record, _, problems = load_record(project.root, path)
+    if record is None:
+        raise ProjectError(problems)
+    return record
+
+
+def _date(text: str) -> PartialDate:
+    try:
+        return PartialDate.parse(text)
+    except InvalidValue as error:
+        raise NoEdition(f"{error}; name an edition by its date, e.g. 2024-11-25") from None
+
+
+def _listing(recorded: dict[str, Path]) -> str:
+    return "recorded editions: " + ", ".join(recorded)

@@ -1,0 +1,104 @@
+"""Key judgments: checking what each written judgment rests on.
+
+A briefing's `judgments` name the facts they are based on. A reference to a
+fact that does not exist, or that the briefing leaves out, is an error (the
+reader could not follow it); a judgment held with more confidence than its
+facts can carry is an analytic warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import Problem
+from .load import Placed, Project
+from .messages import did_you_mean
+from .model import Fact, Source
+from .rules import independent_origins, left_out_by
+
+
+def check_judgments(project: Project, raw: Placed[dict[str, Any]]) -> Iterable[Problem]:
+    """Errors in the `based_on` of one briefing's judgments, as written: unknown
+    facts, and facts the briefing leaves out (saying which filter does)."""
+    judgments = raw.item.get("judgments")
+    if not isinstance(judgments, list):
+        return
+    placed = project.briefings.get(str(raw.item.get("id")))
+    # The briefing's filter can only be read from a valid briefing; and a fact with
+    # an error elsewhere cannot be tested against it.
+    briefing = placed.item if placed is not None and placed.file is raw.file else None
+    declared = project.declared.get("facts", {})
+    unreadable = project.unreadable_sheet
+    for number, judgment in enumerate(judgments, start=1):
+        based_on = judgment.get("based_on") if isinstance(judgment, dict) else None
+        if not isinstance(based_on, list):
+            continue
+        for index, fact_id in enumerate(based_on):
+            if not isinstance(fact_id, str):
+                continue
+            where = ("judgments", number - 1, "based_on", index)
+            if fact_id not in declared:
+                if unreadable:
+                    continue  # it may be declared in the sheet that did not parse
+                hint = did_you_mean(fact_id, sorted(declared)) or (
+                    "based_on lists ids of facts declared in fact sheets"
+                )
+                yield raw.problem(
+                    *where,
+                    message=f"judgment {number} is based on unknown fact '{fact_id}'",
+                    hint=hint,
+                    code="unknown-reference",
+                )
+                continue
+            fact = project.facts.get(fact_id)
+            if briefing is None or fact is None:
+                continue
+            reason = left_out_by(project, briefing, fact.item)
+            if reason is not None:
+                yield raw.problem(
+                    *where,
+                    message=f"judgment {number} is based on fact '{fact_id}', which briefing "
+                    f"'{briefing.id}' leaves out: {reason}",
+                    hint="base the judgment on facts the briefing shows, or widen its filter",
+                    code="judgment-fact-left-out",
+                )
+
+
+def judgment_warnings(project: Project) -> Iterable[Problem]:
+    """A judgment held with more confidence than the facts it rests on carry: high
+    on facts with one independent source between them, moderate on facts that are
+    all of low confidence."""
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    for briefing_id, placed in project.briefings.items():
+        for index, judgment in enumerate(placed.item.judgments or []):
+            facts = [project.facts[f].item for f in judgment.based_on if f in project.facts]
+            if len(facts) != len(judgment.based_on):
+                continue  # an error already says what is wrong with it
+            number = index + 1
+            if judgment.confidence == "high" and _origins(facts, sources) == 1:
+                yield placed.problem(
+                    "judgments",
+                    index,
+                    "confidence",
+                    message=f"judgment {number} of briefing '{briefing_id}' has high "
+                    "confidence but its facts have one independent source between them",
+                    hint="ICD 203 high confidence rests on several independent sources; base "
+                    "it on independently sourced facts or lower the confidence",
+                    code="judgment-single-source",
+                )
+            if judgment.confidence == "moderate" and all(f.confidence == "low" for f in facts):
+                yield placed.problem(
+                    "judgments",
+                    index,
+                    "confidence",
+                    message=f"judgment {number} of briefing '{briefing_id}' has moderate "
+                    "confidence but every fact it is based on has low confidence",
+                    hint="a judgment cannot be held more firmly than all of its evidence; "
+                    "lower it to low, or base it on firmer facts",
+                    code="judgment-above-evidence",
+                )
+
+
+def _origins(facts: list[Fact], sources: dict[str, Source]) -> int:
+    return len(set().union(*(independent_origins(f, sources) for f in facts)))

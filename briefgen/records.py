@@ -1,0 +1,262 @@
+"""Edition records on disk: finding them, reading them back and refusing a bad one.
+
+A record (`editions/<briefing-id>/<edition>.json`, written by editions.py) is
+what the next edition compares itself with, so it is read as strictly as a
+fact sheet: JSON that does not parse, a shape briefgen did not write, or
+(from record version 2 on) a digest that no longer matches the content is a
+located error naming the file, and the build writes nothing.
+
+Version 1 records (no `record_version`) hold ids, titles, sections, dates,
+confidences and citations, and no judgments; they are compared on those alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .dates import PartialDate
+from .errors import InvalidValue, Problem
+
+EDITIONS_DIR = "editions"
+RECORD_VERSION = 2
+
+
+@dataclass(frozen=True)
+class RecordedFact:
+    """One fact as an edition showed it; None where the record does not say."""
+
+    id: str
+    title: str
+    section: str
+    date: str  # ISO, "2024-11" or "2023-08/2024-11"
+    confidence: str
+    citations: tuple[str, ...]  # "<source id> <code>", e.g. "shin-interview B2"
+    text: str | None = None  # a digest of the text: equal digests, equal texts
+    likelihood: str | None = None
+    impact: str | None = None
+    quantity: str | None = None  # as shown: "200–250 containers"
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedJudgment:
+    text: str  # Markdown, as written
+    confidence: str
+    likelihood: str | None
+    based_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Record:
+    """What one edition of a briefing said, as far as the next edition compares."""
+
+    briefing: str
+    edition: str  # ISO date as written in briefgen.yaml
+    facts: tuple[RecordedFact, ...]
+    judgments: tuple[RecordedJudgment, ...] | None  # None: a version 1 record
+    source_titles: dict[str, str]
+    path: str = ""  # relative to the project; "" for the current facts
+
+    @property
+    def edition_date(self) -> PartialDate:
+        return PartialDate.parse(self.edition)
+
+
+def record_digest(data: dict[str, Any]) -> str:
+    """The digest a record carries of the rest of itself: a hand edit changes it."""
+    rest = {key: value for key, value in data.items() if key != "digest"}
+    canonical = json.dumps(rest, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def recorded_editions(root: Path, briefing_id: str) -> list[tuple[PartialDate, Path]]:
+    """The records in `editions/<briefing-id>/`, oldest first; a file not named
+    `<date>.json` is not a record and is left alone."""
+    folder = root / EDITIONS_DIR / briefing_id
+    found = []
+    try:
+        names = sorted(p for p in folder.iterdir() if p.suffix == ".json")
+    except OSError:
+        return []
+    for path in names:
+        try:
+            date = PartialDate.parse(path.stem)
+        except InvalidValue:
+            continue
+        if str(date) == path.stem:
+            found.append((date, path))
+    return sorted(found, key=lambda item: (item[0].first_day, len(str(item[0]))))
+
+
+def previous_edition(root: Path, briefing_id: str, edition: PartialDate) -> Path | None:
+    """The record of the latest edition before `edition`, if there is one."""
+    earlier = [
+        path
+        for date, path in recorded_editions(root, briefing_id)
+        if date.first_day < edition.first_day
+    ]
+    return earlier[-1] if earlier else None
+
+
+def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Problem]]:
+    """The record at `path` (under `root`), its bytes, and what is wrong with it."""
+    rel = path.relative_to(root).as_posix()
+    if not path.resolve().is_relative_to(root.resolve()):
+        problem = Problem(rel, 1, 1, "links to a file outside the project", code="record")
+        return None, b"", [problem]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, b"", [Problem(rel, 1, 1, f"cannot read: {exc.strerror}", code="io")]
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, raw, [_bad(rel, 1, 1, f"is not UTF-8 text ({exc.reason})")]
+    except json.JSONDecodeError as exc:
+        return None, raw, [_bad(rel, exc.lineno, exc.colno, f"is not valid JSON: {exc.msg}")]
+    try:
+        record = parse_record(data, rel)
+    except _Shape as exc:
+        return None, raw, [_bad(rel, 1, 1, f"is not an edition record briefgen wrote: {exc}")]
+    version = data.get("record_version", 1)
+    if version >= 2 and data.get("digest") != record_digest(data):
+        return (
+            None,
+            raw,
+            [
+                Problem(
+                    rel,
+                    1,
+                    1,
+                    "the edition record was changed after briefgen wrote it: its digest "
+                    "does not match its content",
+                    "records are written by briefgen build and never edited; restore it "
+                    "from version control, or delete it to compare with an earlier edition",
+                    code="record",
+                )
+            ],
+        )
+    if record.edition != path.stem:
+        return None, raw, [_bad(rel, 1, 1, f"records edition {record.edition}, not {path.stem}")]
+    return record, raw, []
+
+
+def _bad(rel: str, line: int, column: int, what: str) -> Problem:
+    return Problem(
+        rel,
+        line,
+        column,
+        f"the edition record {what}",
+        "records are written by briefgen build; restore it from version control, or "
+        "delete it to compare with an earlier edition",
+        code="record",
+    )
+
+
+class _Shape(Exception):
+    """A record whose shape is not one briefgen writes."""
+
+
+def parse_record(data: Any, path: str = "") -> Record:
+    """A record's JSON data as a Record; raises _Shape naming what is wrong."""
+    top = _mapping(data, "the record")
+    version = top.get("record_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _Shape("'record_version' must be a whole number")
+    if version > RECORD_VERSION:
+        raise _Shape(
+            f"it is record version {version}, newer than this briefgen reads "
+            f"({RECORD_VERSION}); upgrade briefgen"
+        )
+    facts = tuple(
+        _fact(item, f"facts[{index}]") for index, item in enumerate(_list(top, "facts", "record"))
+    )
+    judgments = None
+    if version >= 2:
+        judgments = tuple(
+            _judgment(item, f"judgments[{index}]")
+            for index, item in enumerate(_list(top, "judgments", "record"))
+        )
+    titles = {}
+    for index, item in enumerate(_list(top, "sources", "record")):
+        source = _mapping(item, f"sources[{index}]")
+        titles[_text(source, "id", f"sources[{index}]")] = _text(
+            source, "title", f"sources[{index}]"
+        )
+    edition = _text(top, "edition", "record")
+    try:
+        PartialDate.parse(edition)
+    except InvalidValue as exc:
+        raise _Shape(f"'edition' is not a date: {exc}") from None
+    return Record(
+        briefing=_text(top, "briefing", "record"),
+        edition=edition,
+        facts=facts,
+        judgments=judgments,
+        source_titles=titles,
+        path=path,
+    )
+
+
+def _fact(item: Any, where: str) -> RecordedFact:
+    fact = _mapping(item, where)
+    citations = _list(fact, "citations", where)
+    if not all(isinstance(c, str) and " " in c for c in citations):
+        raise _Shape(f"'{where}.citations' must be texts such as \"source-id B2\"")
+    return RecordedFact(
+        id=_text(fact, "id", where),
+        title=_text(fact, "title", where),
+        section=_text(fact, "section", where),
+        date=_text(fact, "date", where),
+        confidence=_text(fact, "confidence", where),
+        citations=tuple(citations),
+        text=_optional(fact, "text", where),
+        likelihood=_optional(fact, "likelihood", where),
+        impact=_optional(fact, "impact", where),
+        quantity=_optional(fact, "quantity", where),
+        status=_optional(fact, "status", where),
+    )
+
+
+def _judgment(item: Any, where: str) -> RecordedJudgment:
+    judgment = _mapping(item, where)
+    based_on = _list(judgment, "based_on", where)
+    if not all(isinstance(f, str) for f in based_on):
+        raise _Shape(f"'{where}.based_on' must be fact ids")
+    return RecordedJudgment(
+        text=" ".join(_text(judgment, "text", where).split()),
+        confidence=_text(judgment, "confidence", where),
+        likelihood=_optional(judgment, "likelihood", where),
+        based_on=tuple(based_on),
+    )
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Shape(f"{where} must be an object")
+    return value
+
+
+def _list(data: dict[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise _Shape(f"'{key}' of {where} must be a list")
+    return value
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _Shape(f"'{key}' of {where} must be text")
+    return value
+
+
+def _optional(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise _Shape(f"'{key}' of {where} must be text")
+    return value

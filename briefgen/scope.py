@@ -1,0 +1,149 @@
+"""Scope: what a filtered briefing covers, in words, and filters that let nothing through.
+
+An extract that does not say what it leaves out reads as the whole picture;
+a filter with a misspelt tag silently makes a briefing of nothing. So the
+title block states the filter, and a filter naming a tag or an actor that no
+fact carries, a briefing left with no facts, and a project with no facts at
+all are analytic warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import Problem
+from .load import Placed, Project
+from .messages import did_you_mean
+from .model import Briefing
+from .rules import included_facts
+
+
+def describe_scope(project: Project, briefing: Briefing) -> str | None:
+    """The briefing's filter in words ("facts tagged air-defence or technology, dated
+    January 2024 or later"), or None when it takes in every fact."""
+    parts = []
+    include = briefing.include
+    if include is not None:
+        if include.tags is not None:
+            parts.append(f"tagged {_either(include.tags)}")
+        if include.actors is not None:
+            names = [_actor_name(project, actor) for actor in include.actors]
+            parts.append(f"naming {_either(names)}")
+        since, until = include.since, include.until
+        if since is not None and until is not None:
+            parts.append(f"dated {since.display()} to {until.display()}")
+        elif since is not None:
+            parts.append(f"dated {since.display()} or later")
+        elif until is not None:
+            parts.append(f"dated {until.display()} or earlier")
+    every = list(project.sections)
+    if briefing.sections is not None and set(briefing.sections) != set(every):
+        titles = [
+            project.sections[s].item.title for s in briefing.sections if s in project.sections
+        ]
+        noun = "section" if len(titles) == 1 else "sections"
+        parts.append(f"in the {noun} {_both(titles)}")
+    return "facts " + ", ".join(parts) if parts else None
+
+
+def _actor_name(project: Project, actor_id: str) -> str:
+    placed = project.actors.get(actor_id)
+    return placed.item.name if placed is not None else actor_id
+
+
+def _either(items: list[str]) -> str:
+    return _join(items, "or")
+
+
+def _both(items: list[str]) -> str:
+    return _join(items, "and")
+
+
+def _join(items: list[str], word: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def scope_warnings(project: Project) -> Iterable[Problem]:
+    """Filters naming a tag or actor no fact carries; briefings left with no facts;
+    a project with no facts at all."""
+    raw_facts = [raw.item for raw in project.raw.get("facts", [])]
+    if project.config_file.problems:
+        return  # without briefgen.yaml there is nothing to scope
+    if not raw_facts and not project.unreadable_sheet:
+        yield Problem(
+            "facts",
+            1,
+            1,
+            "the project has no facts yet, so every briefing is empty",
+            "add a fact sheet under facts/, e.g. with 'briefgen new fact --sheet facts/main.yaml'",
+            code="no-facts",
+        )
+        return
+    tags = {tag for fact in raw_facts for tag in _strings(fact.get("tags"))}
+    actors = set()
+    for fact in raw_facts:
+        actors.update(_strings(fact.get("actors")))
+        flow = fact.get("flow")
+        if isinstance(flow, dict):
+            actors.update(_strings([flow.get("from"), flow.get("to")]))
+        agreement = fact.get("agreement")
+        if isinstance(agreement, dict):
+            actors.update(_strings(agreement.get("parties")))
+    for briefing_id, placed in project.briefings.items():
+        include = placed.item.include
+        if include is not None:
+            for index, tag in enumerate(include.tags or []):
+                if tag not in tags:
+                    yield placed.problem(
+                        "include",
+                        "tags",
+                        index,
+                        message=f"briefing '{briefing_id}' includes facts tagged '{tag}', "
+                        "but no fact carries that tag",
+                        hint=did_you_mean(tag, sorted(tags))
+                        or "check the spelling against the tags the facts use",
+                        code="filter-matches-nothing",
+                    )
+            for index, actor in enumerate(include.actors or []):
+                # An actor that is not declared at all is an error, reported elsewhere.
+                if actor not in actors and actor in project.actors:
+                    yield placed.problem(
+                        "include",
+                        "actors",
+                        index,
+                        message=f"briefing '{briefing_id}' includes facts naming actor "
+                        f"'{actor}', but no fact names it",
+                        hint="name the actor in a fact's actors, flow or agreement, "
+                        "or remove it from the filter",
+                        code="filter-matches-nothing",
+                    )
+        # A fact with an error is in no briefing yet; its error comes first.
+        all_valid = len(project.facts) == len(raw_facts) and not project.unreadable_sheet
+        if project.facts and all_valid and not included_facts(project, placed.item):
+            yield _empty(project, briefing_id, placed)
+
+
+def _empty(project: Project, briefing_id: str, placed: Placed[Briefing]) -> Problem:
+    """The warning for a briefing that includes no facts, at what leaves them out."""
+    briefing = placed.item
+    sections = briefing.sections or list(project.sections)
+    in_sections = sum(project.fact_section.get(f) in sections for f in project.facts)
+    if in_sections:  # then the filter leaves them out
+        where, hint = "include", f"its filter leaves out all {in_sections} facts of its sections"
+    else:
+        where = "sections" if briefing.sections else "id"
+        hint = f"no fact is in its sections ({', '.join(sections)})"
+    return placed.problem(
+        where,
+        message=f"briefing '{briefing_id}' includes no facts",
+        hint=f"{hint}; widen them, or remove the briefing",
+        code="empty-briefing",
+        at_key=True,
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

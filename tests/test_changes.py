@@ -1,0 +1,433 @@
+"""Changes since the last edition: one briefing through three editions (a fact added,
+changed, withdrawn), its records, its Changes section in HTML and PDF, its marks and
+`briefgen diff`; and records that are corrupt or edited by hand."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import edit, require_tool, run, write_tree
+
+CONFIG = """\
+sections:
+  - id: aid-flows
+    title: Aid flows
+  - id: risks
+    title: Risks
+briefings:
+  - id: brief
+    title: A briefing
+    edition: 2024-11-25
+    formats: [html, pdf]
+    judgments:
+      - text: Russia pays for troops with missiles.
+        confidence: moderate
+        based_on: [missiles]
+"""
+
+SOURCES = """\
+section: aid-flows
+actors:
+  - id: RU
+    name: Russia
+  - id: KP
+    name: North Korea
+sources:
+  - id: src
+    title: A source
+    reliability: B
+    type: official
+  - id: second
+    title: A second source
+    reliability: C
+    type: media
+facts:
+"""
+
+
+def fact(fact_id: str, title: str, extra: str = "", confidence: str = "moderate") -> str:
+    return (
+        f"  - id: {fact_id}\n    title: {title}\n    text: What happened to {fact_id}.\n"
+        f"    date: 2024-11\n    confidence: {confidence}\n    actors: [RU, KP]\n"
+        f"    sources:\n      - source: src\n        credibility: 2\n{extra}"
+    )
+
+
+SHIPMENTS = """\
+    flow:
+      from: KP
+      to: RU
+      what: shells
+      category: ammunition
+      quantity: {min: 200, max: 250}
+      unit: containers
+"""
+
+EDITION_1 = (
+    fact("missiles", "Russia delivers missiles")
+    + fact("shipments", "North Korea ships shells", SHIPMENTS)
+    + fact("drones", "Drones over Pyongyang")
+)
+
+
+def edition_2(sheet: str) -> str:
+    """Adds a fact, and changes 'shipments': confidence, quantity, text and sources."""
+    sheet = edit(
+        sheet,
+        "  - id: shipments\n    title: North Korea ships shells\n"
+        "    text: What happened to shipments.\n    date: 2024-11\n    confidence: moderate\n",
+        "  - id: shipments\n    title: North Korea ships shells\n"
+        "    text: What happened to shipments, and more.\n    date: 2024-11\n"
+        "    confidence: high\n",
+    )
+    sheet = edit(sheet, "quantity: {min: 200, max: 250}", "quantity: {min: 250, max: 300}")
+    sheet = edit(
+        sheet,
+        "        credibility: 2\n    flow:",
+        "        credibility: 2\n      - source: second\n        credibility: 2\n    flow:",
+    )
+    return sheet + fact("troops", "North Korea sends troops")
+
+
+def write(root: Path, config: str, sheet: str) -> None:
+    write_tree(root, {"briefgen.yaml": config, "facts/main.yaml": SOURCES + sheet})
+
+
+def build(root: Path) -> None:
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+
+
+def text_of(page: str) -> str:
+    page = re.sub(r"<style\b.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"</?(a|em|strong|span|time|code|q|del)\b[^>]*>", "", page)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def changes_section(root: Path) -> str:
+    page = (root / "output/brief.html").read_text()
+    found = re.search(r'<section class="changes".*?</section>', page, re.S)
+    return text_of(found.group()) if found else ""
+
+
+def marks(root: Path) -> dict[str, str]:
+    """Each fact's New or Updated mark, by fact id."""
+    page = (root / "output/brief.html").read_text()
+    found = {}
+    for article in re.findall(r'<article class="fact.*?</article>', page, re.S):
+        fact_id = re.search(r'id="fact-([a-z]+)"', article)
+        mark = re.search(r'<span class="badge change[^"]*">(\w+)</span>', article)
+        assert fact_id is not None
+        found[fact_id.group(1)] = mark.group(1) if mark else ""
+    return found
+
+
+def pdf_pages(root: Path) -> list[str]:
+    require_tool("pdftotext", "poppler-utils")
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", root / "output/brief.pdf", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [" ".join(page.split()) for page in done.stdout.split("\f")]
+
+
+def pdf_text(root: Path) -> str:
+    return " ".join(pdf_pages(root))
+
+
+def page_of(root: Path, heading: str) -> int:
+    """The page of the PDF a fact's entry is on: its title followed by its date."""
+    return next(n for n, page in enumerate(pdf_pages(root), 1) if f"{heading} November" in page)
+
+
+def record(root: Path, edition: str) -> dict[str, object]:
+    data = json.loads((root / f"editions/brief/{edition}.json").read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+
+    # Edition 1: nothing earlier, so no Changes section and no marks.
+    write(root, CONFIG, EDITION_1)
+    build(root)
+    first = record(root, "2024-11-25")
+    assert first["record_version"] == 2
+    assert first["judgments"] == [
+        {
+            "text": "Russia pays for troops with missiles.",
+            "confidence": "moderate",
+            "based_on": ["missiles"],
+        }
+    ]
+    facts = first["facts"]
+    assert isinstance(facts, list)
+    shipments = next(f for f in facts if f["id"] == "shipments")
+    assert shipments["quantity"] == "200–250 containers"
+    assert len(shipments["text"]) == 16
+    assert changes_section(root) == ""
+    assert set(marks(root).values()) == {""}
+    first_bytes = (root / "editions/brief/2024-11-25.json").read_bytes()
+
+    # Edition 2: a fact added, one changed, a judgment changed and one added.
+    config_2 = edit(CONFIG, "edition: 2024-11-25", "edition: 2024-12-10")
+    config_2 = edit(config_2, "        confidence: moderate\n", "        confidence: low\n")
+    config_2 += (
+        "      - text: The trade will grow.\n        confidence: low\n"
+        "        likelihood: likely\n        based_on: [shipments, troops]\n"
+    )
+    write(root, config_2, edition_2(EDITION_1))
+    build(root)
+    assert (root / "editions/brief/2024-11-25.json").read_bytes() == first_bytes
+    assert changes_section(root) == (
+        "Changes since 25 November 2024 # "
+        "Compared with the edition of 25 November 2024, as recorded in "
+        "editions/brief/2024-11-25.json. "
+        "Facts added (1) North Korea sends troops "
+        "Facts changed (1) North Korea ships shells confidence moderate → high "
+        "quantity 200–250 containers → 250–300 containers "
+        "source added: A second source (C2) text revised "
+        "Judgments added (1) Judgment 2: The trade will grow. "
+        "Judgments changed (1) Judgment 1: Russia pays for troops with missiles. "
+        "confidence moderate → low"
+    )
+    assert marks(root) == {
+        "troops": "New",
+        "shipments": "Updated",
+        "missiles": "",
+        "drones": "",
+    }
+    pdf = pdf_text(root)
+    assert "Changes since 25 November 2024" in pdf
+    troops, shells = page_of(root, "sends troops"), page_of(root, "ships shells")
+    assert f"Facts added (1) • North Korea sends troops, p. {troops}" in pdf
+    assert (
+        f"North Korea ships shells, p. {shells} – confidence moderate → high "
+        "– quantity 200–250 containers → 250–300 containers"
+    ) in pdf
+    assert re.search(r"North Korea sends troops November 2024 New Moderate confidence", pdf)
+    second_bytes = (root / "editions/brief/2024-12-10.json").read_bytes()
+
+    # diff, in both formats: the same changes as the Changes section.
+    result = run("diff", "brief", "--project", root, "--from", "2024-11-25", "--to", "2024-12-10")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "brief: changes from the edition of 2024-11-25 to the edition of 2024-12-10",
+        "Facts added (1):",
+        "  + troops: North Korea sends troops",
+        "Facts changed (1):",
+        "  ~ shipments: North Korea ships shells",
+        "      confidence moderate → high",
+        "      quantity 200–250 containers → 250–300 containers",
+        "      source added: A second source (C2)",
+        "      text revised",
+        "Judgments added (1):",
+        "  + 2. The trade will grow.",
+        "Judgments changed (1):",
+        "  ~ 1. Russia pays for troops with missiles.",
+        "      confidence moderate → low",
+    ]
+    data = json.loads(run("diff", "brief", "--project", root, "--format", "json").output)
+    assert data["from"] == "2024-11-25"
+    assert data["to"] is None
+    assert [f["id"] for f in data["facts_added"]] == ["troops"]
+    assert data["facts_changed"][0]["changes"][1] == {
+        "field": "quantity",
+        "before": "200–250 containers",
+        "after": "250–300 containers",
+        "text": "quantity 200–250 containers → 250–300 containers",
+    }
+    assert data["facts_withdrawn"] == []
+
+    # Edition 3: a fact and a judgment withdrawn.
+    sheet_3 = edit(edition_2(EDITION_1), fact("drones", "Drones over Pyongyang"), "")
+    config_3 = edit(config_2, "edition: 2024-12-10", "edition: 2025-01-15")
+    config_3 = config_3[: config_3.index("      - text: The trade will grow.")]
+    write(root, config_3, sheet_3)
+    result = run("diff", "brief", "--project", root)  # before building: what it will say
+    assert result.output.splitlines() == [
+        "brief: changes from the edition of 2024-12-10 to the current facts",
+        "Facts withdrawn (1):",
+        "  - drones: Drones over Pyongyang",
+        "Judgments withdrawn (1):",
+        "  - The trade will grow.",
+    ]
+    build(root)
+    assert changes_section(root) == (
+        "Changes since 10 December 2024 # "
+        "Compared with the edition of 10 December 2024, as recorded in "
+        "editions/brief/2024-12-10.json. "
+        "Facts withdrawn (1) Drones over Pyongyang "
+        "Judgments withdrawn (1) The trade will grow."
+    )
+    assert set(marks(root).values()) == {""}
+    assert "Facts withdrawn (1) • Drones over Pyongyang" in pdf_text(root)
+    assert (root / "editions/brief/2024-11-25.json").read_bytes() == first_bytes
+    assert (root / "editions/brief/2024-12-10.json").read_bytes() == second_bytes
+    third = record(root, "2025-01-15")
+    facts = third["facts"]
+    assert isinstance(facts, list)
+    assert [f["id"] for f in facts] == ["missiles", "shipments", "troops"]
+
+    # From the first edition to the third, across the second.
+    result = run("diff", "brief", "--project", root, "--from", "2024-11-25", "--to", "2025-01-15")
+    assert result.exit_code == 0
+    assert "  - drones: Drones over Pyongyang" in result.output
+    assert "  + troops: North Korea sends troops" in result.output
+    same = run("diff", "brief", "--project", root, "--format", "json")
+    assert json.loads(same.output)["from"] == "2024-12-10"
+
+    # Rebuilding edition 2 rewrites its own record alone, never a later one.
+    third_bytes = (root / "editions/brief/2025-01-15.json").read_bytes()
+    write(root, config_2, edition_2(EDITION_1))
+    build(root)
+    assert (root / "editions/brief/2025-01-15.json").read_bytes() == third_bytes
+    assert (root / "editions/brief/2024-11-25.json").read_bytes() == first_bytes
+    assert "Changes since 25 November 2024" in changes_section(root)
+
+
+# -- records that cannot be trusted ------------------------------------------------------
+
+HTML_CONFIG = edit(CONFIG, "formats: [html, pdf]", "formats: [html]")
+RECORD = "editions/brief/2024-11-25.json"
+NOTHING_WRITTEN = "nothing was written; output/ is unchanged"
+
+
+def two_editions(tmp_path: Path) -> Path:
+    """Edition 1 built; edition 2 written but not built."""
+    root = tmp_path / "p"
+    write(root, HTML_CONFIG, EDITION_1)
+    build(root)
+    write(root, edit(HTML_CONFIG, "2024-11-25", "2024-12-10"), EDITION_1)
+    return root
+
+
+def rewrite(data: dict[str, object]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+HINT = (
+    "(records are written by briefgen build; restore it from version control, or delete "
+    "it to compare with an earlier edition)"
+)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (
+            lambda text: text.replace('"facts": [', '"facts": [,', 1),
+            "25:13: error: the edition record is not valid JSON: Expecting value " + HINT,
+        ),
+        (
+            lambda text: rewrite({**json.loads(text), "facts": "none"}),
+            "1:1: error: the edition record is not an edition record briefgen wrote: "
+            "'facts' of record must be a list " + HINT,
+        ),
+        (
+            lambda text: text.replace('"title": "Drones over Pyongyang"', '"title": "Drones"'),
+            "1:1: error: the edition record was changed after briefgen wrote it: its digest "
+            "does not match its content (records are written by briefgen build and never "
+            "edited; restore it from version control, or delete it to compare with an "
+            "earlier edition)",
+        ),
+        (
+            lambda text: rewrite({**json.loads(text), "record_version": 9}),
+            "1:1: error: the edition record is not an edition record briefgen wrote: it is "
+            "record version 9, newer than this briefgen reads (2); upgrade briefgen " + HINT,
+        ),
+        (
+            lambda text: "not json\n",
+            "1:1: error: the edition record is not valid JSON: Expecting value " + HINT,
+        ),
+    ],
+    ids=["bad-json", "wrong-shape", "hand-edited", "newer-version", "not-json-at-all"],
+)
+def test_a_bad_record_is_a_located_error_and_nothing_is_written(
+    tmp_path: Path, spoil: object, message: str
+) -> None:
+    root = two_editions(tmp_path)
+    path = root / RECORD
+    assert callable(spoil)
+    path.write_text(spoil(path.read_text(encoding="utf-8")), encoding="utf-8")
+    before = {p: p.read_bytes() for p in (root / "output").iterdir()}
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    located = [line for line in result.output.splitlines() if line.startswith(RECORD)]
+    assert len(located) == 1
+    assert located == [f"{RECORD}:{message}"]
+    assert NOTHING_WRITTEN in result.output
+    assert {p: p.read_bytes() for p in (root / "output").iterdir()} == before
+    assert sorted(p.name for p in (root / "editions/brief").iterdir()) == ["2024-11-25.json"]
+    diff = run("diff", "brief", "--project", root)
+    assert diff.exit_code == 1
+    assert located[0] in diff.output
+
+
+def test_a_record_of_version_1_is_compared_on_what_it_kept(tmp_path: Path) -> None:
+    root = two_editions(tmp_path)
+    data = json.loads((root / RECORD).read_text())
+    old = {
+        key: data[key]
+        for key in ("briefing", "title", "edition", "generator", "inputs_digest", "sources")
+    }
+    old["key_judgments"] = []
+    old["facts"] = [
+        {k: v for k, v in f.items() if k in ("id", "section", "title", "date", "confidence")}
+        | {"citations": f["citations"]}
+        for f in data["facts"]
+    ]
+    old["facts"][0]["confidence"] = "low"
+    (root / RECORD).write_text(rewrite(old))
+    build(root)
+    assert changes_section(root).endswith(
+        "Facts changed (1) Russia delivers missiles confidence low → moderate"
+    )
+
+
+def test_the_earlier_record_is_an_input(tmp_path: Path) -> None:
+    """Removing the earlier record renders the briefing again, without its Changes."""
+    root = two_editions(tmp_path)
+    build(root)
+    assert changes_section(root).startswith("Changes since 25 November 2024 # No facts")
+    (root / RECORD).unlink()
+    build(root)
+    assert changes_section(root) == ""
+
+
+def test_diff_usage_and_missing_editions(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write(root, HTML_CONFIG, EDITION_1)
+    none_yet = run("diff", "brief", "--project", root)
+    assert none_yet.exit_code == 2
+    assert (
+        "no edition of briefing 'brief' is recorded in editions/brief/ yet; "
+        "`briefgen build` records one" in none_yet.output
+    )
+    build(root)
+    unchanged = run("diff", "brief", "--project", root)
+    assert unchanged.exit_code == 0
+    assert unchanged.output.splitlines() == [
+        "brief: changes from the edition of 2024-11-25 to the current facts",
+        "No facts or judgments have changed.",
+    ]
+    missing = run("diff", "brief", "--project", root, "--from", "2024-10-01")
+    assert missing.exit_code == 2
+    assert "no edition 2024-10-01 of 'brief' is recorded; recorded editions: 2024-11-25" in (
+        missing.output
+    )
+    assert run("diff", "brief", "--project", root, "--from", "soon").exit_code == 2
+    assert run("diff", "other", "--project", root).exit_code == 2
+    spoilt = EDITION_1.replace("confidence: moderate", "confidence: sure", 1)
+    (root / "facts/main.yaml").write_text(SOURCES + spoilt)
+    broken = run("diff", "brief", "--project", root)
+    assert broken.exit_code == 1
+    assert "error: 'sure' is not a valid confidence" in broken.output

@@ -1,0 +1,152 @@
+"""Scope and order: a filtered briefing says what it covers, a filter that lets nothing
+through warns, and facts within a section come in the order the briefing asks for."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from helpers import MINIMAL_CONFIG, run, write_tree
+
+from briefgen.build import validate
+
+CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"  # briefing keys from line 11
+
+SHEET = """\
+section: aid-flows
+actors:
+  - id: RU
+    name: Russia
+  - id: KP
+    name: North Korea
+  - id: CN
+    name: China
+sources:
+  - id: src
+    title: A source
+    reliability: B
+    type: official
+facts:
+"""
+
+
+def fact(fact_id: str, date: str, tags: str = "[air-defence]", actors: str = "[RU, KP]") -> str:
+    return (
+        f"  - id: {fact_id}\n    title: Fact {fact_id}\n    text: Text.\n    date: {date}\n"
+        f"    confidence: moderate\n    tags: {tags}\n    actors: {actors}\n"
+        "    sources:\n      - source: src\n        credibility: 2\n"
+    )
+
+
+FACTS = fact("middle", "2024-06") + fact("newest", "2024-11") + fact("oldest", "2023-02")
+
+
+def project(tmp_path: Path, keys: str = "", facts: str = FACTS) -> Path:
+    files = {"briefgen.yaml": CONFIG + keys, "facts/main.yaml": SHEET + facts}
+    return write_tree(tmp_path / "p", files)
+
+
+def warnings(root: Path) -> list[str]:
+    # China is declared for the actor filter, and named by no fact.
+    return [str(p) for p in validate(root)[1] if "actor 'CN' is never used" not in p.message]
+
+
+def scope_line(root: Path) -> str | None:
+    page = (root / "output/brief.html").read_text()
+    found = re.search(r'<p class="scope">(.*?)</p>', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else None
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ("", None),
+        (
+            "    include:\n      tags: [air-defence, technology]\n      since: 2024-01\n",
+            "Scope: facts tagged air-defence or technology, dated January 2024 or later.",
+        ),
+        (
+            "    include:\n      actors: [RU, KP, CN]\n      until: 2024-06-30\n",
+            "Scope: facts naming Russia, North Korea or China, dated 30 June 2024 or earlier.",
+        ),
+        (
+            "    sections: [aid-flows]\n    include:\n      since: 2024\n      until: 2024-11\n",
+            "Scope: facts dated 2024 to November 2024, in the section Aid flows.",
+        ),
+        # Every section, in another order, leaves nothing out.
+        ("    sections: [risks, aid-flows]\n", None),
+    ],
+    ids=["everything", "tags-since", "actors-until", "window-section", "reordered"],
+)
+def test_a_filtered_briefing_states_its_scope_in_its_title_block(
+    tmp_path: Path, keys: str, words: str | None
+) -> None:
+    root = project(tmp_path, keys)
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert scope_line(root) == words
+
+
+def test_filters_that_match_nothing_are_located_warnings_and_strict_errors(
+    tmp_path: Path,
+) -> None:
+    root = project(tmp_path, "    include:\n      tags: [air-defense]\n      actors: [RU, CN]\n")
+    expected = [
+        "briefgen.yaml:11:5: warning: briefing 'brief' includes no facts (its filter leaves "
+        "out all 3 facts of its sections; widen them, or remove the briefing)",
+        "briefgen.yaml:12:14: warning: briefing 'brief' includes facts tagged 'air-defense', "
+        "but no fact carries that tag (did you mean 'air-defence'?)",
+        "briefgen.yaml:13:20: warning: briefing 'brief' includes facts naming actor 'CN', "
+        "but no fact names it (name the actor in a fact's actors, flow or agreement, or "
+        "remove it from the filter)",
+    ]
+    assert warnings(root) == expected
+    result = run("build", "--project", root, "--strict")
+    assert result.exit_code == 1
+    assert [e.replace("warning", "error", 1) for e in expected] == [
+        line for line in result.output.splitlines() if "briefing 'brief'" in line
+    ]
+    assert not (root / "output").exists()
+
+
+def test_a_briefing_whose_sections_hold_no_facts_warns_at_its_sections(tmp_path: Path) -> None:
+    root = project(tmp_path, "    sections: [risks]\n")
+    assert warnings(root) == [
+        "briefgen.yaml:11:5: warning: briefing 'brief' includes no facts (no fact is in its "
+        "sections (risks); widen them, or remove the briefing)"
+    ]
+
+
+def test_a_project_without_facts_warns_once(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "p", {"briefgen.yaml": CONFIG})
+    assert [str(p) for p in validate(root)[1]] == [
+        "facts:1:1: warning: the project has no facts yet, so every briefing is empty (add a "
+        "fact sheet under facts/, e.g. with 'briefgen new fact --sheet facts/main.yaml')"
+    ]
+    assert run("validate", "--project", root, "--strict").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("", ["newest", "middle", "oldest"]),
+        ("    order: newest-first\n", ["newest", "middle", "oldest"]),
+        ("    order: oldest-first\n", ["oldest", "middle", "newest"]),
+        ("    order: as-written\n", ["middle", "newest", "oldest"]),
+    ],
+    ids=["default", "newest-first", "oldest-first", "as-written"],
+)
+def test_facts_come_in_the_order_asked_for(tmp_path: Path, order: str, expected: list[str]) -> None:
+    root = project(tmp_path, order)
+    assert run("build", "--project", root).exit_code == 0
+    page = (root / "output/brief.html").read_text()
+    assert re.findall(r'<article class="fact[^"]*" id="fact-([a-z]+)"', page) == expected
+
+
+def test_an_unknown_order_is_a_located_error(tmp_path: Path) -> None:
+    root = project(tmp_path, "    order: newest\n")
+    errors = [str(p) for p in validate(root)[1] if p.severity == "error"]
+    assert errors == [
+        "briefgen.yaml:11:12: error: 'newest' is not a valid order (did you mean 'newest-first'?)"
+    ]
