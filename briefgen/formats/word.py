@@ -203,8 +203,11 @@ class _Writer:
             for entry in figure.key:  # what each numbered mark stands for, linked to its fact
                 paragraph = self.para(style="Numbered Item")
                 paragraph.add_run(f"{entry.mark}.\t")
-                anchor = self.bookmarks[entry.href.removeprefix("#")]
-                self.link(paragraph, entry.text, anchor=anchor, style=False)
+                anchor = self.bookmarks.get(entry.href.removeprefix("#"))
+                if anchor is None:  # not a fact of this document: the words alone
+                    paragraph.add_run(entry.text)
+                else:
+                    self.link(paragraph, entry.text, anchor=anchor, style=False)
 
     def _fact(self, fact: FactView) -> None:
         self._heading(fact.title, 2, self.bookmarks[fact.anchor])
