@@ -20,6 +20,7 @@ from typing import Any
 
 from .dates import PartialDate
 from .errors import InvalidValue, Problem
+from .paths import inside
 
 EDITIONS_DIR = "editions"
 RECORD_VERSION = 2
@@ -105,13 +106,14 @@ def previous_edition(root: Path, briefing_id: str, edition: PartialDate) -> Path
 def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Problem]]:
     """The record at `path` (under `root`), its bytes, and what is wrong with it."""
     rel = path.relative_to(root).as_posix()
-    if not path.resolve().is_relative_to(root.resolve()):
-        problem = Problem(rel, 1, 1, "links to a file outside the project", code="record")
-        return None, b"", [problem]
     try:
+        if not inside(path, root):
+            problem = Problem(rel, 1, 1, "links to a file outside the project", code="record")
+            return None, b"", [problem]
         raw = path.read_bytes()
-    except OSError as exc:
-        return None, b"", [Problem(rel, 1, 1, f"cannot read: {exc.strerror}", code="io")]
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, before Python 3.13
+        reason = exc.strerror if isinstance(exc, OSError) else "a link loop"
+        return None, b"", [Problem(rel, 1, 1, f"cannot read: {reason}", code="io")]
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
