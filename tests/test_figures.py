@@ -83,6 +83,18 @@ def test_the_flow_diagram_draws_every_flow_of_the_example_both_ways(
     assert figure.key == ()
 
 
+def test_a_flow_from_an_actor_to_itself_is_a_loop(tmp_path: Path) -> None:
+    root = figure_project(tmp_path, 2, 1)
+    sheet = (root / "facts/main.yaml").read_text()
+    (root / "facts/main.yaml").write_text(edit(sheet, "      to: A1\n", "      to: A0\n"))
+    figure = flows.draw(view_of(root))
+    assert figure is not None
+    root_svg = parsed(figure)
+    assert len([e for e in root_svg.iter(f"{SVG}path") if e.get("class") == "flow-arrow"]) == 1
+    assert "between 1 actor (Russia)" in figure.description
+    assert "Russia to Russia: troops" in figure.description
+
+
 def test_the_categories_differ_by_dash_as_well_as_colour() -> None:
     dashes = [dash for _, dash in flows.STYLES.values()]
     colours = [colour for colour, _ in flows.STYLES.values()]

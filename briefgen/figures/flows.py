@@ -379,9 +379,13 @@ def _key(arrows: list[_Arrow]) -> tuple[KeyEntry, ...]:
 def _description(facts: list[FactView], arrows: list[_Arrow], actors: list[str]) -> str:
     """The diagram in words: every arrow as a sentence."""
     head = (
-        f"A diagram of {len(facts)} flow{'s' if len(facts) != 1 else ''} between "
-        f"{len(actors)} actors ({', '.join(actors)}), one arrow per "
+        f"A diagram of {_count(len(facts), 'flow')} between {_count(len(actors), 'actor')} "
+        f"({', '.join(actors)}), one arrow per "
         f"{'flow' if len(arrows) == len(facts) else 'route and category'}, coloured and "
         "dashed by category."
     )
     return " ".join([head, *(f"{a.sentence}." for a in arrows)])
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
