@@ -128,3 +128,41 @@ def view_of(root: Path, briefing_id: str) -> BriefingView:
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems
     return make_edition(project, briefing_id).view
+
+
+# The same facts in a briefing that takes only some of them and whose analyst writes
+# the key judgments.
+JUDGED_CONFIG = EXPORT_CONFIG.replace(
+    "    formats: [html]\n",
+    """\
+    formats: [html]
+    include:
+      actors: [RU]
+    judgments:
+      - text: Russia will *likely* keep sending missiles.
+        confidence: moderate
+        likelihood: likely
+        based_on: [missiles]
+      - text: The treaty binds three parties.
+        confidence: high
+        based_on: [treaty, missiles]
+""",
+)
+
+
+def judged_project(root: Path) -> Path:
+    """The judged briefing in its second edition, after one recorded on 25 November
+    2024: the missiles fact and the second judgment are now held with moderate
+    confidence."""
+    from helpers import write_tree
+
+    from briefgen.build import build
+
+    write_tree(root, {"briefgen.yaml": JUDGED_CONFIG, "facts/main.yaml": EXPORT_SHEET})
+    build(root)  # records editions/exports/2024-11-25.json
+    config = JUDGED_CONFIG.replace("edition: 2024-11-25", "edition: 2024-12-02").replace(
+        "confidence: high\n        based_on: [treaty",
+        "confidence: moderate\n        based_on: [treaty",
+    )
+    sheet = EXPORT_SHEET.replace("    confidence: high\n", "    confidence: moderate\n", 1)
+    return write_tree(root, {"briefgen.yaml": config, "facts/main.yaml": sheet})

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from exports import export_project, view_of
+from exports import export_project, judged_project, view_of
 from helpers import REPO, minimal_project, run
 from markupsafe import Markup
 
@@ -170,3 +170,36 @@ def test_the_readme_example_loads_the_json(example: Path, tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stderr
     assert "[1 B2]" in result.stdout
+
+
+def test_written_judgments_scope_and_changes_since_the_last_edition(tmp_path: Path) -> None:
+    document = check_output(json_bytes(view_of(judged_project(tmp_path / "p"), "exports")))
+    first, second = document["judgments"]
+    assert first["text"] == {
+        "text": "Russia will likely keep sending missiles.",
+        "html": "<p>Russia will <em>likely</em> keep sending missiles.</p>",
+    }
+    assert (first["confidence"], first["likelihood"], first["band"]) == (
+        "moderate",
+        "likely",
+        "55–80%",
+    )
+    assert [ref["id"] for ref in second["based_on"]] == ["treaty", "missiles"]
+    assert "text_plain" not in first
+    assert document["key_judgments"] == []  # written judgments replace the key facts
+    assert document["scope"] == "facts naming Russia"
+    changes = document["changes"]
+    assert (changes["since_iso"], changes["record"]) == (
+        "2024-11-25",
+        "editions/exports/2024-11-25.json",
+    )
+    (changed,) = changes["facts_changed"]
+    assert changed["changes"] == [
+        {
+            "field": "confidence",
+            "before": "high",
+            "after": "moderate",
+            "text": "confidence high → moderate",
+        }
+    ]
+    assert document["sections"][0]["facts"][0]["change"] == "updated"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import stix2
-from exports import EXPORT_CONFIG, export_project, view_of
+from exports import EXPORT_CONFIG, export_project, judged_project, view_of
 from helpers import MINIMAL_CONFIG, edit, minimal_project
 from stix2validator import ValidationOptions, validate_string
 
@@ -197,3 +197,21 @@ def test_without_author_or_classification_briefgen_signs_and_nothing_is_marked(
     assert author["name"] == "briefgen"
     (report,) = by_type(bundle, "report")
     assert "description" not in report  # no summary
+
+
+def test_written_judgments_are_notes_about_the_facts_they_rest_on(tmp_path: Path) -> None:
+    bundle = check_bundle(stix_bytes(view_of(judged_project(tmp_path / "p"), "exports")))
+    notes = {o["abstract"]: o for o in by_type(bundle, "note")}
+    judgment = notes["Key judgment 2"]
+    assert judgment["object_refs"] == [
+        notes["A three-party treaty"]["id"],
+        notes["Russia sends missiles to North Korea"]["id"],
+    ]
+    assert judgment["confidence"] == 50 and judgment["labels"] == ["key-judgment"]
+    assert notes["Key judgment 1"]["content"] == (
+        "Russia will likely keep sending missiles.\n\nLikelihood: likely (55–80%).\n"
+        "Confidence: moderate.\nBased on: Russia sends missiles to North Korea."
+    )
+    (report,) = by_type(bundle, "report")
+    assert report["description"].endswith("\n\nScope: facts naming Russia.")
+    assert judgment["id"] in report["object_refs"]

@@ -11,11 +11,12 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document
-from exports import export_project, view_of
+from exports import export_project, judged_project, view_of
 from helpers import MINIMAL_CONFIG, edit, minimal_project, require_tool
+from markupsafe import Markup
 from pypdf import PdfReader
 
-from briefgen.assemble import BriefingView
+from briefgen.assemble import BriefingView, FactChangeView
 from briefgen.figures import Figure
 from briefgen.formats import word
 from briefgen.formats.word import docx_bytes, figure_png
@@ -237,3 +238,55 @@ def test_characters_xml_cannot_hold_become_replacement_characters(tmp_path: Path
     texts = [p.text for p in document.paragraphs]
     assert _styled(document, "Heading 2") == ["A \ufffd fact"]
     assert "Bell \ufffd, tab \t. [1 B2]" in texts
+
+
+def test_written_judgments_scope_and_changes_since_the_last_edition(tmp_path: Path) -> None:
+    document = docx.Document(
+        io.BytesIO(docx_bytes(view_of(judged_project(tmp_path / "p"), "exports")))
+    )
+    texts = [p.text for p in document.paragraphs]
+    assert "Scope: facts naming Russia." in texts
+    assert _styled(document, "Heading 1")[:3] == [
+        "Changes since 25 November 2024",
+        "Summary",
+        "Key judgments",
+    ]
+    at = texts.index("Facts changed (1)")
+    assert texts[at + 1 : at + 3] == [
+        "•\tRussia sends missiles to North Korea",
+        "–\tconfidence high → moderate",
+    ]
+    at = texts.index("1.\tRussia will likely keep sending missiles.")
+    # ICD 203: likelihood and confidence each in a sentence of its own.
+    assert texts[at + 1 : at + 4] == [
+        "Likely (55–80%)",
+        "Moderate confidence",
+        "Based on: Russia sends missiles to North Korea",
+    ]
+    assert "Updated · November 2024 · Moderate confidence · 2 independent sources" in texts
+    at = texts.index("Judgments changed (1)")
+    assert texts[at + 1 : at + 3] == [
+        "•\tJudgment 2: The treaty binds three parties.",
+        "–\tconfidence high → moderate",
+    ]
+    body = document.element.xml
+    assert re.search(r'<w:hyperlink w:anchor="_judgment2"[^>]*>.*?Judgment 2<', body, re.S)
+    assert 'w:name="_judgment2"' in body
+
+
+def test_a_judgment_of_several_paragraphs_keeps_their_order(tmp_path: Path) -> None:
+    view = view_of(judged_project(tmp_path / "p"), "exports")
+    view.judgments[0].text = Markup("<p>One.</p>\n<ul>\n<li>a point</li>\n</ul>\n<p>Two.</p>")
+    texts = [p.text for p in docx.Document(io.BytesIO(docx_bytes(view))).paragraphs]
+    at = texts.index("1.\tOne.")
+    assert texts[at + 1 : at + 4] == ["•\ta point", "Two.", "Likely (55–80%)"]
+
+
+def test_a_withdrawn_fact_is_struck_through_and_links_nowhere(tmp_path: Path) -> None:
+    view = view_of(judged_project(tmp_path / "p"), "exports")
+    assert view.changes is not None
+    view.changes.facts_withdrawn = [FactChangeView("gone", None, "A withdrawn fact")]
+    document = docx.Document(io.BytesIO(docx_bytes(view)))
+    (paragraph,) = [p for p in document.paragraphs if p.text == "•\tA withdrawn fact"]
+    assert [r.font.strike for r in paragraph.runs] == [None, True]
+    assert "Facts withdrawn (1)" in [p.text for p in document.paragraphs]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..assemble import BriefingView, FactRef, FactView, SectionView, SourceView
+from ..assemble import BriefingView, FactRef, FactView, JudgmentView, SectionView, SourceView
 from ..kinds import MAPPED
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ _OMIT: dict[type, frozenset[str]] = {
         }
     ),
     FactView: frozenset({"details", "partial", "lead"}),
+    JudgmentView: frozenset({"text_plain"}),  # text.text
 }
 
 

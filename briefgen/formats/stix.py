@@ -6,7 +6,8 @@ What each part of a briefing becomes, and why:
   agency), the `created_by_ref` of every object. Without an author, briefgen
   itself is named, as a "system".
 - The briefing: one `report` (report_types "threat-report"), published on
-  the edition's date, its description the summary, its object_refs everything
+  the edition's date, its description the summary (and the scope, when the
+  briefing takes only some facts), its object_refs everything
   else in the bundle but the marking.
 - The actors: `identity`, identity_class "organization", which STIX 2.1
   defines as "formal organizations of people, with governance, such as a
@@ -25,6 +26,8 @@ What each part of a briefing becomes, and why:
   "related-to", the one relationship STIX defines between any two objects, so
   every platform accepts them; what moves, or which agreement, is in the
   description.
+- Each written key judgment: a `note` too (abstract "Key judgment 2", labelled
+  "key-judgment"), about the notes of the facts it rests on.
 - Confidence: ICD 203's low, moderate and high are STIX's "Low/Med/High"
   scale, mapped as the spec's confidence appendix maps it: 15, 50 and 85.
 - Sources: `external_references`, each with its citation in words
@@ -51,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..assemble import BriefingView, CitationView, FactView, SourceView
+from ..assemble import BriefingView, CitationView, FactView, JudgmentView, SourceView
 
 if TYPE_CHECKING:
     from . import RenderContext
@@ -102,13 +105,23 @@ class _Bundle:
     def build(self) -> dict[str, Any]:
         view = self.view
         facts: list[str] = []
+        notes: dict[str, str] = {}  # fact id -> its note's id
         for fact in view.facts:
-            facts.extend(self._fact(fact))
+            made = self._fact(fact)
+            notes[fact.id] = made[0]
+            facts.extend(made)
+        for judgment in view.judgments:
+            facts.append(self._judgment(judgment, notes))
+        description = "\n\n".join(
+            part
+            for part in (Markup(view.summary).striptags(), view.scope and f"Scope: {view.scope}.")
+            if part
+        )
         report = self._sdo(
             "report",
             "report",
             name=view.title,
-            description=Markup(view.summary).striptags() or None,
+            description=description or None,
             report_types=["threat-report"],
             published=self.time,
             object_refs=[self.author, *self.actors.values(), *facts],
@@ -223,6 +236,24 @@ class _Bundle:
             external_references=references or None,
         )
         return [note, *related]
+
+    def _judgment(self, judgment: JudgmentView, notes: dict[str, str]) -> str:
+        """A written key judgment: a note about the facts' notes it rests on."""
+        lines = [judgment.text_plain, ""]
+        if judgment.likelihood:
+            lines.append(f"Likelihood: {judgment.likelihood} ({judgment.band}).")
+        lines.append(f"Confidence: {judgment.confidence}.")
+        lines.append("Based on: " + "; ".join(ref.title for ref in judgment.based_on) + ".")
+        return self._sdo(
+            "note",
+            f"judgment/{judgment.number}",
+            abstract=f"Key judgment {judgment.number}",
+            content="\n".join(lines),
+            authors=[self.view.author] if self.view.author else None,
+            object_refs=[notes[ref.id] for ref in judgment.based_on],
+            confidence=CONFIDENCE[judgment.confidence],
+            labels=["key-judgment"],
+        )
 
     def _relationship(
         self,

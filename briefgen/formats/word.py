@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..assemble import BriefingView, FactView, SourceView
+from ..assemble import BriefingView, FactView, FieldChange, SourceView
 from ..errors import BuildError
 from ..render import THEME_DIR
 
@@ -87,6 +87,16 @@ def docx_bytes(view: BriefingView) -> bytes:
 # -- the document ------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class _ChangeEntry:
+    """One fact or judgment in the list of changes."""
+
+    words: str  # its title, or "Judgment 2"
+    bookmark: str | None  # where the words lead; None for one withdrawn
+    tail: str  # words after the link
+    changes: list[FieldChange]
+
+
 class _Writer:
     """Writes the body of one briefing into a python-docx Document."""
 
@@ -122,7 +132,12 @@ class _Writer:
         details += [view.author] if view.author else []
         details += [view.classification] if view.classification else []
         self.para(" · ".join(details), "Briefing Details")
+        if view.scope:
+            paragraph = self.para(style="Briefing Details")
+            paragraph.add_run("Scope: ").bold = True
+            paragraph.add_run(f"{view.scope}.")
         self._contents()
+        self._changes()
         if view.summary:
             self._heading("Summary", 1, "_summary")
             self.rich(view.summary)
@@ -145,8 +160,12 @@ class _Writer:
         """A table-of-contents field, filled with the headings so it reads well before
         Word updates it (and adds page numbers)."""
         self.para("Contents", "TOC Heading")
-        entries = [("Summary", "_summary", 1)] if self.view.summary else []
-        if self.view.key_judgments:
+        entries = []
+        if self.view.changes is not None:
+            entries.append((f"Changes since {self.view.changes.since}", "_changes", 1))
+        if self.view.summary:
+            entries.append(("Summary", "_summary", 1))
+        if self.view.judgments or self.view.key_judgments:
             entries.append(("Key judgments", "_judgments", 1))
         if self.view.figures:
             entries.append(("Figures", "_figures", 1))
@@ -171,15 +190,93 @@ class _Writer:
                 _field_char(paragraph, "end")
 
     def _judgments(self) -> None:
-        if not self.view.key_judgments:
+        """The analyst's written judgments; without them, the facts marked key. ICD 203:
+        a judgment's likelihood and its confidence are never said in one sentence."""
+        view = self.view
+        if not (view.judgments or view.key_judgments):
             return
         self._heading("Key judgments", 1, "_judgments")
-        for number, fact in enumerate(self.view.key_judgments, start=1):
+        for judgment in view.judgments:
+            paragraph = self.para(style="Numbered Item")
+            self._bookmark(paragraph, f"_judgment{judgment.number}")
+            paragraph.add_run(f"{judgment.number}.\t")
+            _HtmlWriter(self, self.body, paragraph).feed_all(str(judgment.text))
+            if judgment.likelihood:
+                words = f"{judgment.likelihood.capitalize()} ({judgment.band})"
+                self.para(words, "Judgment Details")
+            self.para(f"{judgment.confidence.capitalize()} confidence", "Judgment Details")
+            basis = self.para(style="Judgment Details")
+            basis.add_run("Based on: ")
+            for index, ref in enumerate(judgment.based_on):
+                if index:
+                    basis.add_run("; ")
+                self.link(basis, ref.title, anchor=self.bookmarks[ref.anchor])
+        if view.judgments:
+            return
+        for number, fact in enumerate(view.key_judgments, start=1):
             paragraph = self.para(style="Numbered Item")
             paragraph.add_run(f"{number}.\t")
             self.link(paragraph, fact.title, anchor=self.bookmarks[fact.anchor], style=False)
-            paragraph.add_run(f" ({fact.confidence} confidence)")
             self._citations(paragraph, fact)
+            self.para(f"{fact.confidence.capitalize()} confidence", "Judgment Details")
+            if fact.risk is not None:
+                words = f"{fact.risk.likelihood.capitalize()} ({fact.risk.band})"
+                self.para(words, "Judgment Details")
+
+    def _changes(self) -> None:
+        """What changed since the latest earlier edition on record, as the page lists it."""
+        changes = self.view.changes
+        if changes is None:
+            return
+        self._heading(f"Changes since {changes.since}", 1, "_changes")
+        if changes.empty:
+            self.para(
+                f"No facts or judgments have changed since the edition of {changes.since}.",
+                "Fact Details",
+            )
+            return
+        note = f"Compared with the edition of {changes.since}, as recorded in {changes.record}."
+        self.para(note, "Fact Details")
+        for heading, facts in (
+            ("Facts added", changes.facts_added),
+            ("Facts changed", changes.facts_changed),
+            ("Facts withdrawn", changes.facts_withdrawn),
+        ):
+            entries = [
+                _ChangeEntry(f.title, f.anchor and self.bookmarks[f.anchor], "", f.changes)
+                for f in facts
+            ]
+            self._change_group(heading, entries)
+        for heading, judgments in (
+            ("Judgments added", changes.judgments_added),
+            ("Judgments changed", changes.judgments_changed),
+            ("Judgments withdrawn", changes.judgments_withdrawn),
+        ):
+            entries = [
+                _ChangeEntry(
+                    f"Judgment {j.number}", f"_judgment{j.number}", f": {j.text}", j.changes
+                )
+                if j.number is not None
+                else _ChangeEntry(j.text, None, "", j.changes)
+                for j in judgments
+            ]
+            self._change_group(heading, entries)
+
+    def _change_group(self, heading: str, entries: list[_ChangeEntry]) -> None:
+        if entries:
+            self.para(f"{heading} ({len(entries)})", "Change List")
+        for entry in entries:
+            paragraph = self.para("•\t", "Bulleted Item")
+            if entry.bookmark is None:  # withdrawn: struck through, as the page shows it
+                paragraph.add_run(entry.words).font.strike = True
+            else:
+                self.link(paragraph, entry.words, anchor=entry.bookmark)
+                paragraph.add_run(entry.tail)
+            self._what_changed(entry.changes)
+
+    def _what_changed(self, changes: list[FieldChange]) -> None:
+        for change in changes:
+            self.para(f"–\t{change.text}", "Bulleted Item 2")
 
     def _figures(self) -> None:
         figures = self.view.figures
@@ -415,7 +512,8 @@ class _HtmlWriter(HTMLParser):
         self.italic = 0
         self.code = 0
         self.link: Any = None  # the open <a>'s w:hyperlink element, if any
-        self.fresh_item = False  # an <li> has just opened: its first <p> is the item
+        # An <li> has just opened, or a paragraph was given: the first <p> goes into it.
+        self.fresh_item = paragraph is not None
 
     def feed_all(self, html: str) -> None:
         self.feed(html)
@@ -547,7 +645,8 @@ class _HtmlWriter(HTMLParser):
 
 def _badges(fact: FactView) -> list[str]:
     """The fact's badges in words, as the page shows them."""
-    words = [fact.date, f"{fact.confidence.capitalize()} confidence"]
+    words = {"new": ["New"], "updated": ["Updated"]}.get(fact.change or "", [])
+    words += [fact.date, f"{fact.confidence.capitalize()} confidence"]
     words += ["Key judgment"] if fact.key else []
     if fact.single_sourced:
         words.append("Single-sourced")
@@ -661,6 +760,12 @@ def _prepare_styles(document: Document) -> None:
         item.paragraph_format.left_indent = Cm(indent)
         item.paragraph_format.first_line_indent = Cm(-indent + 0.25)
         item.paragraph_format.tab_stops.add_tab_stop(Cm(indent))
+    judgment = paragraph_style("Judgment Details", "Fact Details")
+    judgment.paragraph_format.left_indent = Cm(1.0)
+    change_list = paragraph_style("Change List")
+    change_list.font.bold = True
+    change_list.paragraph_format.space_before = Pt(6)
+    change_list.paragraph_format.keep_with_next = True
     nested = paragraph_style("Bulleted Item 2", "Bulleted Item")
     nested.paragraph_format.left_indent = Cm(1.5)
     nested.paragraph_format.tab_stops.add_tab_stop(Cm(1.5))
