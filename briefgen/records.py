@@ -142,8 +142,12 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
                 )
             ],
         )
+    # A record copied from another briefing or edition, digest and all.
     if record.edition != path.stem:
         return None, raw, [_bad(rel, 1, 1, f"records edition {record.edition}, not {path.stem}")]
+    if record.briefing != path.parent.name:
+        what = f"records briefing '{record.briefing}', not '{path.parent.name}'"
+        return None, raw, [_bad(rel, 1, 1, what)]
     return record, raw, []
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import edit, require_tool, run, write_tree
 
+from briefgen.records import record_digest
+
 CONFIG = """\
 sections:
   - id: aid-flows
@@ -314,6 +316,11 @@ def rewrite(data: dict[str, object]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def signed(data: dict[str, object]) -> str:
+    """`data` as a record with a digest that matches: copied, not edited by hand."""
+    return rewrite({**data, "digest": record_digest(data)})
+
+
 HINT = (
     "(records are written by briefgen build; restore it from version control, or delete "
     "it to compare with an earlier edition)"
@@ -345,11 +352,22 @@ HINT = (
             "record version 9, newer than this briefgen reads (2); upgrade briefgen " + HINT,
         ),
         (
+            lambda text: signed({**json.loads(text), "briefing": "other"}),
+            "1:1: error: the edition record records briefing 'other', not 'brief' " + HINT,
+        ),
+        (
             lambda text: "not json\n",
             "1:1: error: the edition record is not valid JSON: Expecting value " + HINT,
         ),
     ],
-    ids=["bad-json", "wrong-shape", "hand-edited", "newer-version", "not-json-at-all"],
+    ids=[
+        "bad-json",
+        "wrong-shape",
+        "hand-edited",
+        "newer-version",
+        "other-briefing",
+        "not-json-at-all",
+    ],
 )
 def test_a_bad_record_is_a_located_error_and_nothing_is_written(
     tmp_path: Path, spoil: object, message: str
