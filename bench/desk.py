@@ -10,10 +10,11 @@ Rows (each command in a fresh process, as an analyst runs it; medians):
 - `build main`, no-op: every output up to date (and the cold build it follows);
 - `serve`, save to reload: from writing an edited sheet to the open page in
   Chromium (Debian's, through Playwright, as tests/ start it) showing the
-  edit, which takes serve's debounce, the HTML build, the page's poll (every
-  0.5 s) and the reload. The project's briefings are built as HTML only for
-  this row: the page reloads after the HTML step, before any PDF is laid out,
-  and a PDF step running on would only slow the next round.
+  edit, which takes serve's wait for quiet (0.1 s), the HTML build, the
+  page's poll (every 0.5 s) and the reload; the CPU column is serve's own,
+  for the rebuild. The project's briefings are built as HTML only for this
+  row: the page reloads after the HTML step, before any PDF is laid out, and
+  a PDF step running on would only slow the next round.
 """
 
 from __future__ import annotations
@@ -124,6 +125,11 @@ class Serving:
             if re.search(pattern, line):
                 return line
 
+    def cpu(self) -> float:
+        """The CPU time serve has used so far (the rebuilds run in its main process)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.send_signal(2)  # Ctrl-C, as an analyst stops it
         try:
@@ -157,11 +163,12 @@ def measure_serve(root: Path, fact_id: str, runs: int) -> Series:
                 for run in range(runs):
                     mark = f"saved {run}"
                     time.sleep(2)  # quiet, so each round starts from an idle server
-                    start = time.perf_counter()
+                    start, cpu = time.perf_counter(), serving.cpu()
                     change_fact(root, fact_id, mark)
                     page.locator("article", has_text=f"Revision {mark}:").wait_for(timeout=600_000)
-                    series.samples.append(Sample(time.perf_counter() - start, 0.0, 0.0))
-                    print(f"  serve reload {series.samples[-1].wall:.2f} s", file=sys.stderr)
+                    wall, cpu = time.perf_counter() - start, serving.cpu() - cpu
+                    series.samples.append(Sample(wall, cpu, 0.0))
+                    print(f"  serve reload {wall:.2f} s, serve's CPU {cpu:.2f} s", file=sys.stderr)
             finally:
                 browser.close()
     finally:
@@ -176,23 +183,26 @@ def report(series: dict[str, Series], runs: int, loads: tuple[str, str], facts: 
     def cpu(s: Series) -> str:
         return f"{fmt_time(s.cpu)}" if s.cpu else "—"
 
+    def ratio(s: Series, to: Series) -> str:
+        return f"{s.wall / to.wall:.1%} ({s.cpu / to.cpu:.1%} in CPU)"
+
     rows = [
         (
             "`validate`, cold (no parse cache)",
             series["cold"],
-            "1.00",
+            "100 %",
             "`rm -r .briefgen-cache; briefgen validate`",
         ),
         (
             "`validate`, warm (nothing changed)",
             series["warm"],
-            f"{series['warm'].wall / cold.wall:.2f}",
+            ratio(series["warm"], cold),
             "`briefgen validate  # again`",
         ),
         (
             "`validate`, one sheet edited",
             series["edit"],
-            f"{series['edit'].wall / cold.wall:.2f}",
+            ratio(series["edit"], cold),
             "`briefgen validate  # after editing one fact's text`",
         ),
         (
@@ -204,11 +214,11 @@ def report(series: dict[str, Series], runs: int, loads: tuple[str, str], facts: 
         (
             "`build main`, no-op",
             series["noop"],
-            f"{series['noop'].wall / series['cold build'].wall:.1%} of the cold build",
+            ratio(series["noop"], series["cold build"]) + " of the cold build",
             "`briefgen build main  # again, nothing changed`",
         ),
         (
-            "`serve`: save → page reloaded",
+            "`serve`: save → page reloaded (CPU: serve's own)",
             series["serve"],
             "—",
             "`briefgen serve` + Chromium: write the sheet, wait for the new text",
@@ -219,14 +229,14 @@ def report(series: dict[str, Series], runs: int, loads: tuple[str, str], facts: 
         f"bench/generate.py's {facts:,}-fact project: medians of {runs} runs, each command "
         f"in a fresh process; load average {loads[0]} before, {loads[1]} after.",
         "",
-        "| | wall (median) | CPU (median) | peak memory | ratio to cold | command |",
+        "| | wall (median) | CPU (median) | peak memory | of cold | command |",
         "|---|---|---|---|---|---|",
     ]
-    for label, s, ratio, command in rows:
+    for label, s, share, command in rows:
         memory = f"{s.rss_mb:.0f} MB" if s.rss_mb else "—"
         runs_of = f" ({len(s.samples)} run)" if len(s.samples) == 1 else ""
         lines.append(
-            f"| {label}{runs_of} | {fmt_time(s.wall)} | {cpu(s)} | {memory} | {ratio} | {command} |"
+            f"| {label}{runs_of} | {fmt_time(s.wall)} | {cpu(s)} | {memory} | {share} | {command} |"
         )
     lines += [
         "",

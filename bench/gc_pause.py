@@ -4,8 +4,8 @@
 
 For each size, generates bench/generate.py's project, works out exactly what
 `briefgen build main` hands WeasyPrint (bench/run.py --inspect), then lays it
-out in fresh processes, alternating: with the collector running as usual, and
-with it paused for the layout (`gc.disable()` before the layout).
+out in fresh processes, alternating: with the collector paused for the layout,
+as `briefgen.pdf.write_pdf` does, and running throughout, as it did before.
 Prints, per size, the median wall and CPU time and the peak memory of each,
 and whether the PDFs are byte for byte the same.
 """
@@ -26,11 +26,12 @@ sys.path.insert(0, str(BENCH))
 from run import PY, REPO, generate  # noqa: E402
 
 LAY_OUT = """
-import gc, json, pickle, resource, sys, time
+import contextlib, json, pickle, resource, sys, time
+import briefgen.pdf
+if sys.argv[3] == "on":  # as before briefgen paused it: the collector runs throughout
+    briefgen.pdf._collector_paused = contextlib.nullcontext
 layout = pickle.load(open(sys.argv[1], "rb"))  # what `build main` hands WeasyPrint
 wall, cpu = time.perf_counter(), time.process_time()
-if sys.argv[3] == "off":
-    gc.disable()
 data = layout.lay_out()
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
 open(sys.argv[2], "wb").write(data)
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--modes", default="on,off", help="on: collector running; off: paused")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="briefgen-gc-") as temporary:
         workdir = (args.workdir or Path(temporary)).resolve()
@@ -77,10 +79,11 @@ def main() -> None:
             if not (root / "briefgen.yaml").exists():
                 generate(root, size)
             arguments = inspect(root)
-            samples: dict[str, list[dict[str, float]]] = {"on": [], "off": []}
+            modes = args.modes.split(",")
+            samples: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
             outputs: dict[str, bytes] = {}
             for run in range(args.runs):
-                for collector in ("on", "off") if run % 2 == 0 else ("off", "on"):
+                for collector in modes if run % 2 == 0 else modes[::-1]:
                     out = workdir / f"facts-{size}-{collector}.pdf"
                     samples[collector].append(lay_out(arguments, out, collector))
                     outputs[collector] = out.read_bytes()
@@ -92,6 +95,9 @@ def main() -> None:
                 }
                 for collector, runs in samples.items()
             }
+            if len(modes) != 2:
+                print(json.dumps(summary), flush=True)
+                continue
             on, off = summary["on"], summary["off"]
             result = {
                 "facts": size,
