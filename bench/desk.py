@@ -190,7 +190,7 @@ def report(series: dict[str, Series], runs: int, loads: tuple[str, str], facts: 
         (
             "`validate`, cold (no parse cache)",
             series["cold"],
-            "100 %",
+            "100%",
             "`rm -r .briefgen-cache; briefgen validate`",
         ),
         (

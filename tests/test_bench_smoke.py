@@ -68,3 +68,31 @@ def test_the_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert problems == []
     assert len(project.facts) == 100
     assert len(project.briefings) == 5
+
+
+def test_the_desk_benchmark_writes_its_table(tmp_path: Path) -> None:
+    """bench/desk.py at its smallest: every row measured, the serve row through Chromium."""
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("# Benchmarks\n\nNotes before.\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench/desk.py"),
+            *("--facts", "100", "--runs", "1", "--out", str(out), "--workdir", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    assert text.startswith("# Benchmarks\n\nNotes before.\n\n<!-- desk:begin")
+    for label in (
+        "`validate`, cold (no parse cache)",
+        "`validate`, warm (nothing changed)",
+        "`validate`, one sheet edited",
+        "`build main`, no-op",
+        "`serve`: save → page reloaded (CPU: serve's own)",
+    ):
+        row = rf"^\| {re.escape(label)}( \(1 run\))? \| \d+\.\d+ s \| \d+\.\d+ s \|"
+        assert re.search(row, text, re.M), label
