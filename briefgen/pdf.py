@@ -178,9 +178,10 @@ def write_pdf(
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
     short-lived objects, and the collector walks the ones that stay (boxes, styles,
-    pages) again and again: pausing it saved 14-23 % of the CPU time of a 35- and a
-    329-page briefing, for 6-14 % more peak memory, with the same bytes
-    (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the PDF is done."""
+    pages) again and again: pausing it saved 16 % of the CPU time of a 35-page
+    briefing and 8-14 % of a 329-page one, for 14 % and 6 % more peak memory, with
+    the same bytes (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the
+    PDF is done."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
