@@ -532,6 +532,38 @@ def new(
 
 
 @main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
+)
+@_guard
+def unpack(pdf: Path, directory: Path) -> None:
+    """Rebuild a project from a briefing's PDF.
+
+    Writes the briefgen.yaml and fact sheets attached to PDF into DIRECTORY
+    (default: here), each in its folder, after checking that they give the
+    inputs digest the PDF names and that no name leads out of DIRECTORY.
+    `briefgen build BRIEFING-ID` there then makes the same PDF, byte for byte.
+    Nothing is written if anything is wrong, or a file is already there.
+    """
+    from .unpack import UnpackError, unpack_pdf
+
+    try:
+        unpacked = unpack_pdf(pdf, directory)
+    except UnpackError as error:
+        click.echo(f"briefgen: {error}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    root = directory.resolve()
+    for path in unpacked.written:
+        click.echo(_shown(path.resolve(), root))
+    where = "" if root == Path.cwd().resolve() else f"cd {directory} && "
+    click.echo(
+        f"inputs {unpacked.digest} check out; next: {where}briefgen build {unpacked.briefing_id}",
+        err=True,
+    )
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["facts", "config", "output"]))
 @_guard
 def schema(kind: str) -> None:

@@ -1,0 +1,141 @@
+"""`briefgen unpack`: a briefing's PDF back to the project files it was made from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run, write_tree
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, TextStringObject
+
+# The minimal project's fact moved into a nested sheet, as the issue's failing recipe had it.
+DECLARATIONS, FACTS = MINIMAL_SHEET.split("facts:\n")
+NESTED = {
+    "facts/main.yaml": DECLARATIONS,
+    "facts/2024/new.yaml": "section: aid-flows\nfacts:\n" + FACTS,
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = minimal_project(tmp_path_factory.mktemp("unpack") / "desk", **NESTED)
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_unpack_writes_the_inputs_and_build_gives_the_same_pdf(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "rebuilt"
+    result = run("unpack", built / "output/brief.pdf", target)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "briefgen.yaml",
+        "facts/2024/new.yaml",
+        "facts/main.yaml",
+    ]
+    digest = (built / "output/brief.html").read_text().split("inputs digest <code>")[1][:12]
+    assert result.stderr == (
+        f"inputs {digest} check out; next: cd {target} && briefgen build brief\n"
+    )
+    assert _files(target) == {
+        name: (built / name).read_bytes()
+        for name in ("briefgen.yaml", "facts/2024/new.yaml", "facts/main.yaml")
+    }
+    rebuilt = run("build", "brief", "--project", target)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (target / "output/brief.pdf").read_bytes() == (built / "output/brief.pdf").read_bytes()
+
+
+def _pdf(path: Path, files: dict[str, bytes], digest: str = "0123456789ab") -> Path:
+    """A PDF attaching `files` under the names given, described as briefgen does."""
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    for name, data in files.items():
+        writer.add_attachment(name, data)
+    names = writer._root_object["/Names"]["/EmbeddedFiles"]["/Names"] if files else []
+    for index in range(1, len(names), 2):
+        names[index].get_object()[NameObject("/Desc")] = TextStringObject(
+            f"briefgen fact sheet (inputs {digest})"
+        )
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("../escape.yaml", "refused '../escape.yaml': an attachment's name must stay inside"),
+        ("facts/../../escape.yaml", "refused 'facts/../../escape.yaml': an attachment's name"),
+        ("/etc/briefgen.yaml", "refused '/etc/briefgen.yaml': an attachment's name must stay"),
+        ("facts\\..\\..\\x.yaml", "refused 'facts\\..\\..\\x.yaml': an attachment's name must"),
+        ("C:/x.yaml", "refused 'C:/x.yaml': an attachment's name must stay inside the folder"),
+        ("run.sh", "refused 'run.sh': briefgen attaches only briefgen.yaml and sheets under"),
+    ],
+)
+def test_a_name_that_would_leave_the_folder_is_refused_and_nothing_written(
+    tmp_path: Path, name: str, message: str
+) -> None:
+    pdf = _pdf(tmp_path / "hostile.pdf", {"briefgen.yaml": b"x: 1\n", name: b"y: 2\n"})
+    target = tmp_path / "out" / "here"
+    result = run("unpack", pdf, target)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"briefgen: {message}")
+    assert result.stdout == ""
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.pdf"]
+
+
+def test_a_folder_that_links_out_is_refused(built: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = tmp_path / "rebuilt"
+    target.mkdir()
+    (target / "facts").symlink_to(elsewhere)
+    result = run("unpack", built / "output/brief.pdf", target)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"briefgen: 'facts/2024/new.yaml' would be written outside {target} (through a link)\n"
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert not (target / "briefgen.yaml").exists()
+
+
+def test_files_that_do_not_give_the_digest_are_refused(tmp_path: Path) -> None:
+    files = {"briefgen.yaml": MINIMAL_CONFIG.encode(), "facts/main.yaml": MINIMAL_SHEET.encode()}
+    result = run("unpack", _pdf(tmp_path / "changed.pdf", files), tmp_path / "rebuilt")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "briefgen: the attached files do not give the inputs digest the PDF names "
+        "(0123456789ab): they were changed after it was made, or it was made by another "
+        "version than briefgen 0.1.0 or with templates of its own; nothing was written\n"
+    )
+    assert not (tmp_path / "rebuilt").exists()
+
+
+def test_a_file_already_there_is_not_replaced(built: Path, tmp_path: Path) -> None:
+    target = write_tree(tmp_path / "rebuilt", {"facts/main.yaml": "# mine\n"})
+    result = run("unpack", built / "output/brief.pdf", target)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"briefgen: {target} already has facts/main.yaml; nothing was written "
+        "(choose an empty folder)\n"
+    )
+    assert _files(target) == {"facts/main.yaml": b"# mine\n"}
+
+
+def test_a_pdf_without_inputs_is_refused(tmp_path: Path) -> None:
+    result = run("unpack", _pdf(tmp_path / "plain.pdf", {}), tmp_path / "rebuilt")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "briefgen: plain.pdf carries no briefgen inputs: it was not made by briefgen\n"
+    )
