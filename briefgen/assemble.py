@@ -86,6 +86,9 @@ class FactView:
     # Warnings judged and accepted (FORMAT 1.1 `acknowledge:`): code -> reason.
     acknowledged: dict[str, str] = field(default_factory=dict)
     change: str | None = None  # "new" or "updated" since the last edition; see changes.py
+    # Taller than a quarter of a page: it may break across pages rather than leave one
+    # half empty (print.css); a shorter fact is kept whole.
+    long: bool = False
 
     @property
     def single_sourced(self) -> bool:
@@ -354,7 +357,30 @@ def _fact_view(
         partial=kind.partial,
         lead=kind.lead,
         acknowledged=dict(fact.acknowledge),
+        long=_estimated_lines(fact) > LONG_FACT_LINES,
     )
+
+
+# A PDF page holds about 50 lines of a fact's text; a fact of more than a quarter of
+# that leaves too much of a page empty when it is pushed whole to the next.
+LONG_FACT_LINES = 12
+_CHARS_PER_LINE = 100
+
+
+def _estimated_lines(fact: Fact) -> int:
+    """About how many lines a fact takes in the PDF: its head, text, details and
+    citations. Only has to tell a fact of a few lines from one of a third of a page."""
+    lines = 3 + len(fact.title) // 70  # title, dates and badges, actors
+    for paragraph in fact.text.split("\n\n"):
+        lines += 1 + len(paragraph) // _CHARS_PER_LINE
+    for citation in fact.sources:
+        lines += 1 + len((citation.quote or "") + (citation.locator or "")) // _CHARS_PER_LINE
+    _, item = kind_of(fact)
+    if item is not None:  # its details: a line or two, and one per term or indicator
+        values = item.model_dump().values()
+        texts = [v for v in values if isinstance(v, str)]
+        lines += 1 + len(texts) // 2 + sum(len(v) for v in values if isinstance(v, list))
+    return lines
 
 
 def _source_view(source: Source, number: int) -> SourceView:
