@@ -1,8 +1,9 @@
 """Unpacking: a briefing's PDF -> the project files it was made from, checked.
 
 Every PDF briefgen writes carries briefgen.yaml and the fact sheets its
-briefing draws on, attached under their paths in the project
-(`facts/2024/new.yaml`), and names the inputs digest they hash to. `unpack`
+briefing draws on (and the record of the earlier edition it shows its changes
+since), attached under their paths in the project (`facts/2024/new.yaml`),
+and names the inputs digest they hash to. `unpack`
 writes them back into a folder, after checking that they hash to that digest
 (with the theme of this briefgen) and that every name stays inside the folder,
 so `briefgen build` there gives the same PDF back, byte for byte. Nothing is
@@ -21,6 +22,7 @@ from .inputs import InputFile, inputs_hash, theme_files
 from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
 from .output import write_atomic
 from .paths import inside
+from .records import EDITIONS_DIR
 from .render import template_dirs
 from .yamlfile import load_yaml
 
@@ -110,12 +112,14 @@ def _check_name(name: str) -> None:
     )
     if bad:
         raise UnpackError(f"refused '{name}': an attachment's name must stay inside the folder")
-    sheet = (
-        parts[0] == FACTS_DIR and len(parts) > 1 and PurePosixPath(name).suffix in SHEET_SUFFIXES
-    )
-    if name != CONFIG_NAME and not sheet:
+    suffix = PurePosixPath(name).suffix
+    sheet = parts[0] == FACTS_DIR and len(parts) > 1 and suffix in SHEET_SUFFIXES
+    # The record of the earlier edition a briefing shows its changes since (editions.py).
+    record = parts[0] == EDITIONS_DIR and len(parts) == 3 and suffix == ".json"
+    if name != CONFIG_NAME and not sheet and not record:
         raise UnpackError(
-            f"refused '{name}': briefgen attaches only {CONFIG_NAME} and sheets under {FACTS_DIR}/"
+            f"refused '{name}': briefgen attaches only {CONFIG_NAME}, sheets under "
+            f"{FACTS_DIR}/ and an earlier edition's record under {EDITIONS_DIR}/"
         )
 
 
@@ -125,10 +129,10 @@ def _matching_briefing(files: dict[str, bytes], digest: str, target: Path) -> st
     config = load_yaml(files[CONFIG_NAME], CONFIG_NAME).data
     briefings = config.get("briefings") if isinstance(config, dict) else None
     ids = [b.get("id") for b in briefings or [] if isinstance(b, dict)]
-    inputs = [
-        InputFile(CONFIG_NAME, files[CONFIG_NAME]),
-        *(InputFile(name, files[name]) for name in sorted(files) if name != CONFIG_NAME),
-    ]
+    # In the order build.make_edition hashes them: briefgen.yaml, the sheets, the record.
+    sheets = sorted(name for name in files if name.startswith(f"{FACTS_DIR}/"))
+    records = sorted(name for name in files if name.startswith(f"{EDITIONS_DIR}/"))
+    inputs = [InputFile(name, files[name]) for name in [CONFIG_NAME, *sheets, *records]]
     theme = theme_files(template_dirs(target))
     for briefing_id in ids:
         if (

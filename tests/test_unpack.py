@@ -79,7 +79,8 @@ def _pdf(path: Path, files: dict[str, bytes], digest: str = "0123456789ab") -> P
         ("/etc/briefgen.yaml", "refused '/etc/briefgen.yaml': an attachment's name must stay"),
         ("facts\\..\\..\\x.yaml", "refused 'facts\\..\\..\\x.yaml': an attachment's name must"),
         ("C:/x.yaml", "refused 'C:/x.yaml': an attachment's name must stay inside the folder"),
-        ("run.sh", "refused 'run.sh': briefgen attaches only briefgen.yaml and sheets under"),
+        ("run.sh", "refused 'run.sh': briefgen attaches only briefgen.yaml, sheets under"),
+        ("editions/x.json", "refused 'editions/x.json': briefgen attaches only briefgen.yaml"),
     ],
 )
 def test_a_name_that_would_leave_the_folder_is_refused_and_nothing_written(
@@ -139,3 +140,20 @@ def test_a_pdf_without_inputs_is_refused(tmp_path: Path) -> None:
     assert result.stderr == (
         "briefgen: plain.pdf carries no briefgen inputs: it was not made by briefgen\n"
     )
+
+
+def test_the_record_of_the_earlier_edition_comes_back_too(tmp_path: Path) -> None:
+    """A second edition shows its changes since the first, from the first's record,
+    which its PDF carries; unpacked, it builds the same PDF."""
+    root = minimal_project(tmp_path / "desk", **NESTED)
+    assert run("build", "--project", root).exit_code == 0
+    config = (root / "briefgen.yaml").read_text().replace("2024-11-25", "2024-12-02")
+    (root / "briefgen.yaml").write_text(config)
+    assert run("build", "--project", root).exit_code == 0
+
+    target = tmp_path / "rebuilt"
+    result = run("unpack", root / "output/brief.pdf", target)
+    assert result.exit_code == 0, result.output
+    assert "editions/brief/2024-11-25.json" in result.stdout.splitlines()
+    assert run("build", "brief", "--project", target).exit_code == 0
+    assert (target / "output/brief.pdf").read_bytes() == (root / "output/brief.pdf").read_bytes()
