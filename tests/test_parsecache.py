@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import REPO, edit, minimal_project
 
-from briefgen import parsecache
+from briefgen import load, parsecache
 from briefgen.build import validate
 from briefgen.load import load_project
 from briefgen.parsecache import CACHE_DIR, PARSE_DIR
@@ -238,10 +238,13 @@ class _Node:
     me: _Node
 
 
-def test_what_a_load_freezes_is_collected_after_the_next_load(tmp_path: Path) -> None:
+def test_what_a_load_freezes_is_collected_after_the_next_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Loading leaves its objects to the permanent generation (the collector would
-    walk them for nothing); the next load hands them back, so a long `serve` that
-    loads again and again frees what it has moved on from."""
+    walk them for nothing); a later load hands them back and, once the process has
+    grown, collects, so a long `serve` that loads again and again frees what it has
+    moved on from."""
     root = minimal_project(tmp_path / "desk")
     node = _Node()
     node.me = node  # a cycle: only the collector can free it
@@ -251,6 +254,30 @@ def test_what_a_load_freezes_is_collected_after_the_next_load(tmp_path: Path) ->
     del node
     gc.collect()
     assert ref() is not None  # frozen by the load
+    monkeypatch.setattr(load, "_baseline", 1)  # as if the process had grown
     load_project(root)
-    gc.collect()
     assert ref() is None
+
+
+def test_a_load_in_a_process_that_has_not_grown_makes_no_full_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full collection walks every object in the process: made on every load, it
+    quadrupled the CPU time of the test suite, which loads a thousand projects."""
+    root = minimal_project(tmp_path / "desk")
+    full: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.callbacks.append(seen)  # the collector reads this very list
+    try:
+        load_project(root)
+        monkeypatch.setattr(load, "_baseline", gc.get_freeze_count())  # it has not grown
+        full.clear()
+        load_project(root)
+        load_project(root)
+    finally:
+        gc.callbacks.remove(seen)
+    assert full == []
