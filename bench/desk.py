@@ -130,6 +130,16 @@ class Serving:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def wait_idle(self, quiet: float = 2.0) -> None:
+        """Until serve has used no CPU for `quiet` seconds: after the page reloads it
+        goes on with the build's other steps (one per format), each validating again."""
+        used, since = self.cpu(), time.monotonic()
+        while time.monotonic() - since < quiet:
+            time.sleep(0.25)
+            now = self.cpu()
+            if now != used:
+                used, since = now, time.monotonic()
+
     def stop(self) -> None:
         self.process.send_signal(2)  # Ctrl-C, as an analyst stops it
         try:
@@ -162,7 +172,7 @@ def measure_serve(root: Path, fact_id: str, runs: int) -> Series:
                 page.goto(url + "main.html")
                 for run in range(runs):
                     mark = f"saved {run}"
-                    time.sleep(2)  # quiet, so each round starts from an idle server
+                    serving.wait_idle()  # each round starts from an idle server
                     start, cpu = time.perf_counter(), serving.cpu()
                     change_fact(root, fact_id, mark)
                     page.locator("article", has_text=f"Revision {mark}:").wait_for(timeout=600_000)
@@ -275,6 +285,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--skip-serve", action="store_true", help="leave out the serve row")
+    parser.add_argument("--only-serve", action="store_true", help="measure only the serve row")
     args = parser.parse_args()
     before = load_average()
     with tempfile.TemporaryDirectory(prefix="briefgen-desk-") as temporary:
@@ -283,6 +294,10 @@ def main() -> None:
         shutil.rmtree(root, ignore_errors=True)
         generate(root, args.facts)
         fact_id = first_fact_of_main(root)
+        if args.only_serve:  # printed, not written: the table needs every row
+            served = measure_serve(root, fact_id, args.runs)
+            print(f"serve: median {served.wall:.2f} s wall, {served.cpu:.2f} s CPU (serve's)")
+            return
         series = measure_validate(root, fact_id, args.runs)
         print(
             f"  validate cold {series['cold'].wall:.2f} s, warm {series['warm'].wall:.2f} s, "

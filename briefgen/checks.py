@@ -292,8 +292,13 @@ _TODO_KINDS = {"facts": "fact", "sources": "source", "actors": "actor"}
 def _skeleton_todos(project: Project) -> Iterable[Problem]:
     """Text a skeleton from `briefgen new` left as it was: "TODO the fact in one
     sentence" would otherwise be printed in the briefing."""
+    # Only a file whose bytes hold "TODO", or an escape that could spell it, is walked:
+    # walking every text of 10,000 facts was a third of the warnings' time.
+    suspects = {f.path for f in project.files if b"TODO" in f.raw or b"\\" in f.raw}
     for kind, name in _TODO_KINDS.items():
         for raw in project.raw.get(kind, []):
+            if raw.file.path not in suspects:
+                continue
             item_id = raw.item.get("id")
             for keys, text in _texts(raw.item, ()):
                 if text.lstrip().startswith("TODO"):

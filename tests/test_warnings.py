@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, REPO, run, write_tree
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run, write_tree
 
 from briefgen.build import validate
 from briefgen.checks import analytic_warnings
@@ -506,4 +506,14 @@ def test_a_broken_briefgen_yaml_holds_back_warnings_too(tmp_path: Path) -> None:
     assert found == [
         f"briefgen.yaml:1:1: warning: warnings are incomplete until this file parses "
         f"({INCOMPLETE_HINT})"
+    ]
+
+
+def test_a_todo_spelt_with_an_escape_still_warns(tmp_path: Path) -> None:
+    """The TODO check reads only files whose bytes could hold one: an escape counts."""
+    sheet = MINIMAL_SHEET.replace("title: A fact", 'title: "\\x54ODO the fact"')
+    root = minimal_project(tmp_path, **{"facts/main.yaml": sheet})
+    assert [str(p) for p in validate(root)[1] if p.code == "todo"] == [
+        "facts/main.yaml:14:12: warning: fact 'fact-one' still holds the skeleton's TODO in "
+        "'title' (replace it with what you know)"
     ]
