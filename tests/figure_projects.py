@@ -99,8 +99,8 @@ def figure_project(
             f"  - id: risk-{index}",
             f"    title: Risk {index}, that something grave happens in the region",
             "    section: risks",
-            "    text: It might.",
-            f"    date: 2024-{rng.randint(1, 12):02d}",
+            "    text: A grave turn of events.",
+            f"    date: 2024-{rng.randint(1, 11):02d}",  # before the edition
             "    confidence: low",
             "    sources: [{source: src, credibility: 3}]",
             "    risk:",
