@@ -155,6 +155,7 @@ def record(root: Path, edition: str) -> dict[str, object]:
     return data
 
 
+@pytest.mark.slow
 def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     root = tmp_path / "p"
 

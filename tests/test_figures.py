@@ -410,6 +410,7 @@ def test_the_page_shows_each_figure_with_links_onto_its_facts(built: Path) -> No
     assert places[2] < html.index('id="section-aid-flows"')
 
 
+@pytest.mark.slow
 def test_the_pdf_draws_figures_as_vectors_with_working_links(built: Path) -> None:
     from pypdf import PdfReader
 

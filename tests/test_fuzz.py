@@ -144,6 +144,7 @@ def mutated(draw: st.DrawFn, text: str) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
+@pytest.mark.slow
 @SLOW
 @given(mutated(MINIMAL_SHEET), mutated(MINIMAL_CONFIG), st.booleans())
 def test_a_mutated_project_validates_or_is_located(sheet: str, config: str, both: bool) -> None:

@@ -355,6 +355,7 @@ def test_unknown_key_is_reported_by_both_at_the_key(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_an_estimate_passes_the_schema_and_briefgen(tmp_path: Path) -> None:
     """FORMAT 1.1's `{about: N}` is a quantity to the editor as it is to briefgen."""
     flow = (

@@ -176,6 +176,7 @@ SHOWN_FIELDS = [
 ]
 
 
+@pytest.mark.slow
 def test_fact_text_in_every_field_is_shown_as_written_and_never_runs(tmp_path: Path) -> None:
     root = hostile_project(tmp_path, url="https://example.org/?q=\"'><script>alert(4)</script>")
     result = run("build", "--project", root)

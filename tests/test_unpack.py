@@ -142,6 +142,7 @@ def test_a_pdf_without_inputs_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_record_of_the_earlier_edition_comes_back_too(tmp_path: Path) -> None:
     """A second edition shows its changes since the first, from the first's record,
     which its PDF carries; unpacked, it builds the same PDF."""

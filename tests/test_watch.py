@@ -58,6 +58,7 @@ def watched(tmp_path: Path) -> Iterator[tuple[Path, Watcher]]:
     assert not watcher.thread.is_alive()
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_on_change_and_keeps_the_last_good_output(
     watched: tuple[Path, Watcher],
 ) -> None:
