@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import edit, require_tool, run, write_tree
 
-from briefgen.records import record_digest
+from briefgen.changes import compare, describe_changes
+from briefgen.records import Record, parse_record, record_digest
 
 CONFIG = """\
 sections:
@@ -450,3 +451,80 @@ def test_diff_usage_and_missing_editions(tmp_path: Path) -> None:
     broken = run("diff", "brief", "--project", root)
     assert broken.exit_code == 1
     assert "error: 'sure' is not a valid confidence" in broken.output
+
+
+# -- the comparison itself ---------------------------------------------------------------
+
+
+def recorded(facts: list[dict[str, object]], judgments: list[dict[str, object]]) -> Record:
+    return parse_record(
+        {
+            "record_version": 2,
+            "briefing": "brief",
+            "edition": "2024-11-25",
+            "facts": facts,
+            "judgments": judgments,
+            "sources": [
+                {"id": "src", "title": "A source"},
+                {"id": "second", "title": "A second source"},
+            ],
+        }
+    )
+
+
+def test_every_kind_of_change_is_said_in_words() -> None:
+    risk: dict[str, object] = {
+        "id": "risk",
+        "title": "A risk",
+        "section": "aid-flows",
+        "date": "2024-11",
+        "confidence": "low",
+        "citations": ["src B2", "second C3"],
+        "text": "aaaa",
+        "likelihood": "unlikely",
+        "impact": "high",
+    }
+    moved = {
+        **risk,
+        "section": "risks",
+        "date": "2023-08/2024-12",
+        "citations": ["src B3"],
+        "likelihood": "likely",
+        "impact": "severe",
+        "status": "ratified",
+    }
+    judgment = {"text": "Russia will keep supplying missiles.", "confidence": "low"}
+    before = recorded([risk], [{**judgment, "based_on": ["risk"]}])
+    after = recorded(
+        [moved],
+        [
+            {
+                "text": "Russia will keep supplying missiles through 2025.",
+                "confidence": "moderate",
+                "likelihood": "likely",
+                "based_on": ["risk", "other"],
+            }
+        ],
+    )
+    changes = compare(before, after, {"aid-flows": "Aid flows", "risks": "Risks"})
+    assert [c.text for c in changes.facts_changed[0].changes] == [
+        "date November 2024 → August 2023 – December 2024",
+        "section Aid flows → Risks",
+        "likelihood unlikely (20–45%) → likely (55–80%)",
+        "impact high → severe",
+        "status ratified added",
+        "A source rated B2 → B3",
+        "source removed: A second source",
+    ]
+    # A judgment revised, not one withdrawn and another added.
+    assert changes.judgments_added == changes.judgments_withdrawn == []
+    assert [c.text for c in changes.judgments_changed[0].changes] == [
+        "text revised",
+        "confidence low → moderate",
+        "likelihood likely (55–80%) added",
+        "now also based on: other",
+    ]
+    assert [line.strip() for line in describe_changes(changes)][:2] == [
+        "Facts changed (1):",
+        "~ risk: A risk",
+    ]
