@@ -73,8 +73,9 @@ def scope_warnings(project: Project) -> Iterable[Problem]:
     if project.config_file.problems:
         return  # without briefgen.yaml there is nothing to scope
     if not raw_facts and not project.unreadable_sheet:
+        # At the top of briefgen.yaml: facts/ may not exist, and a problem names a file.
         yield Problem(
-            "facts",
+            project.config_file.path,
             1,
             1,
             "the project has no facts yet, so every briefing is empty",

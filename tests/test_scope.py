@@ -121,8 +121,9 @@ def test_a_briefing_whose_sections_hold_no_facts_warns_at_its_sections(tmp_path:
 def test_a_project_without_facts_warns_once(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "p", {"briefgen.yaml": CONFIG})
     assert [str(p) for p in validate(root)[1]] == [
-        "facts:1:1: warning: the project has no facts yet, so every briefing is empty (add a "
-        "fact sheet under facts/, e.g. with 'briefgen new fact --sheet facts/main.yaml')"
+        "briefgen.yaml:1:1: warning: the project has no facts yet, so every briefing is "
+        "empty (add a fact sheet under facts/, e.g. with 'briefgen new fact --sheet "
+        "facts/main.yaml')"
     ]
     assert run("validate", "--project", root, "--strict").exit_code == 1
 
