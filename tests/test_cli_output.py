@@ -164,6 +164,7 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
         "plain,new",
         "plain,schema",
         "plain,serve",
+        "plain,unpack",
         "plain,validate",
     ]
     assert offers("briefgen new ") == ["plain,fact", "plain,source", "plain,actor"]
