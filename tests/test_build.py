@@ -840,6 +840,7 @@ def test_a_project_written_from_format_md_validates(format_project: Path) -> Non
     assert problems_in(format_project) == []
 
 
+@pytest.mark.slow
 def test_a_project_written_from_format_md_builds(format_project: Path) -> None:
     result = run("build", "--project", format_project)
     assert result.exit_code == 0, result.output

@@ -311,6 +311,7 @@ def test_reliability_is_given_in_words(built: Path, source_id: str, words: str) 
     assert words in text_of(entry.group())
 
 
+@pytest.mark.slow
 def test_source_urls_are_working_links_in_the_pdf(tmp_path: Path) -> None:
     root = write_tree(
         tmp_path,

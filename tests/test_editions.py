@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from helpers import MINIMAL_SHEET, edit, minimal_project, run
 
 RECORD = "editions/brief/2024-11-25.json"
@@ -18,6 +19,7 @@ def _record(project: Path) -> dict[str, object]:
     return data
 
 
+@pytest.mark.slow
 def test_a_build_records_its_edition_with_the_outputs_it_wrote(tmp_path: Path) -> None:
     project = minimal_project(tmp_path)
     assert run("build", "--project", project).exit_code == 0
@@ -51,6 +53,7 @@ def test_a_build_records_its_edition_with_the_outputs_it_wrote(tmp_path: Path) -
     assert f"inputs digest <code>{digest}</code>" in (project / "output/brief.html").read_text()
 
 
+@pytest.mark.slow
 def test_an_unchanged_rebuild_leaves_the_record_alone_and_a_change_updates_it(
     tmp_path: Path,
 ) -> None:

@@ -148,6 +148,7 @@ def test_without_judgments_a_key_risk_shows_its_likelihood_and_band(tmp_path: Pa
     )
 
 
+@pytest.mark.slow
 def test_judgments_point_to_the_pages_of_their_facts_in_the_pdf(tmp_path: Path) -> None:
     root = project(tmp_path, JUDGMENTS)
     config = root / "briefgen.yaml"

@@ -348,6 +348,7 @@ def words_on(pdf: Path, page: int) -> list[tuple[str, float, float, float, float
     ]
 
 
+@pytest.mark.slow
 def test_a_long_title_is_cut_short_in_the_running_head_not_overlapped(tmp_path: Path) -> None:
     title = "A very long briefing title " + " ".join(f"word{n}" for n in range(40))
     facts = "".join(
@@ -438,6 +439,7 @@ def test_section_headings_stay_with_their_first_fact(built_example: Path) -> Non
             assert fact_page == page, f"{section!r} is on page {page}, {fact!r} on {fact_page}"
 
 
+@pytest.mark.slow
 def test_long_paragraphs_leave_no_widows_or_orphans(tmp_path: Path) -> None:
     # Many paragraphs of six to eight lines, each of its own words: page breaks fall
     # inside some, and only a three-and-three split (or better) is allowed.
@@ -584,6 +586,7 @@ facts:
 }
 
 
+@pytest.mark.slow
 def test_a_pdf_carries_the_sheets_its_briefing_draws_on(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "desk", DRAWS_ON)
     assert run("build", "--project", project).exit_code == 0
@@ -624,6 +627,7 @@ def test_same_inputs_give_byte_identical_files(built_example: Path, tmp_path: Pa
     assert b"D:20241125" in pdf
 
 
+@pytest.mark.slow
 def test_the_file_identifier_names_inputs_and_variant(tmp_path: Path) -> None:
     project = minimal_project(tmp_path)
     ids = []

@@ -367,6 +367,7 @@ def everything_written(root: Path) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_a_file_url_in_fact_text_reads_nothing(tmp_path: Path) -> None:
     for index, (url, needle) in enumerate(secrets(tmp_path)):
         text = f"A [link]({url}), an image ![img]({url}) and an autolink <{url}>."

@@ -33,6 +33,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_unpack_writes_the_inputs_and_build_gives_the_same_pdf(built: Path, tmp_path: Path) -> None:
     target = tmp_path / "rebuilt"
     result = run("unpack", built / "output/brief.pdf", target)

@@ -88,6 +88,7 @@ def test_watch_rebuilds_on_change_and_keeps_the_last_good_output(
     assert "A fixed fact" in html.read_text()
 
 
+@pytest.mark.slow
 def test_watch_ignores_output_and_files_a_build_does_not_read(
     watched: tuple[Path, Watcher],
 ) -> None:
