@@ -20,6 +20,7 @@ $(PY):
 
 ## Build the example briefing into output/.
 example: $(VENV)/.installed
+	@bash scripts/system-deps --build
 	$(VENV)/bin/briefgen build
 
 ## Run everything CI runs: lint, formatting, types, the whole test suite (slow tests too).
