@@ -324,29 +324,34 @@ def _texts(value: Any, keys: tuple[str | int, ...]) -> Iterable[tuple[tuple[str 
             yield from _texts(item, (*keys, index))
 
 
-def _unreadable(project: Project) -> list[str]:
-    """The files that did not parse into keys and values, briefgen.yaml first: what
-    they would declare, cite or name is unknown."""
+def _unreadable(project: Project) -> list[tuple[str, str, bool]]:
+    """The files that did not parse into keys and values, briefgen.yaml first, then
+    what under facts/ could not be read: each path, "file" or "folder", and whether it
+    was read at all. What they would declare, cite or name is unknown."""
     files = [project.config_file, *project.files]
-    return [
-        f.path
+    parsed = [
+        (f.path, "file", True)
         for f in files
         # A briefgen.yaml that is not there declares nothing: nothing is held back for it.
         if (f.problems and f.problems[0].code != "missing-file")
         or not isinstance(f.data, dict | None)
     ]
+    return parsed + [(path, what, False) for path, what in project.unread.items()]
 
 
-def _incomplete(unreadable: list[str]) -> Problem:
-    """One line for the warnings held back while files do not parse: a source cited
-    only from a broken sheet is not "never cited"."""
-    others = len(unreadable) - 1
-    files = "this file parses" if not others else f"this file and {others} more parse"
+def _incomplete(unreadable: list[tuple[str, str, bool]]) -> Problem:
+    """One line for the warnings held back while files do not parse (or some of
+    facts/ cannot be read): a source cited only from a broken sheet is not "never cited"."""
+    (path, what, read), others = unreadable[0], len(unreadable) - 1
+    if not others:
+        until = f"this {what} {'parses' if read else 'can be read'}"
+    else:
+        until = f"this {what} and {others} more {'parse' if read else 'can be read'}"
     return Problem(
-        unreadable[0],
+        path,
         1,
         1,
-        f"warnings are incomplete until {files}",
+        f"warnings are incomplete until {until}",
         "warnings that depend on what it declares or cites are held back",
         code="warnings-incomplete",
     )

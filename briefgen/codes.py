@@ -100,8 +100,8 @@ WARNINGS: dict[str, WarningCode] = {
         WarningCode(
             "warnings-incomplete",
             "project",
-            "a file does not parse, so the warnings that depend on what it declares or "
-            "cites are held back",
+            "a file does not parse, or part of facts/ cannot be read, so the warnings "
+            "that depend on what it declares or cites are held back",
         ),
         WarningCode(
             "unused-acknowledgment",

@@ -81,12 +81,19 @@ class Project:
     # A fact's section: its own, or its sheet's default.
     fact_section: dict[str, str | None] = field(default_factory=dict)
     sheet_section: dict[str, Placed[FactSheet]] = field(default_factory=dict)
+    # What under facts/ briefgen could not or would not read (a link out of the
+    # project, no permission, too many sheets), by path: "folder" or "file". What it
+    # would hold is unknown, like that of a sheet that does not parse.
+    unread: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def unreadable_sheet(self) -> bool:
-        """Some fact sheet did not parse into a mapping, so ids it declares may be
-        missing. Asked once per reference, so worked out once: loading is over by then."""
-        return any(f.problems or not isinstance(f.data, dict | None) for f in self.files)
+        """Some fact sheet did not parse into a mapping, or some of facts/ could not be
+        read, so ids it declares may be missing. Asked once per reference, so worked
+        out once: loading is over by then."""
+        return bool(self.unread) or any(
+            f.problems or not isinstance(f.data, dict | None) for f in self.files
+        )
 
 
 def load_project(root: Path, *, cache: bool = True) -> tuple[Project, list[Problem]]:
@@ -147,7 +154,7 @@ def _load_project(root: Path, cache: ParseCache | None) -> tuple[Project, list[P
         _load_config(project, config_file, problems)
 
     facts_dir = root / FACTS_DIR
-    for path in _fact_files(root, facts_dir, problems):
+    for path in _fact_files(root, facts_dir, problems, project.unread):
         sheet = _read(root, path, problems, parse)
         project.files.append(sheet)
         if not sheet.problems:
@@ -157,25 +164,31 @@ def _load_project(root: Path, cache: ParseCache | None) -> tuple[Project, list[P
     return project, problems
 
 
-def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Path]:
+def _fact_files(
+    root: Path, facts_dir: Path, problems: list[Problem], unread: dict[str, str]
+) -> list[Path]:
+    """The sheets to read; what could not be read is a problem and is noted in `unread`."""
     if not facts_dir.is_dir():
         return []
     if not inside(facts_dir, root):
         problems.append(_outside(_rel(root, facts_dir), "a folder"))
+        unread[_rel(root, facts_dir)] = "folder"
         return []
     found: list[Path] = []
-    for path in sorted(_walk(root, facts_dir, problems)):
+    for path in sorted(_walk(root, facts_dir, problems, unread)):
         if path.suffix not in SHEET_SUFFIXES:
             continue
         try:
             if not inside(path, root):
                 # A link out of the project would let a fact sheet read any file.
                 problems.append(_outside(_rel(root, path), "a file"))
+                unread[_rel(root, path)] = "file"
                 continue
             if not path.is_file():
                 continue
         except OSError as exc:  # a path longer than the system allows, a link loop
             problems.append(Problem(_rel(root, path), 1, 1, f"cannot read: {exc.strerror}"))
+            unread[_rel(root, path)] = "file"
             continue
         found.append(path)
         if len(found) > MAX_FILES:
@@ -189,11 +202,14 @@ def _fact_files(root: Path, facts_dir: Path, problems: list[Problem]) -> list[Pa
                     code="too-many-files",
                 )
             )
+            unread[_rel(root, facts_dir)] = "folder"
             return found[:MAX_FILES]
     return found
 
 
-def _walk(root: Path, folder: Path, problems: list[Problem]) -> Iterator[Path]:
+def _walk(
+    root: Path, folder: Path, problems: list[Problem], unread: dict[str, str]
+) -> Iterator[Path]:
     pending = [folder]
     while pending:  # a loop, not recursion: a hostile tree may be thousands deep
         current = pending.pop()
@@ -203,6 +219,7 @@ def _walk(root: Path, folder: Path, problems: list[Problem]) -> Iterator[Path]:
         except OSError as exc:  # no permission, or a path longer than the system allows
             message = f"cannot read folder: {exc.strerror}"
             problems.append(Problem(_rel(root, current), 1, 1, message, code="io"))
+            unread[_rel(root, current)] = "folder"
             continue
         for entry in entries:
             if entry.name.startswith("."):

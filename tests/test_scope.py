@@ -128,6 +128,51 @@ def test_a_project_without_facts_warns_once(tmp_path: Path) -> None:
     assert run("validate", "--project", root, "--strict").exit_code == 1
 
 
+HELD_BACK = "(warnings that depend on what it declares or cites are held back)"
+
+
+def only_warnings(root: Path) -> list[str]:
+    return [str(p) for p in validate(root)[1] if p.severity == "warning"]
+
+
+def test_a_project_whose_only_sheet_does_not_parse_is_incomplete_not_without_facts(
+    tmp_path: Path,
+) -> None:
+    root = write_tree(tmp_path / "p", {"briefgen.yaml": CONFIG, "facts/main.yaml": "facts: [\n"})
+    assert only_warnings(root) == [
+        f"facts/main.yaml:1:1: warning: warnings are incomplete until this file parses {HELD_BACK}"
+    ]
+
+
+def test_a_facts_folder_that_cannot_be_read_is_incomplete_not_without_facts(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "outside").mkdir()
+    root = write_tree(tmp_path / "p", {"briefgen.yaml": CONFIG})
+    (root / "facts").symlink_to(tmp_path / "outside")
+    assert [str(p) for p in validate(root)[1]] == [
+        "facts:1:1: error: links to a folder outside the project (copy it into the project "
+        "instead of linking to it)",
+        f"facts:1:1: warning: warnings are incomplete until this folder can be read {HELD_BACK}",
+    ]
+
+
+@pytest.mark.parametrize("broken", ["does-not-parse", "links-outside"])
+def test_filters_and_empty_briefings_are_held_back_while_a_sheet_is_unknown(
+    tmp_path: Path, broken: str
+) -> None:
+    # The filter matches nothing in main.yaml; the other sheet might hold what it names.
+    root = project(tmp_path, "    include:\n      tags: [air-defense]\n      actors: [RU, CN]\n")
+    if broken == "does-not-parse":
+        (root / "facts/other.yaml").write_text("facts: [\n")
+        first = "facts/other.yaml:1:1: warning: warnings are incomplete until this file parses"
+    else:
+        (tmp_path / "secret.yaml").write_text("facts: []\n")
+        (root / "facts/other.yaml").symlink_to(tmp_path / "secret.yaml")
+        first = "facts/other.yaml:1:1: warning: warnings are incomplete until this file can be read"
+    assert only_warnings(root) == [f"{first} {HELD_BACK}"]
+
+
 @pytest.mark.parametrize(
     ("order", "expected"),
     [
