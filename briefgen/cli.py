@@ -380,8 +380,8 @@ def _report_json(problems: list[Problem]) -> None:
     "--from",
     "since",
     metavar="EDITION",
-    help="Compare from this recorded edition (its date). Default: the edition the "
-    "briefing's Changes section compares with.",
+    help="Compare from this recorded edition (its date). Default: the edition before "
+    "--to; without --to, the latest recorded edition.",
 )
 @click.option(
     "--to",
@@ -398,9 +398,10 @@ def diff(
     """Show what changed in a briefing between two editions.
 
     Compares the records briefgen build keeps in editions/<briefing-id>/: by
-    default the latest earlier edition against the current facts, which is
-    what the briefing's "Changes since" section will say. Facts added,
-    changed (and how) and withdrawn; judgments added, changed and withdrawn.
+    default the latest record (the newest edition recorded, whatever the
+    edition in briefgen.yaml) against the current facts, that is, what changed
+    since it was built. Facts added, changed (and how) and withdrawn; judgments
+    added, changed and withdrawn.
     Exits 0 with or without changes, 1 when the project or a record is bad.
     """
     from .build import UnknownBriefing

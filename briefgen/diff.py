@@ -43,8 +43,8 @@ def diff_editions(
     """The changes to `briefing_id` from edition `since` to edition `until` (ISO
     dates of recorded editions). Without `until`, to the current facts; without
     `since`, from the edition before `until`, or, for the current facts, from the
-    record the next build compares with (the latest earlier edition), or the
-    latest record when there is no earlier one.
+    latest record (the newest edition in editions/<id>/, whatever the current
+    edition is: what changed since it was recorded).
 
     Raises ProjectError when the project or a record is bad, UnknownBriefing, and
     NoEdition when an edition asked for is not recorded.
@@ -56,7 +56,6 @@ def diff_editions(
     if briefing_id not in project.briefings:
         known = ", ".join(project.briefings)
         raise UnknownBriefing(f"no briefing '{briefing_id}'; the project has {known}")
-    briefing = project.briefings[briefing_id].item
     recorded = {str(date): path for date, path in recorded_editions(root, briefing_id)}
     if not recorded:
         raise NoEdition(
@@ -70,11 +69,10 @@ def diff_editions(
         after = current_record(assemble_briefing(project, briefing_id, GENERATOR))
     if since is not None:
         before = _record(project, recorded, since, briefing_id)
+    elif until is None:
+        before = _record(project, recorded, list(recorded)[-1], briefing_id)  # the latest
     else:
-        edition = briefing.edition if until is None else _date(until)
-        path = previous_edition(root, briefing_id, edition)
-        if path is None and until is None:
-            path = list(recorded.values())[-1]  # the latest: what changed since it was built
+        path = previous_edition(root, briefing_id, _date(until))
         if path is None:
             raise NoEdition(f"no edition before {until} is recorded; {_listing(recorded)}")
         before = _record(project, recorded, path.stem, briefing_id)

@@ -239,7 +239,12 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
         "  ~ 1. Russia pays for troops with missiles.",
         "      confidence moderate → low",
     ]
-    data = json.loads(run("diff", "brief", "--project", root, "--format", "json").output)
+    # By default, from the latest record: edition 2, just built from these facts.
+    latest = json.loads(run("diff", "brief", "--project", root, "--format", "json").output)
+    assert (latest["from"], latest["to"]) == ("2024-12-10", None)
+    assert latest["facts_added"] == latest["facts_changed"] == latest["facts_withdrawn"] == []
+    since = ("--from", "2024-11-25")
+    data = json.loads(run("diff", "brief", "--project", root, *since, "--format", "json").output)
     assert data["from"] == "2024-11-25"
     assert data["to"] is None
     assert [f["id"] for f in data["facts_added"]] == ["troops"]
@@ -287,7 +292,10 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     assert "  - drones: Drones over Pyongyang" in result.output
     assert "  + troops: North Korea sends troops" in result.output
     same = run("diff", "brief", "--project", root, "--format", "json")
-    assert json.loads(same.output)["from"] == "2024-12-10"
+    assert json.loads(same.output)["from"] == "2025-01-15"  # the latest record, just built
+    # --to alone: from the edition recorded before it.
+    before = run("diff", "brief", "--project", root, "--to", "2025-01-15", "--format", "json")
+    assert json.loads(before.output)["from"] == "2024-12-10"
 
     # Rebuilding edition 2 rewrites its own record alone, never a later one.
     third_bytes = (root / "editions/brief/2025-01-15.json").read_bytes()
@@ -296,6 +304,15 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     assert (root / "editions/brief/2025-01-15.json").read_bytes() == third_bytes
     assert (root / "editions/brief/2024-11-25.json").read_bytes() == first_bytes
     assert "Changes since 25 November 2024" in changes_section(root)
+    # diff still starts from the latest record, edition 3, though edition 2 is current.
+    result = run("diff", "brief", "--project", root)
+    assert result.output.splitlines() == [
+        "brief: changes from the edition of 2025-01-15 to the current facts",
+        "Facts added (1):",
+        "  + drones: Drones over Pyongyang",
+        "Judgments added (1):",
+        "  + 2. The trade will grow.",
+    ]
 
 
 # -- records that cannot be trusted ------------------------------------------------------
