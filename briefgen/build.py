@@ -28,6 +28,7 @@ from .editions import (
     show_changes,
 )
 from .errors import BuildError, Problem, ProjectError
+from .figures import figure_tools
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .load import Project, collector_paused, load_project
@@ -95,6 +96,9 @@ class Edition:
     view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
     inputs: list[InputFile]
     hash: str
+    # The versions of the programs that laid out its figures (Graphviz, when it has
+    # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
+    tools: tuple[str, ...] = ()
 
 
 def make_edition(
@@ -111,7 +115,7 @@ def make_edition(
     inputs += [earlier.file] if earlier.file is not None else []
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view.inputs_digest = full[:12]
-    return Edition(view, inputs, full)
+    return Edition(view, inputs, full, figure_tools(view.figures))
 
 
 @dataclass
@@ -220,7 +224,7 @@ def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cach
     plan = _Plan(edition, [], [])
     for fmt in _formats(project, plan.briefing_id, options):
         path = output_path(project.root / OUTPUT_DIR, plan.briefing_id, FORMATS[fmt].suffix)
-        key = output_key(edition.hash, fmt, options)
+        key = output_key(edition.hash, fmt, options, edition.tools)
         if not options.force and cache.is_fresh(path, key):
             plan.fresh.append(path)
         else:

@@ -9,8 +9,11 @@ The key is the whole hash behind the briefing's inputs digest (inputs.py:
 briefgen's version, the briefing id, briefgen.yaml and the sheets the briefing
 draws on byte for byte, the templates and the theme), with the format and
 what its entry in `formats.FORMATS` adds (for a PDF, the PDF variant and
-WeasyPrint's version). So an edit to a sheet a briefing does not draw on
-leaves its outputs up to date.
+WeasyPrint's version), and, for a format showing figures, the versions of the
+programs that laid out the briefing's figures (Graphviz for a flow diagram:
+`FigureSpec.tools`). Those are not inputs, so the digest leaves them out. So an
+edit to a sheet a briefing does not draw on leaves its outputs up to date, and
+a Graphviz upgrade rebuilds only what shows a flow diagram.
 """
 
 from __future__ import annotations
@@ -85,12 +88,16 @@ class Cache:
         return (json.dumps(data, indent=1) + "\n").encode("utf-8")
 
 
-def output_key(inputs_hash: str, fmt: str, options: BuildOptions) -> str:
+def output_key(
+    inputs_hash: str, fmt: str, options: BuildOptions, tools: tuple[str, ...] = ()
+) -> str:
     """The cache key of one output file, in format `fmt`, of a briefing whose inputs
-    hash to `inputs_hash`: those, the format, and what else its table entry says
-    changes its bytes."""
+    hash to `inputs_hash`: those, the format, what else its table entry says
+    changes its bytes, and, if it shows figures, `tools`: the versions of the
+    programs that laid out the briefing's figures (figures.figure_tools)."""
     entry = FORMATS[fmt]
     parts = [inputs_hash, fmt, *(entry.key(options) if entry.key else ())]
+    parts += tools if entry.figures else ()
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import REPO, run, write_tree
 
 import briefgen.build
 from briefgen.cache import CACHE_NAME
+from briefgen.figures import flows
 
 CONFIG = """\
 sections:
@@ -287,3 +290,67 @@ def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
         BOTH,
     )
     assert pdf.read_bytes() != good
+
+
+# -- the version of Graphviz, which lays out the flow diagram ------------------------------
+
+FLOW = ALPHA.replace(
+    "    actors: [RU]\n",
+    "    actors: [RU, KP]\n    flow:\n      from: RU\n      to: KP\n"
+    "      what: missiles\n      category: weapons\n",
+)
+
+
+def test_a_new_graphviz_rebuilds_what_shows_a_flow_diagram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = CONFIG.replace("formats: [html]", "formats: [html, json, stix]")
+    shared = SHARED.replace(
+        "    name: Russia\n", "    name: Russia\n  - id: KP\n    name: North Korea\n"
+    )
+    sheets = {"facts/shared.yaml": shared, "facts/alpha.yaml": FLOW, "facts/beta.yaml": BETA}
+    root = write_tree(tmp_path / "desk", {"briefgen.yaml": config, **sheets})
+    monkeypatch.setattr(flows, "dot_version", lambda: "dot - graphviz version 2.43.0 (0)")
+    build(root)
+    assert "<svg" in (root / "output/alpha.html").read_text()
+    alpha = ["output/alpha.html", "output/alpha.json"]
+    others = [
+        "output/alpha.stix.json",
+        "output/beta.html",
+        "output/beta.json",
+        "output/beta.stix.json",
+    ]
+    assert build(root) == ([], sorted(alpha + others))
+
+    monkeypatch.setattr(flows, "dot_version", lambda: "dot - graphviz version 99.0.0 (0)")
+    # The flow diagram's outputs, and only those: STIX shows no figures, beta no flows.
+    written, fresh = build(root)
+    assert (written, sorted(fresh)) == (alpha, sorted(others))
+    assert build(root) == ([], sorted(alpha + others))
+
+
+def test_without_a_flow_diagram_graphviz_is_never_asked(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_dot() -> str:
+        raise AssertionError("dot -V was run for a briefing without flows")
+
+    monkeypatch.setattr(flows, "dot_version", no_dot)
+    assert build(project, "--force") == (BOTH, [])
+    assert build(project) == ([], BOTH)
+
+
+def test_graphviz_is_asked_its_version_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = subprocess.run
+
+    def counting(args: list[str], **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+        calls.append(args)
+        return real(args, **kwargs)
+
+    flows.dot_version.cache_clear()
+    monkeypatch.setattr(subprocess, "run", counting)
+    first, second = flows.dot_version(), flows.dot_version()
+    assert first == second
+    assert first.startswith("dot - graphviz version ")
+    assert [args[1:] for args in calls] == [["-V"]]

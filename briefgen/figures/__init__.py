@@ -75,6 +75,10 @@ class FigureSpec:
     title: str
     # The figure of a briefing, or None when it has nothing to draw.
     draw: Callable[[BriefingView], Figure | None]
+    # The versions of the programs outside briefgen that lay it out (Graphviz for the
+    # flows): an upgrade may move the drawing, so they are part of the cache key of
+    # every output showing the figure (cache.output_key). Asked only once it is drawn.
+    tools: Callable[[], tuple[str, ...]] | None = None
 
 
 FIGURES: dict[str, FigureSpec] = {}
@@ -88,13 +92,23 @@ def draw_figures(view: BriefingView, names: list[str] | None) -> list[Figure]:
     return [figure for figure in drawn if figure is not None]
 
 
+def figure_tools(figures: list[Figure]) -> tuple[str, ...]:
+    """The versions of the programs that laid out these drawn figures (FigureSpec.tools)."""
+    return tuple(
+        version
+        for figure in figures
+        if (tools := FIGURES[figure.name].tools) is not None
+        for version in tools()
+    )
+
+
 # The drawing modules import this module's types, so they are imported (and
 # listed) once those exist.
 from . import flows, matrix, timeline  # noqa: E402
 
 FIGURES.update(
     {
-        "flows": FigureSpec("flows", flows.TITLE, flows.draw),
+        "flows": FigureSpec("flows", flows.TITLE, flows.draw, tools=flows.tools),
         "timeline": FigureSpec("timeline", timeline.TITLE, timeline.draw),
         "risks": FigureSpec("risks", matrix.TITLE, matrix.draw),
     }

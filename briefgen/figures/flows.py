@@ -14,6 +14,7 @@ below it.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import shutil
@@ -179,6 +180,22 @@ def _dot() -> str:
             "briefing's figures:"
         )
     return path
+
+
+def tools() -> tuple[str, ...]:
+    """Graphviz's version, for the cache key of the outputs showing a flow diagram."""
+    return (dot_version(),)
+
+
+@functools.cache
+def dot_version() -> str:
+    """What `dot -V` says ("dot - graphviz version 2.43.0 (0)"), asked once per process."""
+    try:
+        done = subprocess.run([_dot(), "-V"], capture_output=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BuildError(f"could not run Graphviz's dot: {exc}") from exc
+    # dot writes its version to stderr.
+    return (done.stderr or done.stdout).decode("utf-8", "replace").strip()
 
 
 def _best_layout(actors: list[str], arrows: list[_Arrow], numbered: bool) -> dict[str, Any]:

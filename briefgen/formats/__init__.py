@@ -69,6 +69,9 @@ class Format:
     key: Callable[[BuildOptions], tuple[str, ...]] | None = None
     # A render split in two for `build --jobs` (see the module's docstring).
     prepare: Callable[[RenderContext], Layout] | None = None
+    # Whether it shows the figures: then the versions of the programs laying them
+    # out are part of its cache key too (cache.output_key).
+    figures: bool = True
 
 
 FORMATS: dict[str, Format] = {
@@ -77,7 +80,7 @@ FORMATS: dict[str, Format] = {
         Format("html", "html", "text/html; charset=utf-8", render_html_page),
         Format("pdf", "pdf", "application/pdf", render_pdf, key=pdf_key, prepare=prepare_pdf),
         Format("json", "json", jsonout.MEDIA_TYPE, jsonout.render_json),
-        Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix),
+        Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix, figures=False),
         Format("docx", "docx", word.MEDIA_TYPE, word.render_docx, key=word.docx_key),
     )
 }
