@@ -85,7 +85,10 @@ class PreviewServer:
         self._warnings: list[str] = []
         self._lock = threading.Lock()
         self._httpd = _QuietServer((HOST, port), _handler_for(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # close() waits for the serving loop's next poll: 0.1 s, not socketserver's 0.5 s.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
 
     @property
     def url(self) -> str:

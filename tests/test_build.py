@@ -907,6 +907,7 @@ READING_SHEET = (
 )
 
 
+@pytest.mark.slow
 def test_estimates_read_about_percentages_join_and_actors_are_named(tmp_path: Path) -> None:
     root = minimal_project(tmp_path, **{"facts/main.yaml": READING_SHEET})
     result = run("build", "--project", root)

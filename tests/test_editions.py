@@ -76,6 +76,7 @@ def test_an_unchanged_rebuild_leaves_the_record_alone_and_a_change_updates_it(
     assert outputs["output/brief.pdf"]["sha256"] == hashlib.sha256(pdf).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_failed_build_records_nothing(tmp_path: Path) -> None:
     project = minimal_project(tmp_path)
     assert run("build", "--project", project).exit_code == 0

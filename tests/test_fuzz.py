@@ -82,6 +82,7 @@ def test_random_yaml_loads_or_is_refused(text: str) -> None:
         assert loaded.data is None
 
 
+@pytest.mark.slow
 @SLOW
 @given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join), st.booleans())
 def test_random_yaml_as_a_project_file_validates_or_is_located(text: str, config: bool) -> None:

@@ -98,6 +98,7 @@ def test_a_file_of_a_million_tiny_list_items_is_read() -> None:
     assert loaded.positions.of((1_310_719,)) == (1_310_720, 3)
 
 
+@pytest.mark.slow
 def test_a_fact_sheet_of_many_bad_items_reports_each_one(tmp_path: Path) -> None:
     count = 100_000
     root = minimal_project(tmp_path, **{"facts/wide.yaml": "facts:\n" + "- a\n" * count})

@@ -214,6 +214,7 @@ def test_a_save_is_told_as_soon_as_it_is_seen_before_the_build(tmp_path: Path) -
         thread.join(DEADLINE)
 
 
+@pytest.mark.slow
 def test_build_watch_started_by_a_script_ignores_ctrl_c_and_stops_on_sigterm(
     tmp_path: Path, live: type[LiveCommand]
 ) -> None:
