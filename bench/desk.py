@@ -51,7 +51,7 @@ from run import (  # noqa: E402
 BEGIN = "<!-- desk:begin (written by bench/desk.py; edit around it) -->"
 END = "<!-- desk:end -->"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as tests/conftest.py starts it: headless, no background connections
+CHROMIUM_ARGS = [  # as tests/helpers.py starts it: headless, no background connections
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
