@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Config, Fact, Judgment, Source
+from .model import Fact, Judgment, Settings, Source
 
 TLP: tuple[str, ...] = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 
@@ -105,25 +105,12 @@ class Scheme:
         return release is not None and self.rank(name) > self.rank(release)
 
 
-def scheme_of(config: Config, facts: Iterable[Fact] = (), sources: Iterable[Source] = ()) -> Scheme:
-    """The project's scheme. Markings are in use once anything names one: the
-    config's `markings`, `default_marking` or a release, or any item's `marking`."""
-    names = tuple(config.markings) if config.markings else TLP
-    default = config.default_marking if config.default_marking in names else names[0]
-    used = (
-        config.markings is not None
-        or config.default_marking is not None
-        or any(b.release is not None for b in config.briefings)
-        or any(j.marking is not None for j in config.judgments)
-        or any(
-            isinstance(j, Judgment) and j.marking is not None
-            for b in config.briefings
-            for j in b.judgments or ()
-        )
-        or any(f.marking is not None for f in facts)
-        or any(s.marking is not None for s in sources)
-    )
-    return Scheme(names, default, used)
+def scheme_of(settings: Settings, used: bool) -> Scheme:
+    """The project's scheme from briefgen.yaml's `markings` and `default_marking`;
+    `used`: whether anything in the project names a marking or a release."""
+    names = tuple(settings.markings) if settings.markings else TLP
+    default = settings.default_marking if settings.default_marking in names else names[0]
+    return Scheme(names, default, used or settings.markings is not None)
 
 
 def source_marking(scheme: Scheme, source: Source) -> str:

@@ -475,10 +475,14 @@ class Briefing(Strict):
     lang: LanguageTag = "en"  # FORMAT 1.2: the document's language
 
 
-class Config(Strict):
-    sections: list[Section] = Field(min_length=1)
-    briefings: list[Briefing] = Field(min_length=1)
-    # FORMAT 1.2
-    judgments: list[SharedJudgment] = []
+class Settings(Strict):
+    """briefgen.yaml's keys other than its lists (FORMAT 1.2)."""
+
     markings: list[Text] | None = Field(default=None, min_length=1)  # lowest first
     default_marking: Marking | None = None
+
+
+class Config(Settings):
+    sections: list[Section] = Field(min_length=1)
+    briefings: list[Briefing] = Field(min_length=1)
+    judgments: list[SharedJudgment] = []  # FORMAT 1.2
