@@ -451,7 +451,7 @@ def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
 def test_the_word_document_keeps_the_key_to_numbered_marks(tmp_path: Path) -> None:
     import docx
 
-    from briefgen.formats.word import docx_bytes
+    from briefgen.formats.docx import docx_bytes
 
     view = view_of(figure_project(tmp_path, 2, 2, risks=3))
     document = docx.Document(io.BytesIO(docx_bytes(view)))
