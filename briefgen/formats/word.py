@@ -5,10 +5,11 @@ Title and Subtitle for the title block, Heading 1 for each part (summary,
 key judgments, figures, each section, sources) and Heading 2 for each fact,
 so the navigation pane and the contents field work; the classification is in
 the header and the footer of every page; citations read `[3 B2]` and jump to
-their source, a numbered list with working links; agreements and risks are
-tables; figures are PNG images (drawn from the figure's SVG with the theme's
-own fonts, so every machine draws the same pixels) with the figure's text
-alternative as their alt text.
+their source, a numbered list with working links; a kind of fact shows its
+details in words (kinds.KINDS: a line, or a table of several rows); figures
+are PNG images (drawn from the figure's SVG with the theme's own fonts, so
+every machine draws the same pixels) with the figure's text alternative as
+their alt text.
 
 The same view gives the same bytes: every date in the file is the edition's,
 and the zip's entries carry fixed timestamps (`_normalise_zip`).
@@ -29,6 +30,7 @@ from markupsafe import Markup
 
 from ..assemble import BriefingView, FactView, FieldChange, SourceView
 from ..errors import BuildError
+from ..kinds import KINDS, Row
 from ..render import THEME_DIR
 
 if TYPE_CHECKING:
@@ -219,8 +221,8 @@ class _Writer:
             self.link(paragraph, fact.title, anchor=self.bookmarks[fact.anchor], style=False)
             self._citations(paragraph, fact)
             self.para(f"{fact.confidence.capitalize()} confidence", "Judgment Details")
-            if fact.risk is not None:
-                words = f"{fact.risk.likelihood.capitalize()} ({fact.risk.band})"
+            if fact.likelihood is not None:
+                words = f"{fact.likelihood.capitalize()} ({fact.band})"
                 self.para(words, "Judgment Details")
 
     def _changes(self) -> None:
@@ -316,39 +318,16 @@ class _Writer:
         if last._p.style is not None:  # a list item, a quote: not a paragraph of text
             last = self.para()  # after a list: citations on their own
         self._citations(last, fact)
-        if fact.flow is not None:
-            flow = fact.flow
-            words = f"{flow.origin} → {flow.destination}: {flow.what} ({flow.category})"
-            words += f"; {flow.amount}" if flow.amount else ""
-            words += f"; since {flow.since}" if flow.since else ""
+        kind = KINDS[fact.kind]
+        rows = kind.rows(fact.details) if kind.rows is not None else []
+        if len(rows) == 1 and isinstance(rows[0][1], str):  # one row reads as a line
             paragraph = self.para(style="Fact Details")
-            paragraph.add_run("Flow: ").bold = True
-            paragraph.add_run(words)
-        if fact.agreement is not None:
-            agreement = fact.agreement
-            self._table(
-                "Agreement",
-                [
-                    ("Agreement", agreement.name),
-                    ("Parties", ", ".join(agreement.parties)),
-                    ("Status", agreement.status),
-                    ("Signed", agreement.signed),
-                    ("Place", agreement.place),
-                    ("Terms", agreement.terms or None),
-                ],
-            )
-        if fact.risk is not None:
-            risk = fact.risk
-            self._table(
-                "Risk",
-                [
-                    ("Likelihood", f"{risk.likelihood} ({risk.band})"),
-                    ("Impact", risk.impact),
-                    ("Indicators", risk.indicators or None),
-                ],
-            )
+            paragraph.add_run(f"{rows[0][0]}: ").bold = True
+            paragraph.add_run(rows[0][1])
+        elif rows:
+            self._table(kind.heading, rows)
 
-    def _table(self, caption: str, rows: list[tuple[str, str | list[Markup] | None]]) -> None:
+    def _table(self, caption: str, rows: list[Row]) -> None:
         from docx.shared import Cm
 
         shown = [(label, value) for label, value in rows if value]
