@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ...assemble import FactView, FieldChange, SourceView
+from ...kinds import KINDS, Row
 from .body import Body
 from .figures import figure_png, shown_width_cm
 from .ooxml import field_char, field_instruction, set_child
@@ -127,8 +128,8 @@ class Writer(Body):
             self.link(paragraph, fact.title, anchor=self.bookmarks[fact.anchor], style=False)
             self._citations(paragraph, fact)
             self.para(f"{fact.confidence.capitalize()} confidence", "Judgment Details")
-            if fact.risk is not None:
-                words = f"{fact.risk.likelihood.capitalize()} ({fact.risk.band})"
+            if fact.likelihood is not None:
+                words = f"{fact.likelihood.capitalize()} ({fact.band})"
                 self.para(words, "Judgment Details")
 
     def _changes(self) -> None:
@@ -224,39 +225,16 @@ class Writer(Body):
         if last._p.style is not None:  # a list item, a quote: not a paragraph of text
             last = self.para()  # after a list: citations on their own
         self._citations(last, fact)
-        if fact.flow is not None:
-            flow = fact.flow
-            words = f"{flow.origin} → {flow.destination}: {flow.what} ({flow.category})"
-            words += f"; {flow.amount}" if flow.amount else ""
-            words += f"; since {flow.since}" if flow.since else ""
+        kind = KINDS[fact.kind]
+        rows = kind.rows(fact.details) if kind.rows is not None else []
+        if len(rows) == 1 and isinstance(rows[0][1], str):  # one row reads as a line
             paragraph = self.para(style="Fact Details")
-            paragraph.add_run("Flow: ").bold = True
-            paragraph.add_run(words)
-        if fact.agreement is not None:
-            agreement = fact.agreement
-            self._table(
-                "Agreement",
-                [
-                    ("Agreement", agreement.name),
-                    ("Parties", ", ".join(agreement.parties)),
-                    ("Status", agreement.status),
-                    ("Signed", agreement.signed),
-                    ("Place", agreement.place),
-                    ("Terms", agreement.terms or None),
-                ],
-            )
-        if fact.risk is not None:
-            risk = fact.risk
-            self._table(
-                "Risk",
-                [
-                    ("Likelihood", f"{risk.likelihood} ({risk.band})"),
-                    ("Impact", risk.impact),
-                    ("Indicators", risk.indicators or None),
-                ],
-            )
+            paragraph.add_run(f"{rows[0][0]}: ").bold = True
+            paragraph.add_run(rows[0][1])
+        elif rows:
+            self._table(kind.heading, rows)
 
-    def _table(self, caption: str, rows: list[tuple[str, str | list[Markup] | None]]) -> None:
+    def _table(self, caption: str, rows: list[Row]) -> None:
         from docx.shared import Cm
 
         shown = [(label, value) for label, value in rows if value]
