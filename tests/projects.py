@@ -4,8 +4,9 @@ turns dicts and lists into YAML in the project's own style, and `config`, `sheet
 
 The text is exact and stable (two-space indents, `- ` items under their key, lists of
 scalars in flow style, multi-line strings as `|` blocks), so a test can still count the
-line and column a key lands on. A string is written as it is: quote it yourself where
-YAML needs quotes (`'"A: title"'`) or to write a flow mapping (`"{min: 1, max: 2}"`).
+line and column a key lands on. A key whose value is None is left out. A string is
+written as it is: quote it yourself where YAML needs quotes (`'"A: title"'`) or to
+write a flow mapping (`"{min: 1, max: 2}"`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _lines(data: Mapping[str, Any], indent: int) -> list[str]:
     pad = " " * indent
     out: list[str] = []
     for key, value in data.items():
+        if value is None:
+            continue
         if isinstance(value, Mapping):
             out.append(f"{pad}{key}:")
             out += _lines(value, indent + 2)
@@ -113,7 +116,7 @@ def cite(source_id: str = "src", credibility: int = 2, **keys: Any) -> Data:
 
 def fact(id_: str = "fact-one", title: str = "A fact", **keys: Any) -> Data:
     """An entry of a sheet's `facts:`: `keys` replace the defaults in place (so `date`
-    stays on its line) and new keys follow `sources` in their order."""
+    stays on its line), None leaves one out, and new keys follow `sources` in order."""
     defaults: Data = {
         "text": "Something happened.",
         "date": "2024-11",
