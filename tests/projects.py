@@ -4,9 +4,10 @@ turns dicts and lists into YAML in the project's own style, and `config`, `sheet
 
 The text is exact and stable (two-space indents, `- ` items under their key, lists of
 scalars in flow style, multi-line strings as `|` blocks), so a test can still count the
-line and column a key lands on. A key whose value is None is left out. A string is
-written as it is: quote it yourself where YAML needs quotes (`'"A: title"'`) or to
-write a flow mapping (`"{min: 1, max: 2}"`).
+line and column a key lands on. A key whose value is None is left out; one whose value
+is "" is written bare (`key:`, YAML's empty value). Any other string is written as it
+is: quote it yourself where YAML needs quotes (`'"A: title"'`), or pass a flow mapping
+as text (`"{min: 1, max: 2}"`).
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def _lines(data: Mapping[str, Any], indent: int) -> list[str]:
             out.append(f"{pad}{key}: |")
             out += [f"{pad}  {line}" if line else "" for line in value.rstrip("\n").split("\n")]
         else:
-            out.append(f"{pad}{key}: {_scalar(value)}")
+            text = _scalar(value)
+            out.append(f"{pad}{key}: {text}" if text else f"{pad}{key}:")
     return out
 
 
@@ -116,15 +118,16 @@ def cite(source_id: str = "src", credibility: int = 2, **keys: Any) -> Data:
 
 def fact(id_: str = "fact-one", title: str = "A fact", **keys: Any) -> Data:
     """An entry of a sheet's `facts:`: `keys` replace the defaults in place (so `date`
-    stays on its line), None leaves one out, and new keys follow `sources` in order."""
+    stays on its line), None leaves one out, and new keys come in order before the
+    fact's `sources`, which stay last."""
     defaults: Data = {
         "text": "Something happened.",
         "date": "2024-11",
         "confidence": "moderate",
         "actors": ["RU", "KP"],
-        "sources": [cite()],
     }
-    return {"id": id_, "title": title, **defaults, **keys}
+    sources = keys.pop("sources", [cite()])
+    return {"id": id_, "title": title, **defaults, **keys, "sources": sources}
 
 
 SECTIONS = (section("aid-flows", "Aid flows"), section("risks", "Risks"))
