@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from projects import config, sheet, write_tree
+from projects import briefing, config, sheet, write_tree
 
 from briefgen.cli import main
 
@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 # The smallest valid project: two sections, one briefing, one fact (facts/main.yaml).
 MINIMAL_CONFIG = config()
 MINIMAL_SHEET = sheet()
+# Its briefgen.yaml with the briefing built as HTML only (no wait for WeasyPrint); the
+# briefing's keys run from line 10, so a key added after them lands on line 11.
+HTML_CONFIG = config(briefings=[briefing(formats=["html"])])
 
 
 def minimal_project(root: Path, **overrides: str | bytes) -> Path:

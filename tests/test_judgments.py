@@ -9,13 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, REPO, edit, require_tool, run
+from helpers import HTML_CONFIG, REPO, edit, require_tool, run
 from projects import ACTORS, actor, cite, fact, sheet, source, write_tree
 
 from briefgen.build import validate
 
 # Line numbers below count in CONFIG: the briefing's keys from line 10.
-CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"
+CONFIG = HTML_CONFIG
 
 SHEET = sheet(
     actors=[*ACTORS, actor("CN", "China")],

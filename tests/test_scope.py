@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run
-from projects import ACTORS, Data, actor, briefing, config, fact, project, sheet, write_tree
+from helpers import HTML_CONFIG, run
+from projects import ACTORS, Data, actor, briefing, fact, project, sheet, write_tree
 
 from briefgen.build import validate
 
@@ -27,7 +27,7 @@ def brief(**keys: Any) -> Data:
     return briefing(formats=["html"], **keys)
 
 
-CONFIG = config(briefings=[brief()])
+CONFIG = HTML_CONFIG
 
 
 def desk(tmp_path: Path, **keys: Any) -> Path:

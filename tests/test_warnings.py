@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import HTML_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
 from projects import ACTORS, SOURCES, actor, briefing, cite, config, fact, sheet, source, write_tree
 
 from briefgen.build import validate
@@ -18,7 +18,7 @@ from briefgen.codes import WARNINGS
 from briefgen.load import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.
-CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"
+CONFIG = HTML_CONFIG
 
 
 def one(**keys: Any) -> str:
