@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .dates import PartialDate, display_span
 from .figures import Figure, draw_figures
-from .kinds import ActorName, AgreementView, FlowView, RiskView, kind_of
+from .kinds import KINDS, ActorName, kind_of
 from .load import Project
 from .model import (
     CONFIDENCE_WORDS,
@@ -94,18 +94,16 @@ class FactView:
     def single_sourced(self) -> bool:
         return self.independent_sources == 1
 
-    # Each kind's view by name, as templates written before kinds.py spell it.
     @property
-    def flow(self) -> FlowView | None:
-        return self.details if isinstance(self.details, FlowView) else None
+    def likelihood(self) -> str | None:
+        """The ICD 203 term its kind states (kinds.py), if any, shown in the key judgments."""
+        stated = KINDS[self.kind].likelihood
+        return stated(self.details) if stated is not None else None
 
     @property
-    def agreement(self) -> AgreementView | None:
-        return self.details if isinstance(self.details, AgreementView) else None
-
-    @property
-    def risk(self) -> RiskView | None:
-        return self.details if isinstance(self.details, RiskView) else None
+    def band(self) -> str | None:
+        """The likelihood's probability band, "55–80%"."""
+        return LIKELIHOOD_BANDS[self.likelihood] if self.likelihood else None
 
 
 @dataclass
@@ -262,7 +260,7 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
     confidences = {f.confidence for f in all_facts} | {j.confidence for j in written}
     # LIKELIHOOD_BANDS runs from least to most likely; its bands sort wrongly as text.
     likelihoods = sorted(
-        {f.risk.likelihood for f in all_facts if f.risk}
+        {f.likelihood for f in all_facts if f.likelihood}
         | {j.likelihood for j in written if j.likelihood},
         key=list(LIKELIHOOD_BANDS).index,
     )

@@ -95,9 +95,12 @@ def _fact_changes(
         found.append(
             _change("section", old.section, new.section, lambda s: section_titles.get(s, s))
         )
-    for name in ("confidence", "likelihood", "impact", "quantity", "status"):
-        earlier, later = getattr(old, name), getattr(new, name)
-        if earlier != later and (name == "confidence" or _both_known(before, old, name)):
+    if old.confidence != new.confidence:
+        found.append(_change("confidence", old.confidence, new.confidence, str))
+    # What its kind of fact compares (kinds.KINDS), in the records' order.
+    for name in dict.fromkeys([*old.compared, *new.compared]):
+        earlier, later = old.compared.get(name), new.compared.get(name)
+        if earlier != later and _both_known(before, old, name):
             shown = _likelihood if name == "likelihood" else str
             found.append(_change(name, earlier, later, shown))
     found += _citation_changes(old, new, before, after)
@@ -107,9 +110,9 @@ def _fact_changes(
 
 
 def _both_known(before: Record, old: RecordedFact, name: str) -> bool:
-    """A version 1 record did not keep likelihood, impact, quantity or status: a
-    value missing from it is unknown, not absent."""
-    return before.judgments is not None or getattr(old, name) is not None
+    """A version 1 record did not keep what a kind of fact compares (likelihood,
+    quantity, ...): a value missing from it is unknown, not absent."""
+    return before.judgments is not None or name in old.compared
 
 
 def _change(

@@ -10,7 +10,7 @@ from typing import Any
 from .codes import WARNINGS, acknowledgeable
 from .errors import Problem
 from .judgments import check_judgments, judgment_warnings
-from .kinds import MAPPED
+from .kinds import mapped_kinds, names_in_words, written_actors
 from .load import Placed, Project
 from .messages import did_you_mean
 from .model import LISTS, DateRange
@@ -140,18 +140,18 @@ def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
     for index, actor in _ids(fact.get("actors")):
         if actor not in actors:
             yield _unknown(project, "actors", actor, raw, "actors", index)
-    for actor, where in _kind_actors(fact):
+    for actor, where in written_actors(fact):
         if actor not in actors:
             yield _unknown(project, "actors", actor, raw, *where)
 
     yield from _acknowledged_codes(raw)
 
-    kinds = [kind.name for kind in MAPPED if fact.get(kind.name) is not None]
+    kinds = [kind.name for kind in mapped_kinds() if fact.get(kind.name) is not None]
     for extra in kinds[1:]:
         yield raw.problem(
             extra,
             message=f"'{extra}' and '{kinds[0]}' in one fact; a fact has at most one of "
-            f"{_and(kind.name for kind in MAPPED)}",
+            f"{names_in_words('and')}",
             hint="split it into two facts",
             code="exclusive",
             at_key=True,
@@ -182,27 +182,6 @@ def _acknowledged_codes(raw: Raw) -> Iterable[Problem]:
         yield raw.problem(
             "acknowledge", code, message=message, hint=hint, code="unknown-code", at_key=True
         )
-
-
-def _kind_actors(fact: dict[str, Any]) -> Iterable[tuple[str, tuple[str | int, ...]]]:
-    """Each actor id named under the keys the fact's kinds declare (kinds.py), as
-    written, with where: ("RU", "flow", "from"), ("KP", "agreement", "parties", 1)."""
-    for kind in MAPPED:
-        mapping = fact.get(kind.name)
-        if not isinstance(mapping, dict):
-            continue
-        for key in kind.actor_keys:
-            value = mapping.get(key)
-            if isinstance(value, str):
-                yield value, (kind.name, key)
-            for index, actor in _ids(value):
-                yield actor, (kind.name, key, index)
-
-
-def _and(words: Iterable[str]) -> str:
-    """'a, b and c'."""
-    *rest, last = words
-    return f"{', '.join(rest)} and {last}" if rest else last
 
 
 def _briefing_references(project: Project, raw: Raw) -> Iterable[Problem]:
@@ -396,15 +375,11 @@ def _uncited_sources(project: Project) -> Iterable[Problem]:
             )
 
 
-# The kinds of fact whose mapping names actors: "flow or agreement".
-_NAMING_KINDS = " or ".join(kind.name for kind in MAPPED if kind.actor_keys)
-
-
 def _unused_actors(project: Project) -> Iterable[Problem]:
     used: set[str] = set()
     for fact in _raw_facts(project):
         used.update(actor for _, actor in _ids(fact.get("actors")))
-        used.update(actor for actor, _ in _kind_actors(fact))
+        used.update(actor for actor, _ in written_actors(fact))
     for raw in project.raw.get("briefings", []):
         include = raw.item.get("include")
         if isinstance(include, dict):
@@ -414,7 +389,7 @@ def _unused_actors(project: Project) -> Iterable[Problem]:
             yield placed.problem(
                 "id",
                 message=f"actor '{actor_id}' is never used",
-                hint=f"name it in a fact's actors, {_NAMING_KINDS}, or remove it",
+                hint=f"name it in a fact's actors, {names_in_words('or', True)}, or remove it",
                 code="unused-actor",
             )
 
@@ -539,6 +514,7 @@ def _edition_warnings(project: Project) -> Iterable[tuple[str, Problem]]:
 
 
 def _hedged_risks(project: Project) -> Iterable[tuple[str, Problem]]:
+    # A warning about one kind (codes.py: hedged-risk), so it reads that kind's field.
     for fact_id, placed in project.facts.items():
         fact = placed.item
         if fact.risk is None:

@@ -457,7 +457,22 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
 
 
-_KIND_LABELS = {"flow": "a flow", "agreement": "an agreement", "risk": "a risk"}
+class _FactKinds(click.Choice[str]):
+    """The kinds of fact (kinds.KINDS, plain last), read when `new` uses or shows
+    them, so `briefgen --help` loads no model."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[str]:
+        from .kinds import KINDS, PLAIN
+
+        return [*(name for name in KINDS if name != PLAIN.name), PLAIN.name]
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        pass  # click.Choice sets its choices once; these come from the table
 
 
 def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
@@ -482,7 +497,7 @@ def _complete_sections(ctx: click.Context, param: click.Parameter, incomplete: s
 @click.option(
     "--kind",
     "fact_kind",
-    type=click.Choice(["flow", "agreement", "risk", "plain"]),  # kinds.KINDS
+    type=_FactKinds(),
     help="The kind of a new fact; default: the kind most facts in the sheet have.",
 )
 @click.option("--id", "item_id", metavar="ID", help="The new entry's id; default: a fresh one.")
@@ -503,6 +518,7 @@ def new(
     comments included, stays byte for byte. The skeleton validates as
     written: replace its TODOs.
     """
+    from .kinds import KINDS, PLAIN
     from .scaffold import ScaffoldError, new_entry
 
     root = project.resolve()
@@ -521,7 +537,7 @@ def new(
         raise click.ClickException(str(error)) from error
     what = f"{kind} '{entry.item_id}'"
     if entry.fact_kind is not None:
-        kind_of = "a plain fact" if entry.fact_kind == "plain" else _KIND_LABELS[entry.fact_kind]
+        kind_of = "a plain fact" if entry.fact_kind == PLAIN.name else KINDS[entry.fact_kind].label
         what += f" ({kind_of}) in section '{entry.section}' ({entry.section_reason})"
     if entry.sheet is None:
         click.echo(entry.text, nl=False)

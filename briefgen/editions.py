@@ -27,6 +27,7 @@ from .assemble import BriefingView, FactView
 from .changes import compare, mark_changes
 from .errors import Problem
 from .inputs import InputFile
+from .kinds import KINDS
 from .load import Project
 from .model import Briefing
 from .records import (
@@ -71,11 +72,9 @@ def edition_content(view: BriefingView) -> dict[str, Any]:
 
 def _fact(fact: FactView, section: str) -> dict[str, Any]:
     # Only what is there: a record stays small, and an absent key reads as None.
+    compared = KINDS[fact.kind].compared  # what the next edition compares of its kind
     optional = {
-        "likelihood": fact.risk.likelihood if fact.risk else None,
-        "impact": fact.risk.impact if fact.risk else None,
-        "quantity": fact.flow.amount if fact.flow else None,
-        "status": fact.agreement.status if fact.agreement else None,
+        **{name: get(fact.details) for name, get in compared.items()},
         "stale": True if fact.stale else None,
         # The analyst's reasons for accepting a warning, kept with the edition.
         "acknowledged": fact.acknowledged or None,

@@ -2,34 +2,62 @@
 or a risk differently from a plain fact.
 
 A fact is plain, or carries one mapping that makes it a kind of fact (`flow:`,
-`agreement:`, `risk:`). Each kind declares its model (model.py), its label in
-messages, the keys of its mapping that name actors (checked as references,
-counted by `unused-actor`, matched by a briefing's `include.actors`), the
-function building what its reader sees, and the theme's partial that shows
-it. The loader, the checks, the rules and assembly read `KINDS`; a new kind is
-a model (with its field on model.Fact), a view builder here and one template
-(ARCHITECTURE.md).
+`agreement:`, `risk:`). Each kind declares, in its entry of `KINDS`, all that
+any stage needs of it: its model (model.py), its label in messages, the keys
+of its mapping that name actors (checked as references, counted by
+`unused-actor`, matched by a briefing's `include.actors` and said in its
+scope), the function building what its reader sees and the theme's partial
+that shows it, that view in words (the rows of Word's table and of a STIX
+note, the STIX relationships between its actors), its skeleton for
+`briefgen new fact --kind`, the fields two editions compare, and its help in
+the editor schema. No stage names a kind; a new kind is a model (with its
+field on model.Fact), an entry here and one template (ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from .model import LIKELIHOOD_BANDS, Agreement, Fact, Flow, QuantityRange, Risk
+from .model import (
+    LIKELIHOOD_BANDS,
+    Agreement,
+    Category,
+    Fact,
+    Flow,
+    Impact,
+    QuantityRange,
+    Risk,
+    Status,
+    choices,
+)
 from .richtext import render_inline
 
 # An actor's id -> the name a reader sees (the id itself when it is not declared).
 ActorName = Callable[[str], str]
+# One line of a kind's details in words: a label and its value, a list of Markdown
+# items, or None for nothing to show ("Status", "signed"), ("Terms", [...]).
+Row = tuple[str, str | list[Markup] | None]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relationship a fact's kind states between two of its actors (STIX)."""
+
+    key: str  # unique within the fact: "flow", "agreement/0-1"
+    source: str  # the actors' names, as the view shows them
+    target: str
+    description: str
+    type: str = "related-to"  # the one STIX relationship defined between any two objects
 
 
 @dataclass(frozen=True)
 class FactKind:
-    """One kind of fact."""
+    """One kind of fact: everything any stage needs of it."""
 
     name: str  # the fact's key holding its mapping ("flow"); "plain" for none
     label: str  # as a message names it: "a flow"
@@ -39,6 +67,23 @@ class FactKind:
     view: Callable[[Any, ActorName], object] | None
     partial: str | None  # the theme's template showing that view
     lead: bool = False  # shown before the fact's text rather than after it
+    # The view in words, a row per line (Word's table; a single row is one line).
+    rows: Callable[[Any], list[Row]] | None = None
+    # The lines of a STIX note saying the view; None: one line per row.
+    note: Callable[[Any], list[str]] | None = None
+    # The relationships it states between its actors (STIX); none by default.
+    relations: Callable[[Any], list[Relation]] | None = None
+    # The ICD 203 likelihood the view states, shown with the fact in the key judgments.
+    likelihood: Callable[[Any], str | None] | None = None
+    # What two editions compare of it, by name: "status" -> the view's status (changes.py).
+    compared: dict[str, Callable[[Any], str | None]] = field(default_factory=dict, compare=False)
+    # Its lines in `briefgen new fact --kind`: (the declared actors, today) -> YAML lines.
+    skeleton: Callable[[list[str], str], list[str]] | None = None
+    # Editor help (schema.py): the fact's key, in a few words after "Optional: ", and
+    # the mapping's keys ("" the mapping itself), with words for a key's choices.
+    about: str = ""
+    help: dict[str, str] = field(default_factory=dict, compare=False)
+    choices_help: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
     # The model's attribute for each actor key (`from` is `from_`), worked out once.
     _attributes: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
@@ -47,6 +92,11 @@ class FactKind:
         by_key = {(info.alias or name): name for name, info in fields.items()}
         object.__setattr__(self, "_attributes", tuple(by_key[k] for k in self.actor_keys))
 
+    @property
+    def heading(self) -> str:
+        """Its name as a heading or caption: "Agreement"."""
+        return self.label.split()[-1].capitalize()
+
     def actors_of(self, item: BaseModel) -> list[str]:
         """The actor ids the validated mapping `item` names, in key order."""
         names: list[str] = []
@@ -54,6 +104,18 @@ class FactKind:
             value = getattr(item, attribute)
             names += [value] if isinstance(value, str) else list(value or ())
         return names
+
+    def note_lines(self, details: object) -> list[str]:
+        """What a STIX note says of `details`, a line each."""
+        if self.note is not None:
+            return self.note(details)
+        lines = []
+        for label, value in self.rows(details) if self.rows is not None else []:
+            if isinstance(value, list):
+                value = "; ".join(Markup(item).striptags() for item in value)
+            if value:
+                lines.append(f"{label}: {value}.")
+        return lines
 
 
 # -- the views of each kind --------------------------------------------------------------
@@ -143,6 +205,118 @@ def _number(value: float) -> str:
     return f"{value:,}"
 
 
+# -- each kind in words ------------------------------------------------------------------
+
+
+def _flow_rows(flow: FlowView) -> list[Row]:
+    words = f"{flow.origin} → {flow.destination}: {flow.what} ({flow.category})"
+    words += f"; {flow.amount}" if flow.amount else ""
+    words += f"; since {flow.since}" if flow.since else ""
+    return [("Flow", words)]
+
+
+def _flow_words(flow: FlowView) -> str:
+    """The flow as a STIX note and relationship say it: "A to B: what (category), ..."."""
+    words = f"{flow.origin} to {flow.destination}: {flow.what} ({flow.category})"
+    if flow.amount:
+        words += f", {flow.amount}"
+    if flow.since:
+        words += f", since {flow.since}"
+    return words
+
+
+def _flow_relations(flow: FlowView) -> list[Relation]:
+    return [Relation("flow", flow.origin, flow.destination, _flow_words(flow))]
+
+
+def _flow_skeleton(actors: list[str], day: str) -> list[str]:
+    first, second = [*actors, "TODO-actor", "TODO-actor"][:2]
+    return [
+        "flow:",
+        f"  from: {first}  # actor ids: {', '.join(actors[:6])}",
+        f"  to: {second}",
+        "  what: TODO what moves, in a few words",
+        f"  category: other  # {choices(Category)}",
+        "  # quantity: 10000  # or {min: 10000} for '10,000+', {min: 200, max: 250}, "
+        "{about: 108.5}",
+        "  # unit: troops",
+        f"  # since: {day}",
+    ]
+
+
+def _agreement_rows(agreement: AgreementView) -> list[Row]:
+    return [
+        ("Agreement", agreement.name),
+        ("Parties", ", ".join(agreement.parties)),
+        ("Status", agreement.status),
+        ("Signed", agreement.signed),
+        ("Place", agreement.place),
+        ("Terms", agreement.terms or None),
+    ]
+
+
+def _agreement_words(agreement: AgreementView) -> str:
+    words = f"{agreement.name} ({agreement.status}"
+    words += f", signed {agreement.signed}" if agreement.signed else ""
+    words += f" in {agreement.place}" if agreement.place else ""
+    terms = "; ".join(Markup(t).striptags() for t in agreement.terms)
+    return words + ")" + (f". Terms: {terms}" if terms else "")
+
+
+def _agreement_relations(agreement: AgreementView) -> list[Relation]:
+    """One between each pair of its parties."""
+    parties, words = agreement.parties, _agreement_words(agreement)
+    return [
+        Relation(f"agreement/{i}-{j}", first, second, f"{first} and {second}: {words}")
+        for i, first in enumerate(parties)
+        for j, second in enumerate(parties[i + 1 :], start=i + 1)
+    ]
+
+
+def _agreement_skeleton(actors: list[str], day: str) -> list[str]:
+    first, second = [*actors, "TODO-actor", "TODO-actor"][:2]
+    return [
+        "agreement:",
+        "  name: TODO the agreement's name",
+        f"  parties: [{first}, {second}]  # two or more actor ids",
+        f"  status: proposed  # {choices(Status)}",
+        f"  # signed: {day}",
+        "  # place: TODO",
+        "  # terms:",
+        "  #   - TODO one term, in Markdown",
+    ]
+
+
+def _risk_rows(risk: RiskView) -> list[Row]:
+    return [
+        ("Likelihood", f"{risk.likelihood} ({risk.band})"),
+        ("Impact", risk.impact),
+        ("Indicators", risk.indicators or None),
+    ]
+
+
+def _risk_note(risk: RiskView) -> list[str]:
+    lines = [f"Risk: {risk.likelihood} ({risk.band}), impact {risk.impact}."]
+    return lines + [f"Indicator: {Markup(i).striptags()}" for i in risk.indicators]
+
+
+def _risk_skeleton(actors: list[str], day: str) -> list[str]:
+    return [
+        "risk:",
+        "  likelihood: roughly even chance  # ICD 203, e.g. unlikely | likely | very likely",
+        f"  impact: moderate  # {choices(Impact)}",
+        "  indicators:",
+        "    - TODO what would show the risk materialising",
+    ]
+
+
+def _plain_skeleton(actors: list[str], day: str) -> list[str]:
+    return [
+        f"# at most one of {names_in_words('and')} (briefgen new fact --kind ...), e.g.:",
+        f"# flow: {{from: ..., to: ..., what: ..., category: ...}}  # {choices(Category)}",
+    ]
+
+
 # -- the table ---------------------------------------------------------------------------
 
 # Plain first: the kind of a fact that carries no mapping. The others in the order
@@ -150,24 +324,106 @@ def _number(value: float) -> str:
 KINDS: dict[str, FactKind] = {
     kind.name: kind
     for kind in (
-        FactKind("plain", "a fact", None, (), None, None),
-        FactKind("flow", "a flow", Flow, ("from", "to"), flow_view, "_flow.html", lead=True),
+        FactKind("plain", "a fact", None, (), None, None, skeleton=_plain_skeleton),
         FactKind(
-            "agreement", "an agreement", Agreement, ("parties",), agreement_view, "_agreement.html"
+            "flow",
+            "a flow",
+            Flow,
+            ("from", "to"),
+            flow_view,
+            "_flow.html",
+            lead=True,
+            rows=_flow_rows,
+            note=lambda flow: [f"Flow: {_flow_words(flow)}."],
+            relations=_flow_relations,
+            compared={"quantity": lambda flow: flow.amount},
+            skeleton=_flow_skeleton,
+            about="something moving from one actor to another",
+            help={
+                "": "Something moving from one actor to another.",
+                "from": "The id of the actor it comes from.",
+                "to": "The id of the actor it goes to.",
+                "what": "What moves, in a few words.",
+                "category": "What kind of thing moves.",
+                "quantity": "Optional: a number, {min: N} for 'N+', {min: N, max: M}, "
+                "or {about: N}.",
+                "unit": "Optional unit of the quantity, e.g. troops, or '% of imports'.",
+                "since": "Optional: when the flow began, YYYY, YYYY-MM or YYYY-MM-DD.",
+            },
         ),
-        FactKind("risk", "a risk", Risk, (), risk_view, "_risk.html"),
+        FactKind(
+            "agreement",
+            "an agreement",
+            Agreement,
+            ("parties",),
+            agreement_view,
+            "_agreement.html",
+            rows=_agreement_rows,
+            note=lambda agreement: [f"Agreement: {_agreement_words(agreement)}."],
+            relations=_agreement_relations,
+            compared={"status": lambda agreement: agreement.status},
+            skeleton=_agreement_skeleton,
+            about="an agreement between two or more actors",
+            help={
+                "": "An agreement between two or more actors.",
+                "name": "The agreement's name.",
+                "parties": "Ids of the two or more actors party to it.",
+                "signed": "Optional: when it was signed, YYYY, YYYY-MM or YYYY-MM-DD.",
+                "place": "Optional: where it was signed.",
+                "status": "Where the agreement stands.",
+                "terms": "Optional: its terms, one Markdown line each.",
+            },
+        ),
+        FactKind(
+            "risk",
+            "a risk",
+            Risk,
+            (),
+            risk_view,
+            "_risk.html",
+            rows=_risk_rows,
+            note=_risk_note,
+            likelihood=lambda risk: risk.likelihood,
+            compared={"likelihood": lambda risk: risk.likelihood, "impact": lambda r: r.impact},
+            skeleton=_risk_skeleton,
+            about="a risk, with its likelihood and impact",
+            help={
+                "": "A risk, with its likelihood in ICD 203 terms and its impact.",
+                "likelihood": "ICD 203 estimative term, with its probability band.",
+                "impact": "How bad it would be.",
+                "indicators": "Optional: what would show the risk materialising.",
+            },
+            choices_help={"likelihood": LIKELIHOOD_BANDS},
+        ),
     )
 }
 PLAIN = KINDS["plain"]
-# The kinds a fact takes on by a key holding a mapping: all but plain.
-MAPPED: tuple[FactKind, ...] = tuple(kind for kind in KINDS.values() if kind.model is not None)
+
+
+def mapped_kinds() -> list[FactKind]:
+    """The kinds a fact takes on by a key holding a mapping: all but plain. Read from
+    the table each time, so an entry added to it counts everywhere."""
+    return [kind for kind in KINDS.values() if kind.model is not None]
+
+
+def compared_names() -> list[str]:
+    """Every name a kind has two editions compare, in table order (records.py)."""
+    return list(dict.fromkeys(name for kind in mapped_kinds() for name in kind.compared))
+
+
+def names_in_words(conjunction: str, naming_actors: bool = False) -> str:
+    """The mapped kinds' names: "flow, agreement and risk"; with `naming_actors`, only
+    those whose mapping names actors: "flow or agreement"."""
+    names = [k.name for k in mapped_kinds() if k.actor_keys or not naming_actors]
+    *rest, last = names
+    return f"{', '.join(rest)} {conjunction} {last}" if rest else last
 
 
 def kind_of(fact: Fact) -> tuple[FactKind, BaseModel | None]:
     """The fact's kind and its mapping (PLAIN and None for a plain fact). The model
     lets a fact carry several; checks.py reports all but the first."""
-    for kind in MAPPED:
-        item = getattr(fact, kind.name)
+    for kind in mapped_kinds():
+        item = getattr(fact, kind.name, None)
         if item is not None:
             return kind, item
     return PLAIN, None
@@ -176,10 +432,41 @@ def kind_of(fact: Fact) -> tuple[FactKind, BaseModel | None]:
 def named_actors(fact: Fact) -> list[str]:
     """Every actor the fact names: in its `actors` and in its kind's actor keys."""
     names = list(fact.actors)
-    for kind in MAPPED:
-        if kind.actor_keys and (item := getattr(fact, kind.name)) is not None:
+    for kind in mapped_kinds():
+        if kind.actor_keys and (item := getattr(fact, kind.name, None)) is not None:
             names += kind.actors_of(item)
     return list(dict.fromkeys(names))
 
 
-__all__ = ["KINDS", "MAPPED", "PLAIN", "ActorName", "FactKind", "kind_of", "named_actors"]
+def written_actors(fact: dict[str, Any]) -> Iterable[tuple[str, tuple[str | int, ...]]]:
+    """Each actor id a fact as written (not yet validated) names under its kinds' actor
+    keys, with where: ("RU", ("flow", "from")), ("KP", ("agreement", "parties", 1)).
+    Anything not text is the model's to report."""
+    for kind in mapped_kinds():
+        mapping = fact.get(kind.name)
+        if not isinstance(mapping, dict):
+            continue
+        for key in kind.actor_keys:
+            value = mapping.get(key)
+            if isinstance(value, str):
+                yield value, (kind.name, key)
+            elif isinstance(value, list):
+                for index, actor in enumerate(value):
+                    if isinstance(actor, str):
+                        yield actor, (kind.name, key, index)
+
+
+__all__ = [
+    "KINDS",
+    "PLAIN",
+    "ActorName",
+    "FactKind",
+    "Relation",
+    "Row",
+    "compared_names",
+    "kind_of",
+    "mapped_kinds",
+    "named_actors",
+    "names_in_words",
+    "written_actors",
+]

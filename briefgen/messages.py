@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
-from .kinds import MAPPED
+from .kinds import mapped_kinds
 from .model import (
     Actor,
     Briefing,
@@ -39,7 +39,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "facts": Fact,
     "sections": Section,
     "briefings": Briefing,
-    **{kind.name: kind.model for kind in MAPPED if kind.model is not None},
+    **{kind.name: kind.model for kind in mapped_kinds() if kind.model is not None},
     "include": Include,
     "judgments": Judgment,
     "quantity": QuantityRange,
@@ -238,7 +238,7 @@ def label(model: type[BaseModel]) -> str:
         Source: "a source",
         Actor: "an actor",
         Citation: "a citation",
-        **{kind.model: kind.label for kind in MAPPED if kind.model is not None},
+        **{kind.model: kind.label for kind in mapped_kinds() if kind.model is not None},
         Section: "a section",
         Briefing: "a briefing",
         Include: "a briefing's include",

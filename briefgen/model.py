@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -137,6 +137,12 @@ Confidence = Literal["low", "moderate", "high"]
 Category = Literal["weapons", "ammunition", "personnel", "technology", "economic", "other"]
 Status = Literal["proposed", "signed", "ratified", "in-force", "suspended", "ended"]
 Impact = Literal["low", "moderate", "high", "severe"]
+
+
+def choices(literal: Any) -> str:
+    """A Literal's values as a skeleton's comment lists them: "low | moderate | high"."""
+    return " | ".join(get_args(literal))
+
 
 # ICD 203's two columns of estimative terms, each with its probability band.
 LIKELIHOOD_BANDS: dict[str, str] = {

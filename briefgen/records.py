@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate
 from .errors import InvalidValue, Problem
+from .kinds import compared_names
 from .paths import inside
 
 EDITIONS_DIR = "editions"
@@ -37,10 +38,9 @@ class RecordedFact:
     confidence: str
     citations: tuple[str, ...]  # "<source id> <code>", e.g. "shin-interview B2"
     text: str | None = None  # a digest of the text: equal digests, equal texts
-    likelihood: str | None = None
-    impact: str | None = None
-    quantity: str | None = None  # as shown: "200–250 containers"
-    status: str | None = None
+    # What its kind of fact has two editions compare (kinds.KINDS), as the record lists
+    # it: {"quantity": "200–250 containers"}; a name missing is None.
+    compared: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -221,10 +221,11 @@ def _fact(item: Any, where: str) -> RecordedFact:
         confidence=_text(fact, "confidence", where),
         citations=tuple(citations),
         text=_optional(fact, "text", where),
-        likelihood=_optional(fact, "likelihood", where),
-        impact=_optional(fact, "impact", where),
-        quantity=_optional(fact, "quantity", where),
-        status=_optional(fact, "status", where),
+        compared={
+            name: value
+            for name in fact
+            if name in compared_names() and (value := _optional(fact, name, where)) is not None
+        },
     )
 
 

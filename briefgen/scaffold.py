@@ -11,24 +11,21 @@ import datetime as dt
 import functools
 import json
 import os
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .kinds import KINDS, MAPPED, PLAIN
+from .kinds import KINDS, PLAIN, mapped_kinds
 from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES, load_project
 from .model import (
     ID_MAX,
     ID_PATTERN,
     LISTS,
-    Category,
     Confidence,
-    Impact,
     Kind,
     Reliability,
     SourceType,
-    Status,
+    choices,
 )
 from .output import write_atomic
 from .paths import inside
@@ -160,7 +157,7 @@ class NewEntry:
     text: str
     sheet: Path | None
     line: int = 0  # the line of the sheet where the entry starts
-    fact_kind: str | None = None  # a fact's kind (kinds.KINDS): plain, flow, agreement, risk
+    fact_kind: str | None = None  # a fact's kind: a name in kinds.KINDS
     section: str | None = None  # a fact's section
     section_reason: str = ""  # why that section: "the sheet's default", ...
 
@@ -218,9 +215,9 @@ def new_entry(
         fact_kind = fact_kind or _usual_kind(loaded)
         if fact_kind not in KINDS:
             raise ScaffoldError(f"unknown kind of fact '{fact_kind}'; the kinds are {_kinds()}")
-        if fact_kind in ("flow", "agreement") and len(actors) < 2:
+        if KINDS[fact_kind].actor_keys and len(actors) < 2:
             raise ScaffoldError(
-                f"a {fact_kind} names two actors, and the project declares "
+                f"{KINDS[fact_kind].label} names two actors, and the project declares "
                 f"{len(actors) or 'none'}; add them first with 'briefgen new actor'"
             )
     context = _Context(
@@ -259,7 +256,8 @@ def _usual_kind(loaded: YamlFile | None) -> str:
     counts: dict[str, int] = {}
     for fact in facts if isinstance(facts, list) else []:
         if isinstance(fact, dict):
-            name = next((k.name for k in MAPPED if fact.get(k.name) is not None), PLAIN.name)
+            kinds = (k.name for k in mapped_kinds() if fact.get(k.name) is not None)
+            name = next(kinds, PLAIN.name)
             counts[name] = counts.pop(name, 0) + 1  # re-inserted: the latest sorts last
     if not counts:
         return PLAIN.name
@@ -346,10 +344,6 @@ class _Context:
     fact_kind: str = "plain"
 
 
-def _choices(literal: Any) -> str:
-    return " | ".join(typing.get_args(literal))
-
-
 def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
     day = c.today.isoformat()
     if kind == "actor":
@@ -366,9 +360,9 @@ def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
             "# url: https://",
             f"# published: {day}",
             f"accessed: {day}",
-            f"reliability: F  # Admiralty: {_choices(Reliability)} (A completely reliable, "
+            f"reliability: F  # Admiralty: {choices(Reliability)} (A completely reliable, "
             "F cannot be judged)",
-            f"type: other  # {_choices(SourceType)}",
+            f"type: other  # {choices(SourceType)}",
             "# origin: TODO  # sources with the same origin are not independent",
         ]
     else:
@@ -386,7 +380,7 @@ def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
             "  TODO the fact in full, in Markdown; say who reports it.",
             f"date: {day}  # when it happened: YYYY, YYYY-MM, YYYY-MM-DD or {{from: ..., to: ...}}",
             *section,
-            f"confidence: low  # ICD 203: {_choices(Confidence)}",
+            f"confidence: low  # ICD 203: {choices(Confidence)}",
             "# key: true  # a key judgment, listed at the top of the briefing",
             f"actors: []  # actor ids, {actors}",
             "tags: []",
@@ -404,44 +398,10 @@ def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
 
 
 def _kind_lines(c: _Context) -> list[str]:
-    """The lines of a fact's kind: its mapping, valid as written, TODOs to replace."""
-    day = c.today.isoformat()
-    first, second = [*c.actors, "TODO-actor", "TODO-actor"][:2]
-    if c.fact_kind == "flow":
-        return [
-            "flow:",
-            f"  from: {first}  # actor ids: {', '.join(c.actors[:6])}",
-            f"  to: {second}",
-            "  what: TODO what moves, in a few words",
-            f"  category: other  # {_choices(Category)}",
-            "  # quantity: 10000  # or {min: 10000} for '10,000+', {min: 200, max: 250}, "
-            "{about: 108.5}",
-            "  # unit: troops",
-            f"  # since: {day}",
-        ]
-    if c.fact_kind == "agreement":
-        return [
-            "agreement:",
-            "  name: TODO the agreement's name",
-            f"  parties: [{first}, {second}]  # two or more actor ids",
-            f"  status: proposed  # {_choices(Status)}",
-            f"  # signed: {day}",
-            "  # place: TODO",
-            "  # terms:",
-            "  #   - TODO one term, in Markdown",
-        ]
-    if c.fact_kind == "risk":
-        return [
-            "risk:",
-            "  likelihood: roughly even chance  # ICD 203, e.g. unlikely | likely | very likely",
-            f"  impact: moderate  # {_choices(Impact)}",
-            "  indicators:",
-            "    - TODO what would show the risk materialising",
-        ]
-    return [
-        "# at most one of flow, agreement and risk (briefgen new fact --kind ...), e.g.:",
-        f"# flow: {{from: ..., to: ..., what: ..., category: ...}}  # {_choices(Category)}",
-    ]
+    """The lines of a fact's kind (kinds.KINDS): its mapping, valid as written, TODOs
+    to replace."""
+    skeleton = KINDS[c.fact_kind].skeleton
+    return skeleton(c.actors, c.today.isoformat()) if skeleton is not None else []
 
 
 # -- adding to a sheet ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from pydantic_core import core_schema
 
 from . import model
 from .codes import WARNINGS, acknowledgeable
+from .kinds import mapped_kinds
 from .model import (
     CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
@@ -97,9 +98,7 @@ HELP: dict[str, dict[str, str]] = {
         "acknowledge": "Optional: analytic warnings on this fact judged and accepted, "
         "by code, each with the reason (kept in the edition record).",
         "sources": "One or more citations of declared sources.",
-        "flow": "Optional: something moving from one actor to another.",
-        "agreement": "Optional: an agreement between two or more actors.",
-        "risk": "Optional: a risk, with its likelihood and impact.",
+        # and each kind of fact's key, from kinds.KINDS (_help)
     },
     "DateRange": {
         "": "A span of time; each end is YYYY, YYYY-MM or YYYY-MM-DD.",
@@ -114,36 +113,12 @@ HELP: dict[str, dict[str, str]] = {
         "quote": "Optional: the words cited.",
         "locator": "Optional: where in the source, e.g. 'page 3' or 'minute 12'.",
     },
-    "Flow": {
-        "": "Something moving from one actor to another.",
-        "from": "The id of the actor it comes from.",
-        "to": "The id of the actor it goes to.",
-        "what": "What moves, in a few words.",
-        "category": "What kind of thing moves.",
-        "quantity": "Optional: a number, {min: N} for 'N+', {min: N, max: M}, or {about: N}.",
-        "unit": "Optional unit of the quantity, e.g. troops, or '% of imports'.",
-        "since": "Optional: when the flow began, YYYY, YYYY-MM or YYYY-MM-DD.",
-    },
     "QuantityRange": {
         "": "A quantity known as a range.",
         "min": "At least this many.",
         "max": "Optional: at most this many; leave out for 'min or more'.",
     },
-    "Agreement": {
-        "": "An agreement between two or more actors.",
-        "name": "The agreement's name.",
-        "parties": "Ids of the two or more actors party to it.",
-        "signed": "Optional: when it was signed, YYYY, YYYY-MM or YYYY-MM-DD.",
-        "place": "Optional: where it was signed.",
-        "status": "Where the agreement stands.",
-        "terms": "Optional: its terms, one Markdown line each.",
-    },
-    "Risk": {
-        "": "A risk, with its likelihood in ICD 203 terms and its impact.",
-        "likelihood": "ICD 203 estimative term, with its probability band.",
-        "impact": "How bad it would be.",
-        "indicators": "Optional: what would show the risk materialising.",
-    },
+    # each kind of fact's model, from kinds.KINDS (_help)
     "Config": {
         "": "briefgen.yaml: the project's sections and briefings.",
         "sections": "The sections facts may belong to; this order is the default.",
@@ -194,7 +169,6 @@ HELP: dict[str, dict[str, str]] = {
 ENUM_HELP: dict[tuple[str, str], dict[Any, str]] = {
     ("Source", "reliability"): RELIABILITY_WORDS,
     ("Citation", "credibility"): CREDIBILITY_WORDS,
-    ("Risk", "likelihood"): LIKELIHOOD_BANDS,
     # As the scales appendix of every briefing words them, from low to high.
     ("Fact", "confidence"): {level: CONFIDENCE_WORDS[level] for level in get_args(Confidence)},
     ("Judgment", "likelihood"): LIKELIHOOD_BANDS,
@@ -286,18 +260,37 @@ def _tidy(schema: dict[str, Any], name: str) -> dict[str, Any]:
     """One model's schema in the form the YAML language server reads best."""
     schema = _plain(schema)
     schema.pop("title", None)
-    help_ = HELP.get(name, {})
+    help_ = _help(name)
     if "" in help_:
         schema["description"] = help_[""]
     for key, prop in schema.get("properties", {}).items():
         prop.pop("title", None)
         if key in help_:
             prop["description"] = help_[key]
-        words = ENUM_HELP.get((name, key))
+        words = _enum_help(name, key)
         if words:
             prop["enum"] = list(words)
             prop["enumDescriptions"] = list(words.values())
     return schema
+
+
+def _help(name: str) -> dict[str, str]:
+    """The hover help of a model's keys: HELP, and each kind of fact's (kinds.KINDS)."""
+    help_ = dict(HELP.get(name, {}))
+    for kind in mapped_kinds():
+        if name == "Fact":
+            help_[kind.name] = f"Optional: {kind.about}."
+        elif kind.model is not None and name == kind.model.__name__:
+            help_ |= kind.help
+    return help_
+
+
+def _enum_help(name: str, key: str) -> dict[Any, str] | None:
+    """Words for each choice of a key: ENUM_HELP, and each kind of fact's."""
+    for kind in mapped_kinds():
+        if kind.model is not None and name == kind.model.__name__ and key in kind.choices_help:
+            return kind.choices_help[key]
+    return ENUM_HELP.get((name, key))
 
 
 def _plain(node: Any) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Problem
+from .kinds import names_in_words, written_actors
 from .load import Placed, Project
 from .messages import did_you_mean
 from .model import Briefing
@@ -87,12 +88,8 @@ def scope_warnings(project: Project) -> Iterable[Problem]:
     actors = set()
     for fact in raw_facts:
         actors.update(_strings(fact.get("actors")))
-        flow = fact.get("flow")
-        if isinstance(flow, dict):
-            actors.update(_strings([flow.get("from"), flow.get("to")]))
-        agreement = fact.get("agreement")
-        if isinstance(agreement, dict):
-            actors.update(_strings(agreement.get("parties")))
+        # As rules.py reads the validated fact, so the filter and this warning agree.
+        actors.update(actor for actor, _ in written_actors(fact))
     for briefing_id, placed in project.briefings.items():
         include = placed.item.include
         if include is not None:
@@ -117,8 +114,8 @@ def scope_warnings(project: Project) -> Iterable[Problem]:
                         index,
                         message=f"briefing '{briefing_id}' includes facts naming actor "
                         f"'{actor}', but no fact names it",
-                        hint="name the actor in a fact's actors, flow or agreement, "
-                        "or remove it from the filter",
+                        hint=f"name the actor in a fact's actors, "
+                        f"{names_in_words('or', True)}, or remove it from the filter",
                         code="filter-matches-nothing",
                     )
         # A fact with an error is in no briefing yet; its error comes first.

@@ -18,58 +18,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from projects import briefing, config, sheet, write_tree
 
 from briefgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
-MINIMAL_CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: brief
-    title: A briefing
-    edition: 2024-11-25
-"""
-
-MINIMAL_SHEET = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-facts:
-  - id: fact-one
-    title: A fact
-    text: Something happened.
-    date: 2024-11
-    confidence: moderate
-    actors: [RU, KP]
-    sources:
-      - source: src
-        credibility: 2
-"""
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Create `files` ({relative path: text or bytes}) under `root`; return `root`."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+# The smallest valid project: two sections, one briefing, one fact (facts/main.yaml).
+MINIMAL_CONFIG = config()
+MINIMAL_SHEET = sheet()
+# Its briefgen.yaml with the briefing built as HTML only (no wait for WeasyPrint); the
+# briefing's keys run from line 10, so a key added after them lands on line 11.
+HTML_CONFIG = config(briefings=[briefing(formats=["html"])])
 
 
 def minimal_project(root: Path, **overrides: str | bytes) -> Path:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
+from helpers import HTML_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 import briefgen.build
 from briefgen import __version__
@@ -14,12 +14,8 @@ from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError
 
 # Two briefings, HTML only, so these tests never wait for WeasyPrint.
-HTML_ONLY = MINIMAL_CONFIG + (
-    "    formats: [html]\n"
-    "  - id: second\n"
-    "    title: Another briefing\n"
-    "    edition: 2024-11\n"
-    "    formats: [html]\n"
+HTML_ONLY = HTML_CONFIG + (
+    "  - id: second\n    title: Another briefing\n    edition: 2024-11\n    formats: [html]\n"
 )
 
 BROKEN_SHEET = edit(

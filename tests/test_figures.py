@@ -21,6 +21,7 @@ from briefgen.assemble import BriefingView, assemble_briefing
 from briefgen.build import validate
 from briefgen.errors import BuildError
 from briefgen.figures import FIGURES, Figure, canvas, flows, matrix, timeline
+from briefgen.kinds import FlowView, RiskView
 
 SVG = "{http://www.w3.org/2000/svg}"
 MAIN = "ru-kp-exchange"
@@ -62,7 +63,7 @@ def test_the_flow_diagram_draws_every_flow_of_the_example_both_ways(
     figure = flows.draw(example_view)
     assert figure is not None and figure.name == "flows"
     root = parsed(figure)
-    flow_facts = [f for f in example_view.facts if f.flow]
+    flow_facts = [f for f in example_view.facts if f.kind == "flow"]
     arrows = [e for e in root.iter(f"{SVG}path") if e.get("class") == "flow-arrow"]
     assert len(arrows) == len(flow_facts) == 6
     assert sorted(texts(root, "flow-actor")) == ["North Korea", "Russia"]
@@ -124,7 +125,7 @@ def test_ten_actors_and_thirty_flows_are_numbered_with_a_key(tmp_path: Path) -> 
     ]
     assert sorted(labels, key=int) == [str(n) for n in range(1, 31)]
     assert [entry.mark for entry in figure.key] == [str(n) for n in range(1, 31)]
-    anchors = {f"#{f.anchor}" for f in view.facts if f.flow}
+    anchors = {f"#{f.anchor}" for f in view.facts if f.kind == "flow"}
     assert {entry.href for entry in figure.key} == anchors
     assert len([g for g in root.iter() if g.get("class") == "flow-actor"]) == 10
     # The width fits the page's column, and labels keep at least 80% of their size.
@@ -143,7 +144,8 @@ def test_more_flows_than_arrows_share_one_per_route_and_category(tmp_path: Path)
     view = view_of(figure_project(tmp_path, 3, 45, seed=4))
     figure = flows.draw(view)
     assert figure is not None
-    routes = {(f.flow.origin, f.flow.destination, f.flow.category) for f in view.facts if f.flow}
+    shown = [f.details for f in view.facts if isinstance(f.details, FlowView)]
+    routes = {(flow.origin, flow.destination, flow.category) for flow in shown}
     arrows = [e for e in parsed(figure).iter(f"{SVG}path") if e.get("class") == "flow-arrow"]
     assert len(arrows) == len(routes) < 45
     assert "45 flows between 3 actors" in figure.description
@@ -156,7 +158,7 @@ def test_a_briefing_without_flows_or_with_a_tangle_has_no_flow_diagram(tmp_path:
     assert flows.draw(view_of(many)) is None
     # 16 actors and 60 routes: even numbered, the labels would shrink past reading.
     dense = view_of(figure_project(tmp_path / "dense", 16, 60, seed=3))
-    facts = [f for f in dense.facts if f.flow]
+    facts = [f for f in dense.facts if f.kind == "flow"]
     arrows = flows._arrows(facts)
     actors = list(dict.fromkeys(x for a in arrows for x in (a.origin, a.destination)))
     assert len(actors) == 16 and len(arrows) == 60
@@ -176,7 +178,7 @@ def test_without_graphviz_the_build_says_what_to_install(
 def test_dot_is_handed_fixed_boxes_and_nothing_from_the_facts(tmp_path: Path) -> None:
     """Fact text never reaches dot, so no quoting in it can change the layout's input."""
     view = view_of(figure_project(tmp_path, 3, 4))
-    facts = [f for f in view.facts if f.flow]
+    facts = [f for f in view.facts if f.kind == "flow"]
     arrows = flows._arrows(facts)
     actors = list(dict.fromkeys(x for a in arrows for x in (a.origin, a.destination)))
     source = flows._dot_source(actors, arrows, "LR", numbered=False)
@@ -296,22 +298,22 @@ def test_each_risk_is_placed_by_likelihood_and_impact(example_view: BriefingView
     figure = matrix.draw(example_view)
     assert figure is not None
     root = parsed(figure)
-    risks = [f for f in example_view.facts if f.risk]
+    risks = [f for f in example_view.facts if isinstance(f.details, RiskView)]
+    shown = {f.anchor: f.details for f in risks if isinstance(f.details, RiskView)}
     badges = {g.get("data-fact"): g for g in root.iter() if g.get("class") == "matrix-risk"}
     assert sorted(badges) == sorted(f.anchor for f in risks)
     assert [e.text for e in figure.key] == [
-        f"{f.title} ({f.risk.likelihood}, {f.risk.band}; {f.risk.impact} impact)"
+        f"{f.title} ({r.likelihood}, {r.band}; {r.impact} impact)"
         for f in risks
-        if f.risk
+        if (r := shown[f.anchor])
     ]
     for fact in risks:
-        assert fact.risk is not None
         circle = badges[fact.anchor].find(f"{SVG}circle")
         assert circle is not None
         column = int((float(circle.get("cx", "0")) - matrix.LEFT) // matrix.CELL)
-        assert matrix.BANDS[column] == fact.risk.band
+        assert matrix.BANDS[column] == shown[fact.anchor].band
     # Severe above high above moderate: the nuclear transfer (severe) sits highest.
-    nuclear = next(f for f in risks if f.risk and f.risk.impact == "severe")
+    nuclear = next(f for f in risks if shown[f.anchor].impact == "severe")
     others = [f for f in risks if f is not nuclear]
     y = {a: float(g.find(f"{SVG}circle").get("cy", "0")) for a, g in badges.items()}  # type: ignore[union-attr]
     assert all(y[nuclear.anchor] < y[o.anchor] for o in others)
@@ -451,7 +453,7 @@ def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
 def test_the_word_document_keeps_the_key_to_numbered_marks(tmp_path: Path) -> None:
     import docx
 
-    from briefgen.formats.word import docx_bytes
+    from briefgen.formats.docx import docx_bytes
 
     view = view_of(figure_project(tmp_path, 2, 2, risks=3))
     document = docx.Document(io.BytesIO(docx_bytes(view)))

@@ -20,7 +20,7 @@ from test_word import libreoffice_pdf
 
 from briefgen.build import BuildOptions
 from briefgen.formats import FORMATS, format_for_file
-from briefgen.formats.word import docx_key
+from briefgen.formats.docx import docx_key
 
 ALL = ["html", "pdf", "json", "stix", "docx"]
 FILES = ["exports.html", "exports.pdf", "exports.json", "exports.stix.json", "exports.docx"]

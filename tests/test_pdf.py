@@ -17,8 +17,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import projects
 import pytest
-from helpers import REPO, minimal_project, require_tool, run, write_tree
+from helpers import REPO, minimal_project, require_tool, run
+from projects import write_tree
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
@@ -549,22 +551,13 @@ def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
 # project restored from alpha's PDF needs all of those to validate. Beta's own
 # sheets are not alpha's business.
 DRAWS_ON = {
-    "briefgen.yaml": """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-briefings:
-  - id: alpha
-    title: Alpha
-    edition: 2024-11-25
-    include: {tags: [alpha]}
-    formats: [pdf]
-  - id: beta
-    title: Beta
-    edition: 2024-11-25
-    include: {actors: [KP]}
-    formats: [html]
-""",
+    "briefgen.yaml": projects.config(
+        sections=[projects.section("aid-flows", "Aid flows")],
+        briefings=[
+            projects.briefing("alpha", "Alpha", include={"tags": ["alpha"]}, formats=["pdf"]),
+            projects.briefing("beta", "Beta", include={"actors": ["KP"]}, formats=["html"]),
+        ],
+    ),
     "facts/alpha.yaml": """\
 section: aid-flows
 facts:

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView, FactChangeView
 from briefgen.figures import Figure
-from briefgen.formats import word
-from briefgen.formats.word import docx_bytes, figure_png
+from briefgen.formats.docx import docx_bytes
+from briefgen.formats.docx.figures import figure_png, shown_width_cm
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80" viewBox="0 0 200 80">'
@@ -224,7 +224,7 @@ def test_a_figure_keeps_its_size_unless_the_page_is_too_small(
     width: int, height: int, shown: float
 ) -> None:
     svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'
-    assert word._shown_width_cm(figure_png(svg)) == shown  # 2000 px tall: 20 cm
+    assert shown_width_cm(figure_png(svg)) == shown  # 2000 px tall: 20 cm
 
 
 def test_characters_xml_cannot_hold_become_replacement_characters(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
+from ..kinds import FlowView
 from . import Figure, FigureLink, KeyEntry
 from .canvas import MUTED, PALETTE, attrs, fit, link, num, svg_document, text, text_width, wrap
 
@@ -71,7 +72,7 @@ class _Arrow:
 def draw(view: BriefingView) -> Figure | None:
     """The flow diagram of a briefing, or None when none of its facts has a flow (or
     its flows join more actors, or take more routes, than a page can show legibly)."""
-    facts = [fact for fact in view.facts if fact.flow is not None]
+    facts = [fact for fact in view.facts if _flow(fact) is not None]
     if not facts:
         return None
     arrows = _arrows(facts)
@@ -90,11 +91,17 @@ def draw(view: BriefingView) -> Figure | None:
     return Figure(name="flows", title=TITLE, svg=svg, description=description, links=links, key=key)
 
 
+def _flow(fact: FactView) -> FlowView | None:
+    """The fact's flow. This figure is about one kind of fact, so it reads that kind's
+    view; every other stage reads the kinds table (kinds.py)."""
+    return fact.details if fact.kind == "flow" and isinstance(fact.details, FlowView) else None
+
+
 def _arrows(facts: list[FactView]) -> list[_Arrow]:
     arrows = []
     if len(facts) <= MAX_ARROWS:
         for fact in facts:
-            flow = fact.flow
+            flow = _flow(fact)
             assert flow is not None
             lines = wrap(flow.what, LABEL_SIZE, LABEL_TEXT_WIDTH, 2)
             # "10,000+ troops" says it all; "troops / 10,000+ troops" would not.
@@ -113,11 +120,11 @@ def _arrows(facts: list[FactView]) -> list[_Arrow]:
     # Too many to draw one by one: one arrow per route and category, saying how many.
     grouped: dict[tuple[str, str, str], list[FactView]] = {}
     for fact in facts:
-        flow = fact.flow
+        flow = _flow(fact)
         assert flow is not None
         grouped.setdefault((flow.origin, flow.destination, flow.category), []).append(fact)
     for (origin, destination, category), members in grouped.items():
-        whats = list(dict.fromkeys(f.flow.what for f in members if f.flow))
+        whats = list(dict.fromkeys(flow.what for f in members if (flow := _flow(f))))
         count = f"{len(members)} flows" if len(members) > 1 else "1 flow"
         lines = [fit(whats[0] if len(whats) == 1 else category, LABEL_SIZE, LABEL_TEXT_WIDTH)]
         sentence = f"{origin} to {destination}: {count} of {category} ({', '.join(whats)})"

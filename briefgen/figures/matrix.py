@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..kinds import RiskView
 from ..model import LIKELIHOOD_BANDS
 from . import Figure, FigureLink, KeyEntry
 from .canvas import INK, MUTED, attrs, link, svg_document, text, wrap
 
 if TYPE_CHECKING:
     from ..assemble import BriefingView, FactView
-    from ..kinds import RiskView
 
 TITLE = "Risks by likelihood and impact"
 MAX_RISKS = 60
@@ -39,14 +39,15 @@ TINTS = ("#eef4ee", "#fbf3dc", "#fbe3d6", "#f6d2d2")
 
 def draw(view: BriefingView) -> Figure | None:
     """The risk matrix of a briefing, or None when it has no risks or too many."""
-    risks = [fact for fact in view.facts if fact.risk is not None]
+    risks = [fact for fact in view.facts if _risk(fact) is not None]
     if not risks or len(risks) > MAX_RISKS:
         return None
     cells: dict[tuple[int, int], list[int]] = {}
     for number, fact in enumerate(risks, start=1):
-        assert fact.risk is not None
-        column = BANDS.index(fact.risk.band)
-        row = IMPACTS.index(fact.risk.impact)
+        risk = _risk(fact)
+        assert risk is not None
+        column = BANDS.index(risk.band)
+        row = IMPACTS.index(risk.impact)
         cells.setdefault((row, column), []).append(number)
     per_line = max(1, int((CELL - GAP) // (BADGE + GAP)))
     heights = []
@@ -89,7 +90,6 @@ def draw(view: BriefingView) -> Figure | None:
     for (row, column), numbers in sorted(cells.items()):
         for place, number in enumerate(numbers):
             fact = risks[number - 1]
-            assert fact.risk is not None
             # Each line of numbers centred in its cell.
             in_line = min(per_line, len(numbers) - place // per_line * per_line)
             start = LEFT + column * CELL + (CELL - in_line * (BADGE + GAP) + GAP) / 2
@@ -117,13 +117,20 @@ def draw(view: BriefingView) -> Figure | None:
     )
 
 
+def _risk(fact: FactView) -> RiskView | None:
+    """The fact's risk. This figure is about one kind of fact, so it reads that kind's
+    view; every other stage reads the kinds table (kinds.py)."""
+    return fact.details if fact.kind == "risk" and isinstance(fact.details, RiskView) else None
+
+
 def _where(risk: RiskView) -> str:
     return f"{risk.likelihood}, {risk.band}; {risk.impact} impact"
 
 
 def _where_words(fact: FactView) -> str:
-    assert fact.risk is not None
-    return f"{fact.title} ({_where(fact.risk)})"
+    risk = _risk(fact)
+    assert risk is not None
+    return f"{fact.title} ({_where(risk)})"
 
 
 def _words(number: int, fact: FactView) -> str:

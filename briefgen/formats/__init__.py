@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import jsonout, stix, word
+from . import docx, jsonout, stix
 from .page import pdf_key, prepare_pdf, render_html_page, render_pdf
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ FORMATS: dict[str, Format] = {
         Format("pdf", "pdf", "application/pdf", render_pdf, key=pdf_key, prepare=prepare_pdf),
         Format("json", "json", jsonout.MEDIA_TYPE, jsonout.render_json),
         Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix, figures=False),
-        Format("docx", "docx", word.MEDIA_TYPE, word.render_docx, key=word.docx_key),
+        Format("docx", "docx", docx.MEDIA_TYPE, docx.render_docx, key=docx.docx_key),
     )
 }
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..assemble import BriefingView, FactRef, FactView, JudgmentView, SectionView, SourceView
-from ..kinds import MAPPED
+from ..kinds import mapped_kinds
 
 if TYPE_CHECKING:
     from . import RenderContext
@@ -62,21 +62,27 @@ def _kind_details(name: str) -> Callable[[FactView], object]:
 
 
 # Values a dataclass computes rather than stores, worth a field: (type hint, getter).
-# A fact has one key per kind of fact (kinds.KINDS: "flow", "agreement", "risk"),
-# holding what its kind shows, or null; so a new kind appears here by itself.
-_DERIVED: dict[type, dict[str, tuple[Any, Callable[[Any], Any]]]] = {
-    FactView: {
+# A fact has one key per kind of fact (kinds.KINDS, read at each call so that every
+# entry counts), holding what its kind shows, or null; so a new kind appears here by
+# itself.
+def _derived(hint: Any) -> dict[str, tuple[Any, Callable[[Any], Any]]]:
+    if hint is not FactView:
+        return {}
+    return {
         "single_sourced": (bool, lambda fact: fact.single_sourced),
         **{
-            kind.name: (
-                typing.get_type_hints(kind.view)["return"] | None,
-                _kind_details(kind.name),
-            )
-            for kind in MAPPED
+            kind.name: (_view_hint(kind.view) | None, _kind_details(kind.name))
+            for kind in mapped_kinds()
             if kind.view is not None
         },
-    },
-}
+    }
+
+
+@cache
+def _view_hint(view: Callable[..., object]) -> Any:
+    """What a kind's view function returns, by its annotation."""
+    return typing.get_type_hints(view)["return"]
+
 
 # Where each source and each fact is written out in full: (dataclass, field).
 _HOMES = frozenset({(BriefingView, "sources"), (SectionView, "facts")})
@@ -156,7 +162,7 @@ def _encode(value: Any, hint: Any, home: bool = False) -> Any:
             name: _encode(getattr(value, name), field_hint, (hint, name) in _HOMES)
             for name, field_hint in _fields(hint)
         }
-        for name, (derived_hint, get) in _DERIVED.get(hint, {}).items():
+        for name, (derived_hint, get) in _derived(hint).items():
             out[name] = _encode(get(value), derived_hint)
         return out
     raise TypeError(f"the json format has no rule for values of type {hint!r}")
@@ -204,7 +210,7 @@ def _schema(hint: Any, defs: dict[str, Any], home: bool = False) -> dict[str, An
                 field: _schema(field_hint, defs, (hint, field) in _HOMES)
                 for field, field_hint in _fields(hint)
             }
-            for field, (derived_hint, _) in _DERIVED.get(hint, {}).items():
+            for field, (derived_hint, _) in _derived(hint).items():
                 properties[field] = _schema(derived_hint, defs)
             defs[name] = _object(properties, _describe(hint))
         return {"$ref": f"#/$defs/{name}"}

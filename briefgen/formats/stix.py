@@ -16,15 +16,16 @@ What each part of a briefing becomes, and why:
   South Korea a threat actor would be a judgment no fact sheet made. Platforms
   merge identities by name and class, so the same country from two briefings
   is one entity there.
-- Each fact: a `note` (abstract = title, content = the text, with its date,
-  flow, agreement or risk spelled out), about its actors and its
-  relationships. A note is STIX's object for analysis that other objects do not
-  carry; `opinion` is for agreeing with other objects and `report` for whole
+- Each fact: a `note` (abstract = title, content = the text, with its date
+  and its kind of fact spelled out as kinds.KINDS words it), about its actors
+  and its relationships. A note is STIX's object for analysis that other
+  objects do not carry; `opinion` is for agreeing with other objects and `report` for whole
   collections, and neither is a single sourced, rated statement.
-- A flow: a `relationship` from the giving actor to the receiving one; an
-  agreement: one `relationship` between each pair of its parties. Both are
-  "related-to", the one relationship STIX defines between any two objects, so
-  every platform accepts them; what moves, or which agreement, is in the
+- The relationships a kind of fact states between its actors (kinds.KINDS):
+  for a flow, a `relationship` from the giving actor to the receiving one; for
+  an agreement, one between each pair of its parties. Both are "related-to",
+  the one relationship STIX defines between any two objects, so every
+  platform accepts them; what moves, or which agreement, is in the
   description.
 - Each written key judgment: a `note` too (abstract "Key judgment 2", labelled
   "key-judgment"), about the notes of the facts it rests on.
@@ -55,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..assemble import BriefingView, CitationView, FactView, JudgmentView, SourceView
+from ..kinds import KINDS
 
 if TYPE_CHECKING:
     from . import RenderContext
@@ -192,36 +194,23 @@ class _Bundle:
         """The note for `fact` and its relationships; their ids."""
         references = [_citation_reference(c) for c in fact.citations]
         confidence = CONFIDENCE[fact.confidence]
-        related: list[str] = []
-        if fact.flow is not None:
-            flow = fact.flow
-            related.append(
-                self._relationship(
-                    f"{fact.id}/flow",
-                    self._actor(flow.origin),
-                    self._actor(flow.destination),
-                    _flow_words(fact),
-                    confidence,
-                    references,
-                )
+        kind = KINDS[fact.kind]
+        relations = kind.relations(fact.details) if kind.relations is not None else []
+        for relation in relations:  # every actor first, then the relationships between them
+            self._actor(relation.source)
+            self._actor(relation.target)
+        related = [
+            self._relationship(
+                f"{fact.id}/{relation.key}",
+                relation.type,
+                self._actor(relation.source),
+                self._actor(relation.target),
+                relation.description,
+                confidence,
+                references,
             )
-        if fact.agreement is not None:
-            agreement = fact.agreement
-            parties = [self._actor(p) for p in agreement.parties]
-            for i, first in enumerate(parties):
-                for j, second in enumerate(parties[i + 1 :], start=i + 1):
-                    description = f"{agreement.parties[i]} and {agreement.parties[j]}: "
-                    description += _agreement_words(fact)
-                    related.append(
-                        self._relationship(
-                            f"{fact.id}/agreement/{i}-{j}",
-                            first,
-                            second,
-                            description,
-                            confidence,
-                            references,
-                        )
-                    )
+            for relation in relations
+        ]
         actors = [self._actor(a) for a in fact.actors]
         refs = list(dict.fromkeys([*actors, *related])) or [self.author]
         note = self._sdo(
@@ -258,6 +247,7 @@ class _Bundle:
     def _relationship(
         self,
         key: str,
+        relationship_type: str,
         source: str,
         target: str,
         description: str,
@@ -267,7 +257,7 @@ class _Bundle:
         return self._sdo(
             "relationship",
             key,
-            relationship_type="related-to",
+            relationship_type=relationship_type,
             source_ref=source,
             target_ref=target,
             description=description,
@@ -302,14 +292,7 @@ class _Bundle:
 def _note_content(fact: FactView) -> str:
     lines = [Markup(fact.text).striptags(), "", f"Date: {fact.date}."]
     lines.append(f"Confidence: {fact.confidence}.")
-    if fact.flow is not None:
-        lines.append(f"Flow: {_flow_words(fact)}.")
-    if fact.agreement is not None:
-        lines.append(f"Agreement: {_agreement_words(fact)}.")
-    if fact.risk is not None:
-        risk = fact.risk
-        lines.append(f"Risk: {risk.likelihood} ({risk.band}), impact {risk.impact}.")
-        lines += [f"Indicator: {Markup(i).striptags()}" for i in risk.indicators]
+    lines += KINDS[fact.kind].note_lines(fact.details)
     flags = _flags(fact)
     if flags:
         lines.append(f"Flags: {', '.join(flags)}.")
@@ -323,27 +306,6 @@ def _flags(fact: FactView) -> list[str]:
     flags += ["single source"] if fact.single_sourced else []
     flags += ["stale"] if fact.stale else []
     return flags
-
-
-def _flow_words(fact: FactView) -> str:
-    flow = fact.flow
-    assert flow is not None
-    words = f"{flow.origin} to {flow.destination}: {flow.what} ({flow.category})"
-    if flow.amount:
-        words += f", {flow.amount}"
-    if flow.since:
-        words += f", since {flow.since}"
-    return words
-
-
-def _agreement_words(fact: FactView) -> str:
-    agreement = fact.agreement
-    assert agreement is not None
-    words = f"{agreement.name} ({agreement.status}"
-    words += f", signed {agreement.signed}" if agreement.signed else ""
-    words += f" in {agreement.place}" if agreement.place else ""
-    terms = "; ".join(Markup(t).striptags() for t in agreement.terms)
-    return words + ")" + (f". Terms: {terms}" if terms else "")
 
 
 def _source_reference(source: SourceView) -> dict[str, str]:

@@ -1,0 +1,78 @@
+"""Word: a briefing as a .docx to edit and clear, through python-docx.
+
+Built on Word's own styles, so the document behaves as one written in Word:
+Title and Subtitle for the title block, Heading 1 for each part (summary,
+key judgments, figures, each section, sources) and Heading 2 for each fact,
+so the navigation pane and the contents field work; the classification is in
+the header and the footer of every page; citations read `[3 B2]` and jump to
+their source, a numbered list with working links; agreements and risks are
+tables; figures are PNG images (drawn from the figure's SVG with the theme's
+own fonts, so every machine draws the same pixels) with the figure's text
+alternative as their alt text.
+
+The same view gives the same bytes: every date in the file is the edition's,
+and the zip's entries carry fixed timestamps (`package.py`).
+"""
+
+from __future__ import annotations
+
+import io
+from importlib.metadata import version
+from typing import TYPE_CHECKING
+
+from .ooxml import xml_safe
+from .package import normalise_zip
+from .styles import (
+    ask_word_to_update_fields,
+    classification_banners,
+    drop_thumbnail,
+    prepare_styles,
+    set_properties,
+)
+from .writer import Writer
+
+if TYPE_CHECKING:
+    from ...assemble import BriefingView
+    from ...build import BuildOptions
+    from .. import RenderContext
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_key(options: BuildOptions) -> tuple[str, ...]:
+    """What changes a .docx's bytes beyond the briefing: the libraries that write it."""
+    return (f"python-docx {version('python-docx')}", f"resvg-py {version('resvg-py')}")
+
+
+def render_docx(context: RenderContext) -> bytes:
+    """The `docx` format's file (formats.FORMATS)."""
+    return docx_bytes(context.view)
+
+
+def docx_bytes(view: BriefingView) -> bytes:
+    """The briefing as a Word document; the same view gives the same bytes."""
+    import docx
+
+    view = xml_safe(view, {})
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, as the PDF
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    prepare_styles(document)
+    set_properties(document, view)
+    classification_banners(document, view.classification)
+    writer = Writer(document, view)
+    writer.write()
+    ask_word_to_update_fields(document)
+    drop_thumbnail(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue(), view.edition_date)
+
+
+__all__ = ["MEDIA_TYPE", "docx_bytes", "docx_key", "render_docx"]
