@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .model import Kind
     from .schema import SchemaName
     from .serve import PreviewServer
+    from .signing import SigningKey
     from .watch import Step
 
 EXIT_PROBLEMS = 1
@@ -242,6 +243,12 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
     metavar="K/N",
     help="Build only shard K of N of the briefings, split by fact count (for a CI matrix).",
 )
+@click.option(
+    "--sign",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="KEY.p12",
+    help="Sign each PDF with this PKCS#12 key; its password from BRIEFGEN_SIGN_PASSWORD or asked.",
+)
 @_guard
 def build(
     briefing_ids: tuple[str, ...],
@@ -254,6 +261,7 @@ def build(
     formats: tuple[str, ...],
     jobs: int,
     shard: tuple[int, int] | None,
+    sign: Path | None,
 ) -> None:
     """Validate the project, then write each briefing in each of its formats.
 
@@ -262,12 +270,14 @@ def build(
     in output/ stay as they were. Prints the path of every file written.
     Analytic warnings are printed and do not stop the build, unless --strict.
     An output whose inputs are unchanged since it was written is reported as
-    up to date and left alone; --force renders it anyway.
+    up to date and left alone; --force renders it anyway. With --sign, each PDF
+    is signed (the key is checked before anything renders).
     """
     from .build import BuildOptions, UnknownBriefing
     from .build import build as build_project
 
     root = project.resolve()
+    signing = _signing_key(sign) if sign is not None else None
     options = BuildOptions(
         pdf_variant=pdf_variant,
         strict=strict,
@@ -276,6 +286,7 @@ def build(
         jobs=jobs,
         override_formats=tuple(dict.fromkeys(formats)) or None,
         shard=shard,
+        signing=signing,
     )
     if watch:
         ids = list(briefing_ids) or None
@@ -304,6 +315,26 @@ def build(
             click.echo(f"up to date: {_shown(path, root)}", err=True)
         for path in item.paths:
             click.echo(_shown(path, root))
+
+
+def _signing_key(path: Path) -> SigningKey:
+    """The key build --sign signs with, opened with the password from the environment
+    or the terminal; a key that cannot sign stops the command before anything renders."""
+    from .signing import PASSWORD_VARIABLE, SigningError, load_signing_key
+
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise _WrongUse(
+                f"--sign needs the password of {path.name}: set {PASSWORD_VARIABLE}, "
+                "or run briefgen on a terminal to be asked"
+            )
+        password = click.prompt(f"password of {path.name}", hide_input=True, default="")
+    try:
+        return load_signing_key(path, password)
+    except SigningError as error:
+        click.echo(f"briefgen: cannot sign: {error}; nothing was written", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 class _Progress:
@@ -562,6 +593,41 @@ def unpack(pdf: Path, directory: Path) -> None:
         f"inputs {unpacked.digest} check out; next: {where}briefgen build {unpacked.briefing_id}",
         err=True,
     )
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Match the file with this project's edition records "
+    "[default: the current folder, if it holds briefgen.yaml]",
+)
+@click.option(
+    "--trust",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    metavar="CERT.pem",
+    help="Check that the signer's certificate chains to this root; repeat for more.",
+)
+@_guard
+def verify(pdf: Path, project: Path | None, trust: tuple[Path, ...]) -> None:
+    """Say whether a briefing's PDF is intact, which edition it is, who signed it.
+
+    Checks that its attached files give the inputs digest it names and its
+    pages print; in a project, that an edition record in editions/ holds
+    this very file; if it is signed, who signed it and when, and that the
+    signature is valid and covers the whole file. One line per finding;
+    exits 0 when every check that applies holds, 1 otherwise.
+    """
+    from .verify import project_here, verify_pdf
+
+    root = project.resolve() if project is not None else project_here(Path.cwd())
+    findings = verify_pdf(pdf, root, trust)
+    for finding in findings:
+        click.echo(str(finding))
+    if any(finding.verdict == "FAILED" for finding in findings):
+        sys.exit(EXIT_PROBLEMS)
 
 
 @main.command()
