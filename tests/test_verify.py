@@ -239,6 +239,7 @@ def test_a_pdf_briefgen_did_not_make(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_an_attachment_that_inflates_past_64_mib_is_refused(tmp_path: Path) -> None:
     writer = PdfWriter()
     writer.add_blank_page(100, 100)
