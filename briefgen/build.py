@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
@@ -39,6 +40,9 @@ from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split
 from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
+
+if TYPE_CHECKING:
+    from .signing import SigningKey
 
 OUTPUT_DIR = "output"
 GENERATOR = f"briefgen {__version__}"
@@ -69,6 +73,9 @@ class BuildOptions:
     jobs: int = 1  # worker processes laying out PDFs side by side
     # (K, N): build only shard K (from 1) of N of the briefings asked for (shard.py).
     shard: tuple[int, int] | None = None
+    # Sign each PDF with this key (build --sign; signing.py), opened and checked before
+    # anything renders. It joins the PDFs' cache key (formats/page.py's pdf_key).
+    signing: SigningKey | None = None
 
     def __post_init__(self) -> None:
         if self.pdf_variant not in PDF_VARIANTS:
@@ -183,6 +190,10 @@ def build(
         for briefing_id in dict.fromkeys(ids)
     ]
     rendered = _render_all(project, plans, options, progress)
+    if options.signing is not None:  # in memory, before the all-or-none write
+        for fmt, path, _ in (stale for plan in plans for stale in plan.stale):
+            if FORMATS[fmt].signable:
+                rendered[path] = options.signing.sign(rendered[path])
     pending = [(path, rendered[path]) for plan in plans for _, path, _ in plan.stale]
     if pending:
         for _, path, key in (stale for plan in plans for stale in plan.stale):

@@ -14,6 +14,7 @@ from .. import __version__
 from .authoring import init, new, schema, unpack
 from .builds import build, diff, validate
 from .preview import serve
+from .sharing import verify
 
 
 @click.group(name="briefgen", context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +28,7 @@ def main() -> None:
     """
 
 
-for command in (validate, build, diff, init, new, unpack, schema, serve):
+for command in (validate, build, diff, init, new, unpack, verify, schema, serve):
     main.add_command(command)
 
 __all__ = ["main"]

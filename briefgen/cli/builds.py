@@ -24,6 +24,7 @@ from .params import (
 )
 from .preview import build_on_change
 from .report import Progress, report_json, report_problems, shown
+from .sharing import signing_key
 
 
 @click.command()
@@ -107,6 +108,12 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
     metavar="K/N",
     help="Build only shard K of N of the briefings, split by fact count (for a CI matrix).",
 )
+@click.option(
+    "--sign",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="KEY.p12",
+    help="Sign each PDF with this PKCS#12 key; its password from BRIEFGEN_SIGN_PASSWORD or asked.",
+)
 @guard
 def build(
     briefing_ids: tuple[str, ...],
@@ -119,6 +126,7 @@ def build(
     formats: tuple[str, ...],
     jobs: int,
     shard: tuple[int, int] | None,
+    sign: Path | None,
 ) -> None:
     """Validate the project, then write each briefing in each of its formats.
 
@@ -127,12 +135,14 @@ def build(
     in output/ stay as they were. Prints the path of every file written.
     Analytic warnings are printed and do not stop the build, unless --strict.
     An output whose inputs are unchanged since it was written is reported as
-    up to date and left alone; --force renders it anyway.
+    up to date and left alone; --force renders it anyway. With --sign, each PDF
+    is signed (the key is checked before anything renders).
     """
     from ..build import BuildOptions, UnknownBriefing
     from ..build import build as build_project
 
     root = project.resolve()
+    signing = signing_key(sign) if sign is not None else None
     options = BuildOptions(
         pdf_variant=pdf_variant,
         strict=strict,
@@ -141,6 +151,7 @@ def build(
         jobs=jobs,
         override_formats=tuple(dict.fromkeys(formats)) or None,
         shard=shard,
+        signing=signing,
     )
     if watch:
         ids = list(briefing_ids) or None

@@ -72,13 +72,24 @@ class Format:
     # Whether it shows the figures: then the versions of the programs laying them
     # out are part of its cache key too (cache.output_key).
     figures: bool = True
+    # Whether `build --sign` signs its files (signing.py): a PDF's signature is
+    # appended to the bytes `render` gives.
+    signable: bool = False
 
 
 FORMATS: dict[str, Format] = {
     entry.name: entry
     for entry in (
         Format("html", "html", "text/html; charset=utf-8", render_html_page),
-        Format("pdf", "pdf", "application/pdf", render_pdf, key=pdf_key, prepare=prepare_pdf),
+        Format(
+            "pdf",
+            "pdf",
+            "application/pdf",
+            render_pdf,
+            key=pdf_key,
+            prepare=prepare_pdf,
+            signable=True,
+        ),
         Format("json", "json", jsonout.MEDIA_TYPE, jsonout.render_json),
         Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix, figures=False),
         Format("docx", "docx", docx.MEDIA_TYPE, docx.render_docx, key=docx.docx_key),

@@ -52,8 +52,10 @@ def render_pdf(context: RenderContext) -> bytes:
 
 
 def pdf_key(options: BuildOptions) -> tuple[str, ...]:
-    """What else makes a PDF's bytes: its variant and the WeasyPrint that lays it out."""
-    return (options.pdf_variant, f"weasyprint {weasyprint_version()}")
+    """What else makes a PDF's bytes: its variant, the WeasyPrint that lays it out and,
+    if it is signed, the certificate it is signed with."""
+    signed = (f"signed {options.signing.fingerprint}",) if options.signing else ()
+    return (options.pdf_variant, f"weasyprint {weasyprint_version()}", *signed)
 
 
 def _describe(path: str, digest: str) -> str:
