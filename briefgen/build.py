@@ -32,13 +32,13 @@ from .figures import figure_tools
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .load import Project, collector_paused, load_project
+from .options import BuildOptions
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
-from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split
-from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
+from .timelimit import call_with_time_limit
 
 OUTPUT_DIR = "output"
 GENERATOR = f"briefgen {__version__}"
@@ -50,35 +50,6 @@ Progress = Callable[[int, int, str], None]
 
 class UnknownBriefing(Exception):
     """A briefing id was asked for that the project does not declare."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build; the CLI fills this from its flags."""
-
-    pdf_variant: str = DEFAULT_PDF_VARIANT  # or "pdf/a-3b"; see pdf.PDF_VARIANTS
-    strict: bool = False  # analytic warnings are errors: nothing is written
-    # Every briefing in these formats instead of those it lists (build --format).
-    override_formats: tuple[str, ...] | None = None
-    # Only these formats of each briefing (a preview builds html first); None: all it lists.
-    formats: tuple[str, ...] | None = None
-    # Seconds one briefing may take to render (None: no limit); enforced on Unix
-    # in the main thread, which is where builds run.
-    render_timeout: float | None = DEFAULT_RENDER_TIMEOUT
-    force: bool = False  # render every output, even those that are up to date
-    jobs: int = 1  # worker processes laying out PDFs side by side
-    # (K, N): build only shard K (from 1) of N of the briefings asked for (shard.py).
-    shard: tuple[int, int] | None = None
-
-    def __post_init__(self) -> None:
-        if self.pdf_variant not in PDF_VARIANTS:
-            choices = ", ".join(PDF_VARIANTS)
-            raise ValueError(f"unknown PDF variant {self.pdf_variant!r}; choose {choices}")
-        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
-            raise ValueError(f"shard {self.shard[0]}/{self.shard[1]}: K must be from 1 to N")
-        for name in (*(self.override_formats or ()), *(self.formats or ())):
-            if name not in FORMATS:
-                raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
 
 
 @dataclass(frozen=True)
@@ -158,11 +129,13 @@ def build(
     """Validate the whole project, then write each briefing's outputs that are not
     up to date.
 
-    Raises ProjectError (with every problem) when the project has errors,
-    and UnknownBriefing when asked for a briefing the project lacks.
+    Raises ValueError when `options` name a format the table lacks, ProjectError
+    (with every problem) when the project has errors, and UnknownBriefing when
+    asked for a briefing the project lacks.
     Returns what was written or found up to date, and the warnings.
     """
     options = options or BuildOptions()
+    check_formats(options)
     project, problems = validate(root, strict=options.strict)
     if any(p.severity == "error" for p in problems):
         raise ProjectError(problems)
@@ -193,6 +166,14 @@ def build(
     _record_editions(root, plans, cache)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
+
+
+def check_formats(options: BuildOptions) -> None:
+    """Refuse options naming a format the table lacks (options.py, below the table,
+    checks only its own shape)."""
+    for name in options.format_names:
+        if name not in FORMATS:
+            raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
 
 
 def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
@@ -311,6 +292,8 @@ def render_briefing(
     `edition` is the briefing as `make_edition` made it, if the caller has it.
     Raises BuildError when rendering takes longer than `options.render_timeout`.
     """
+
+    check_formats(options)
 
     def render() -> list[tuple[Path, bytes]]:
         context = _context(project, briefing_id, options, edition)

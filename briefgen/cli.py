@@ -24,8 +24,7 @@ import click
 
 from . import __version__
 from .errors import BuildError, Problem, ProjectError, summarize
-from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .timelimit import DEFAULT_RENDER_TIMEOUT
+from .options import DEFAULT_PDF_VARIANT, DEFAULT_RENDER_TIMEOUT, PDF_VARIANTS, BuildOptions
 
 if TYPE_CHECKING:
     from .model import Kind
@@ -264,7 +263,7 @@ def build(
     An output whose inputs are unchanged since it was written is reported as
     up to date and left alone; --force renders it anyway.
     """
-    from .build import BuildOptions, UnknownBriefing
+    from .build import UnknownBriefing
     from .build import build as build_project
 
     root = project.resolve()
@@ -660,7 +659,7 @@ def serve(port: int, project: Path, strict: bool) -> None:
     have errors the page keeps the last good build and shows the problems
     over it.
     """
-    from .build import OUTPUT_DIR, BuildOptions
+    from .build import OUTPUT_DIR
     from .build import build as build_project
     from .serve import PreviewServer
 

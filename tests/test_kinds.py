@@ -8,9 +8,10 @@ from typing import get_args
 from helpers import MINIMAL_SHEET, edit, minimal_project
 
 from briefgen.assemble import assemble_briefing
-from briefgen.build import BuildOptions, render_briefing, validate
+from briefgen.build import render_briefing, validate
 from briefgen.kinds import KINDS, MAPPED, PLAIN, FlowView, kind_of
 from briefgen.model import Fact
+from briefgen.options import BuildOptions
 from briefgen.render import THEME_DIR
 
 FLOW = """    flow:

@@ -23,8 +23,9 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from briefgen.assemble import BriefingView, assemble_briefing
-from briefgen.build import BuildOptions, validate
+from briefgen.build import validate
 from briefgen.errors import BuildError
+from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
 
 MAIN = "ru-kp-exchange"

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..assemble import BriefingView
-    from ..build import BuildOptions
     from ..figures import Figure
     from ..inputs import InputFile
+    from ..options import BuildOptions
 
 
 @dataclass(frozen=True)

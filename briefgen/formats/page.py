@@ -16,7 +16,7 @@ from ..pdf import Attachment, PdfArguments, weasyprint_version
 from ..render import render_html, template_dirs
 
 if TYPE_CHECKING:
-    from ..build import BuildOptions
+    from ..options import BuildOptions
     from . import RenderContext
 
 

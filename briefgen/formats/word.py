@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-    from ..build import BuildOptions
+    from ..options import BuildOptions
     from . import RenderContext
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
