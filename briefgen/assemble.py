@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from .dates import PartialDate, display_span
-from .figures import Figure, draw_figures
+from .figures import draw_figures
+from .figures.base import Figure
 from .kinds import ActorName, AgreementView, FlowView, RiskView, kind_of
 from .load import Project
 from .model import (

@@ -29,7 +29,8 @@ from .editions import (
 )
 from .errors import BuildError, Problem, ProjectError
 from .figures import figure_tools
-from .formats import FORMATS, Layout, RenderContext
+from .formats import FORMATS
+from .formats.base import Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
 from .load import Project, collector_paused, load_project
 from .options import BuildOptions

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import LIKELIHOOD_BANDS
-from . import Figure, FigureLink, KeyEntry
+from .base import Figure, FigureLink, KeyEntry
 from .canvas import INK, MUTED, attrs, link, svg_document, text, wrap
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from ..render import render_html, template_dirs
 
 if TYPE_CHECKING:
     from ..options import BuildOptions
-    from . import RenderContext
+    from .base import RenderContext
 
 
 def render_html_page(context: RenderContext) -> bytes:

@@ -57,7 +57,7 @@ from markupsafe import Markup
 from ..assemble import BriefingView, CitationView, FactView, JudgmentView, SourceView
 
 if TYPE_CHECKING:
-    from . import RenderContext
+    from .base import RenderContext
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 SPEC_VERSION = "2.1"

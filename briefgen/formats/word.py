@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
     from ..options import BuildOptions
-    from . import RenderContext
+    from .base import RenderContext
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # British English, as briefgen's own words ("Key judgments", "defence") are written.
