@@ -15,23 +15,14 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from . import __version__
-from .assemble import BriefingView, assemble_briefing
 from .cache import Cache, output_key
 from .checks import analytic_warnings, check_project
-from .editions import (
-    EDITIONS_DIR,
-    check_earlier_editions,
-    earlier_edition,
-    edition_path,
-    edition_record,
-    show_changes,
-)
+from .edition import Edition, make_edition
+from .editions import EDITIONS_DIR, Earlier, earlier_edition, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
-from .figures import figure_tools
 from .formats import FORMATS
 from .formats.base import Layout, RenderContext
-from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
+from .inputs import ProjectInputs
 from .load import Project, collector_paused, load_project
 from .options import BuildOptions
 from .output import output_path, write_atomic, write_outputs
@@ -42,7 +33,6 @@ from .shard import split
 from .timelimit import call_with_time_limit
 
 OUTPUT_DIR = "output"
-GENERATOR = f"briefgen {__version__}"
 
 # progress(done, total, briefing_id): called with 0 and "" before rendering starts,
 # then as each briefing finishes.
@@ -58,36 +48,6 @@ class Built:
     briefing_id: str
     paths: list[Path]  # written by this build
     up_to_date: list[Path] = field(default_factory=list)  # left alone: inputs unchanged
-
-
-@dataclass
-class Edition:
-    """One briefing as this build makes it: what its reader sees, the project files
-    it is made from (inputs.py), and the hash of those and the theme."""
-
-    view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
-    inputs: list[InputFile]
-    hash: str
-    # The versions of the programs that laid out its figures (Graphviz, when it has
-    # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
-    tools: tuple[str, ...] = ()
-
-
-def make_edition(
-    project: Project, briefing_id: str, shared: ProjectInputs | None = None
-) -> Edition:
-    """Assemble one briefing and name its inputs; `shared` is `ProjectInputs.of(project)`,
-    worked out once when building several briefings."""
-    shared = ProjectInputs.of(project) if shared is None else shared
-    view = assemble_briefing(project, briefing_id, GENERATOR)
-    inputs = briefing_inputs(project, briefing_id, shared)
-    # The record of the latest earlier edition is an input too: its Changes section.
-    earlier = earlier_edition(project.root, project.briefings[briefing_id].item)
-    show_changes(project, view, earlier)
-    inputs += [earlier.file] if earlier.file is not None else []
-    full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
-    view.inputs_digest = full[:12]
-    return Edition(view, inputs, full, figure_tools(view.figures))
 
 
 @dataclass
@@ -109,16 +69,28 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
 
     Analytic warnings are among them; with `strict` they are errors.
     """
+    project, problems, _ = _validate(root, strict)
+    return project, problems
+
+
+def _validate(root: Path, strict: bool) -> tuple[Project, list[Problem], dict[str, Earlier]]:
+    """`validate`, and the record of each briefing's latest earlier edition as read
+    to check it, so that a build reads each record once."""
     with collector_paused():
         project, problems = load_project(root)
         problems += check_project(project)
         warnings = analytic_warnings(project)
-        problems += check_earlier_editions(project)
+        earlier = {
+            key: earlier_edition(project.root, placed.item)
+            for key, placed in project.briefings.items()
+        }
+        problems += [problem for record in earlier.values() for problem in record.problems]
     problems += [w.as_error() for w in warnings] if strict else warnings
     problems += check_templates(root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in
     # a second rather than a minute.
-    return project, sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
+    problems = sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
+    return project, problems, earlier
 
 
 def build(
@@ -137,7 +109,7 @@ def build(
     """
     options = options or BuildOptions()
     check_formats(options)
-    project, problems = validate(root, strict=options.strict)
+    project, problems, earlier = _validate(root, options.strict)
     if any(p.severity == "error" for p in problems):
         raise ProjectError(problems)
     ids = briefing_ids or list(project.briefings)
@@ -153,7 +125,12 @@ def build(
     shared = ProjectInputs.of(project)
     cache = Cache.load(root / OUTPUT_DIR)
     plans = [
-        _plan(project, make_edition(project, briefing_id, shared), options, cache)
+        _plan(
+            project,
+            make_edition(project, briefing_id, shared, earlier[briefing_id]),
+            options,
+            cache,
+        )
         for briefing_id in dict.fromkeys(ids)
     ]
     rendered = _render_all(project, plans, options, progress)
