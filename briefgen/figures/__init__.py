@@ -2,7 +2,7 @@
 to an SVG with its text alternative.
 
 `FIGURES` names every figure briefgen can draw, in the order a briefing shows
-them. Assembly (assemble.py) draws those a briefing asks for in its
+them. The edition (edition.py) draws those a briefing asks for in its
 `figures:` (by default every one that has data) into `BriefingView.figures`,
 and the theme shows each in its `<figure>` slot (templates/_figures.html).
 To add one, write `briefgen/figures/<module>.py` with a `draw` function and

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class RenderContext:
     """Everything a renderer may draw on for one briefing."""
 
-    view: BriefingView  # what the reader sees, assembled once (assemble.py)
+    view: BriefingView  # what the reader sees, made once and frozen (edition.py)
     root: Path  # the project folder
     options: BuildOptions
     inputs: list[InputFile]  # briefgen.yaml and the sheets the briefing draws on, as read
@@ -34,7 +34,7 @@ class RenderContext:
 
     @property
     def figures(self) -> list[Figure]:
-        """The briefing's figures, drawn at assembly (figures/)."""
+        """The briefing's figures, drawn with its edition (edition.py, figures/)."""
         return self.view.figures
 
 
