@@ -1,4 +1,4 @@
-"""The pipeline end to end: load -> check -> assemble -> render -> write.
+"""The pipeline end to end: load -> check -> edition -> render -> write.
 
 Nothing is written until every briefing asked for has rendered, so a build
 that fails for any reason leaves `output/` exactly as it was. An output whose
