@@ -368,13 +368,6 @@ class Fact(Strict):
     def end(self) -> PartialDate:
         return self.date.to if isinstance(self.date, DateRange) else self.date
 
-    def named_actors(self) -> list[str]:
-        """Every actor the fact names: in `actors`, and in its flow, agreement or
-        other kind (kinds.py)."""
-        from .kinds import named_actors  # kinds.py builds on these models
-
-        return named_actors(self)
-
 
 class FactSheet(Strict):
     section: Id | None = None

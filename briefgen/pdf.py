@@ -17,12 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from .errors import BuildError
+from .options import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .paths import inside
-
-# Tagged PDF/UA-1 reads aloud and reflows for every reader; PDF/A-3b is for
-# archives, and keeps the attached inputs (PDF/A-3 allows any attachment).
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
-DEFAULT_PDF_VARIANT = PDF_VARIANTS[0]
 
 # Served to WeasyPrint under this scheme from memory, so an attachment is exactly
 # the bytes the build hashed and its type never depends on the machine's mime.types.

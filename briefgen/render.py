@@ -13,17 +13,18 @@ files: neither loader follows a link out of its folder.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
-from typing import Any, Literal
-
-import jinja2
-from jinja2.loaders import split_template_path
+from typing import TYPE_CHECKING, Any, Literal
 
 from .assemble import BriefingView
 from .errors import BuildError, Problem
 from .paths import inside
 from .richtext import append_inline
+
+if TYPE_CHECKING:
+    import jinja2
 
 THEME_DIR = next(
     path
@@ -81,27 +82,39 @@ def _outside(name: str, where: str) -> Problem:
     )
 
 
-class _ConfinedLoader(jinja2.FileSystemLoader):
-    """Jinja2's file loader, refusing a template that is a link out of its folder."""
+@functools.cache
+def _confined_loader() -> type[jinja2.FileSystemLoader]:
+    """Jinja2's file loader, refusing a template that is a link out of its folder.
+    A class made on first use, so `validate` and `--help` never import Jinja2."""
+    import jinja2
+    from jinja2.loaders import split_template_path
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        pieces = split_template_path(template)  # refuses '..'
-        for folder in self.searchpath:
-            candidate = os.path.join(folder, *pieces)
-            if os.path.isfile(candidate):
-                if not inside(Path(candidate), Path(folder)):
-                    real = Path(candidate).resolve()
-                    raise BuildError(f"template '{template}' links to {real}, outside {folder}")
-                break
-        return super().get_source(environment, template)
+    class ConfinedLoader(jinja2.FileSystemLoader):
+        def get_source(
+            self, environment: jinja2.Environment, template: str
+        ) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)  # refuses '..'
+            for folder in self.searchpath:
+                candidate = os.path.join(folder, *pieces)
+                if os.path.isfile(candidate):
+                    if not inside(Path(candidate), Path(folder)):
+                        real = Path(candidate).resolve()
+                        raise BuildError(f"template '{template}' links to {real}, outside {folder}")
+                    break
+            return super().get_source(environment, template)
+
+    return ConfinedLoader
 
 
 def make_environment(project_root: Path) -> jinja2.Environment:
-    theme = _ConfinedLoader(THEME_DIR)
+    import jinja2
+
+    confined = _confined_loader()
+    theme = confined(THEME_DIR)
     loader = jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({"default": theme}, delimiter=":"),
-            _ConfinedLoader(template_dirs(project_root)),
+            confined(template_dirs(project_root)),
         ]
     )
     env = jinja2.Environment(
@@ -123,6 +136,8 @@ def render_html(
     env: jinja2.Environment | None = None,
 ) -> str:
     """The briefing page: self-contained for `html`, paged-media CSS for `pdf`."""
+    import jinja2
+
     env = env or make_environment(project_root)
     try:
         template = env.get_template("briefing.html")

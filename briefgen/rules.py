@@ -61,7 +61,7 @@ def left_out_by(project: Project, briefing: Briefing, fact: Fact) -> str | None:
     if include.tags is not None and set(include.tags).isdisjoint(fact.tags):
         tagged = f"is tagged {', '.join(fact.tags)}" if fact.tags else "has no tags"
         return f"include.tags lets in {' or '.join(include.tags)}; the fact {tagged}"
-    named = fact.named_actors()
+    named = named_actors(fact)
     if include.actors is not None and set(include.actors).isdisjoint(named):
         names = f"names {', '.join(named)}" if named else "names no actor"
         return f"include.actors lets in {' or '.join(include.actors)}; the fact {names}"

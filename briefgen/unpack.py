@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .build import GENERATOR
+from .edition import GENERATOR
 from .inputs import InputFile, inputs_hash, theme_files
 from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
 from .output import write_atomic
@@ -167,7 +167,7 @@ def matching_briefing(files: dict[str, bytes], digest: str, target: Path | None)
     config = load_yaml(files[CONFIG_NAME], CONFIG_NAME).data
     briefings = config.get("briefings") if isinstance(config, dict) else None
     ids = [b.get("id") for b in briefings or [] if isinstance(b, dict)]
-    # In the order build.make_edition hashes them: briefgen.yaml, the sheets, the record.
+    # In the order edition.make_edition hashes them: briefgen.yaml, the sheets, the record.
     sheets = sorted(name for name in files if name.startswith(f"{FACTS_DIR}/"))
     records = sorted(name for name in files if name.startswith(f"{EDITIONS_DIR}/"))
     inputs = [InputFile(name, files[name]) for name in [CONFIG_NAME, *sheets, *records]]

@@ -22,8 +22,9 @@ from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run
 from pypdf import PdfReader
 
 from briefgen import timelimit
-from briefgen.build import BuildOptions, build
+from briefgen.build import build
 from briefgen.errors import BuildError, ProjectError
+from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
 from briefgen.render import THEME_DIR, make_environment
 from briefgen.richtext import render_inline, render_markdown

@@ -14,7 +14,7 @@ from helpers import SigningFiles, edit, make_signing_key, minimal_project, run
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from briefgen.build import GENERATOR
+from briefgen.edition import GENERATOR
 from briefgen.inputs import InputFile, inputs_hash, theme_files
 from briefgen.render import THEME_DIR
 from briefgen.signing import PASSWORD_VARIABLE

@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import BuildError, ProjectError
-from ..pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from ..timelimit import DEFAULT_RENDER_TIMEOUT
+from ..options import DEFAULT_PDF_VARIANT, DEFAULT_RENDER_TIMEOUT, PDF_VARIANTS, BuildOptions
 from .exits import EXIT_PROBLEMS, WrongUse, guard
 from .params import (
     FormatName,
@@ -138,7 +137,7 @@ def build(
     up to date and left alone; --force renders it anyway. With --sign, each PDF
     is signed (the key is checked before anything renders).
     """
-    from ..build import BuildOptions, UnknownBriefing
+    from ..build import UnknownBriefing
     from ..build import build as build_project
 
     root = project.resolve()

@@ -97,8 +97,9 @@ def serve(port: int, project: Path, strict: bool) -> None:
     have errors the page keeps the last good build and shows the problems
     over it.
     """
-    from ..build import OUTPUT_DIR, BuildOptions
+    from ..build import OUTPUT_DIR
     from ..build import build as build_project
+    from ..options import BuildOptions
     from ..serve import PreviewServer
 
     root = project.resolve()

@@ -16,8 +16,8 @@ from ..pdf import Attachment, PdfArguments, weasyprint_version
 from ..render import render_html, template_dirs
 
 if TYPE_CHECKING:
-    from ..build import BuildOptions
-    from . import RenderContext
+    from ..options import BuildOptions
+    from .base import RenderContext
 
 
 def render_html_page(context: RenderContext) -> bytes:

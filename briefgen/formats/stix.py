@@ -59,7 +59,7 @@ from ..assemble import BriefingView, CitationView, FactView, JudgmentView, Sourc
 from ..kinds import KINDS
 
 if TYPE_CHECKING:
-    from . import RenderContext
+    from .base import RenderContext
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 SPEC_VERSION = "2.1"
