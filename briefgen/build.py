@@ -18,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .cache import Cache, output_key
-from .checks import analytic_warnings, check_project
+from .checks import TableNames, analytic_warnings, check_project
 from .editions import (
     EDITIONS_DIR,
     check_earlier_editions,
@@ -132,6 +132,14 @@ class _Plan:
         return self.edition.view.id
 
 
+def _table_names() -> TableNames:
+    """The names the format and figure tables hold, read when asked: an entry may
+    have been registered since this module was imported."""
+    from . import figures, formats
+
+    return TableNames(formats=list(formats.FORMATS), figures=list(figures.FIGURES))
+
+
 def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     """Load and check the project at `root`; every problem found, sorted by place.
 
@@ -139,7 +147,7 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     """
     with collector_paused():
         project, problems = load_project(root)
-        problems += check_project(project)
+        problems += check_project(project, _table_names())
         warnings = analytic_warnings(project)
         problems += check_earlier_editions(project)
     problems += [w.as_error() for w in warnings] if strict else warnings

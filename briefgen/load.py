@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from .errors import Problem
-from .messages import describe, did_you_mean, label, validate_item
+from .messages import describe, label, validate_item
 from .model import (
     Actor,
     Briefing,
@@ -31,6 +31,7 @@ from .model import (
 )
 from .parsecache import ParseCache
 from .paths import inside
+from .wording import did_you_mean
 from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
@@ -366,7 +367,7 @@ def _load_item(
     item, found = validate_item(model, data, file, path)
     problems += found
     if item is not None:
-        # The first of several items with one id wins; checks.py reports the rest.
+        # The first of several items with one id wins; checks/references.py reports the rest.
         table.setdefault(getattr(item, "id"), Placed(item, file, path))  # noqa: B009
 
 

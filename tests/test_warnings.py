@@ -11,8 +11,7 @@ import pytest
 from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run, write_tree
 
 from briefgen.build import validate
-from briefgen.checks import analytic_warnings
-from briefgen.codes import WARNINGS
+from briefgen.checks import WARNINGS, analytic_warnings
 from briefgen.load import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.
