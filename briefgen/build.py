@@ -35,9 +35,9 @@ from .load import Project, collector_paused, load_project
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split
+from .theme import check_templates
 from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
 
 OUTPUT_DIR = "output"
@@ -353,6 +353,8 @@ def _context(
 ) -> RenderContext:
     edition = make_edition(project, briefing_id) if edition is None else edition
     root = project.root
+    from .render import make_environment  # Jinja2, which `validate` does not need
+
     return RenderContext(edition.view, root, options, edition.inputs, make_environment(root))
 
 

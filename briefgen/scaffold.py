@@ -60,7 +60,7 @@ class ScaffoldError(Exception):
 
 def example_dir() -> Path:
     """The example project: inside the package when installed, the repository root
-    in a source checkout (as render.THEME_DIR finds the theme)."""
+    in a source checkout (as theme.THEME_DIR finds the theme)."""
     here = Path(__file__).parent
     for folder in (here / "example", here.parent):
         if (folder / CONFIG_NAME).is_file() and (folder / FACTS_DIR).is_dir():

@@ -11,7 +11,7 @@ from briefgen.assemble import assemble_briefing
 from briefgen.build import BuildOptions, render_briefing, validate
 from briefgen.kinds import KINDS, MAPPED, PLAIN, FlowView, kind_of
 from briefgen.model import Fact
-from briefgen.render import THEME_DIR
+from briefgen.theme import THEME_DIR
 
 FLOW = """    flow:
       from: RU

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from ..assemble import BriefingView, FactView, FieldChange, SourceView
 from ..errors import BuildError
-from ..render import THEME_DIR
+from ..theme import THEME_DIR
 
 if TYPE_CHECKING:
     from docx.document import Document
