@@ -31,7 +31,7 @@ from .errors import BuildError, Problem, ProjectError
 from .figures import figure_tools
 from .formats import FORMATS, Layout, RenderContext
 from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
-from .load import Project, collector_paused, load_project
+from .load import Project, load_project, pause_collector_and_freeze
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
 from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
@@ -145,7 +145,7 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
 
     Analytic warnings are among them; with `strict` they are errors.
     """
-    with collector_paused():
+    with pause_collector_and_freeze():
         project, problems = load_project(root)
         problems += check_project(project, _table_names())
         warnings = analytic_warnings(project)

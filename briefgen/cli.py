@@ -28,7 +28,7 @@ from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .timelimit import DEFAULT_RENDER_TIMEOUT
 
 if TYPE_CHECKING:
-    from .model import Kind
+    from .model import ItemType
     from .schema import SchemaName
     from .serve import PreviewServer
     from .watch import Step
@@ -511,7 +511,7 @@ def new(
             raise ScaffoldError(f"--kind is for facts; a {kind} has no kind")
         entry = new_entry(
             root,
-            cast("Kind", kind),
+            cast("ItemType", kind),
             sheet=sheet,
             section=section,
             fact_kind=fact_kind,

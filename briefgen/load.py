@@ -103,17 +103,17 @@ def load_project(root: Path, *, cache: bool = True) -> tuple[Project, list[Probl
     With `cache`, a file whose bytes were parsed before is not parsed again
     (parsecache.py); the result is the same either way.
     """
-    with collector_paused():
+    with pause_collector_and_freeze():
         return _load_project(root, ParseCache(root) if cache else None)
 
 
 # How many objects were frozen after the first load, or after the last load that
-# made a full collection (collector_paused); 0 before the first.
+# made a full collection (pause_collector_and_freeze); 0 before the first.
 _baseline = 0
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def pause_collector_and_freeze() -> Iterator[None]:
     """Pause Python's cycle collector. Loading makes hundreds of thousands of objects
     that all stay alive and form no cycles; the collector would walk them again and
     again for nothing (a third of the time of loading 10,000 facts)."""

@@ -91,9 +91,10 @@ Url = Annotated[str, AfterValidator(_check_url)]
 FormatName = Annotated[str, Field(json_schema_extra={"x-table": "formats"})]
 FigureName = Annotated[str, Field(json_schema_extra={"x-table": "figures"})]
 
-# The kinds of item a project declares, each with the key of the list holding them.
-Kind = Literal["fact", "source", "actor", "section", "briefing"]
-LISTS: dict[Kind, str] = {
+# The types of item a project declares (not kinds of fact: kinds.py), each with the key
+# of the list holding them.
+ItemType = Literal["fact", "source", "actor", "section", "briefing"]
+LISTS: dict[ItemType, str] = {
     "fact": "facts",
     "source": "sources",
     "actor": "actors",

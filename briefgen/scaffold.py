@@ -25,7 +25,7 @@ from .model import (
     Category,
     Confidence,
     Impact,
-    Kind,
+    ItemType,
     Reliability,
     SourceType,
     Status,
@@ -38,7 +38,7 @@ from .yamlinsert import InsertError, append_entry, check_appended
 
 # What a fact sheet lists, and so what `new` makes (sections and briefings are in
 # briefgen.yaml).
-SHEET_KINDS: tuple[Kind, ...] = ("fact", "source", "actor")
+SHEET_KINDS: tuple[ItemType, ...] = ("fact", "source", "actor")
 
 SCHEMA_DIR = "schemas"
 SCHEMA_FILES: dict[SchemaName, str] = {
@@ -155,7 +155,7 @@ def _json(data: Any) -> bytes:
 class NewEntry:
     """A skeleton entry: its fresh id, its YAML text, and the sheet it went into (if any)."""
 
-    kind: Kind
+    kind: ItemType
     item_id: str
     text: str
     sheet: Path | None
@@ -167,7 +167,7 @@ class NewEntry:
 
 def new_entry(
     root: Path,
-    kind: Kind,
+    kind: ItemType,
     *,
     sheet: Path | None = None,
     section: str | None = None,
@@ -271,7 +271,7 @@ def _kinds() -> str:
     return ", ".join(KINDS)
 
 
-def _check_new_id(kind: Kind, item_id: str, declared: dict[str, Any]) -> None:
+def _check_new_id(kind: ItemType, item_id: str, declared: dict[str, Any]) -> None:
     if len(item_id) > ID_MAX or not ID_PATTERN.fullmatch(item_id):
         raise ScaffoldError(
             f"'{item_id}' is not a valid id: use up to {ID_MAX} letters, digits, '.', '_' "
@@ -304,7 +304,7 @@ def _config_ids(root: Path, key: str) -> list[str]:
     return [s["id"] for s in items or [] if isinstance(s, dict) and isinstance(s.get("id"), str)]
 
 
-def _fresh_id(kind: Kind, today: dt.date, taken: set[str]) -> str:
+def _fresh_id(kind: ItemType, today: dt.date, taken: set[str]) -> str:
     stem = f"{kind}-{today.isoformat()}-" if kind != "actor" else "actor-"
     number = 1
     while f"{stem}{number}" in taken:
@@ -350,7 +350,7 @@ def _choices(literal: Any) -> str:
     return " | ".join(typing.get_args(literal))
 
 
-def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
+def _skeleton(kind: ItemType, item_id: str, c: _Context, indent: int) -> str:
     day = c.today.isoformat()
     if kind == "actor":
         lines = [
@@ -452,7 +452,7 @@ def _insert(
     sheet: Path,
     loaded: YamlFile | None,
     before: bytes,
-    kind: Kind,
+    kind: ItemType,
     item_id: str,
     context: _Context,
 ) -> tuple[bytes, str]:
