@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .checks.scope import describe_scope
 from .dates import PartialDate, display_span
 from .figures.base import Figure
 from .kinds import KINDS, ActorName, kind_of
@@ -27,7 +28,6 @@ from .model import (
 )
 from .richtext import plain, render_markdown
 from .rules import included_facts, independent_count, is_stale, order_facts
-from .scope import describe_scope
 
 
 @dataclass(frozen=True)

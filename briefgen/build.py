@@ -16,20 +16,20 @@ from operator import attrgetter
 from pathlib import Path
 
 from .cache import Cache, output_key
-from .checks import analytic_warnings, check_project
+from .checks import TableNames, analytic_warnings, check_project
 from .edition import Edition, make_edition
 from .editions import EDITIONS_DIR, Earlier, earlier_edition, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
 from .formats import FORMATS
 from .formats.base import Layout, RenderContext
 from .inputs import ProjectInputs
-from .load import Project, collector_paused, load_project
+from .load import Project, load_project, pause_collector_and_freeze
 from .options import BuildOptions
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
-from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split
+from .theme import check_templates
 from .timelimit import call_with_time_limit
 
 OUTPUT_DIR = "output"
@@ -64,6 +64,14 @@ class _Plan:
         return self.edition.view.id
 
 
+def _table_names() -> TableNames:
+    """The names the format and figure tables hold, read when asked: an entry may
+    have been registered since this module was imported."""
+    from . import figures, formats
+
+    return TableNames(formats=list(formats.FORMATS), figures=list(figures.FIGURES))
+
+
 def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     """Load and check the project at `root`; every problem found, sorted by place.
 
@@ -76,9 +84,9 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
 def _validate(root: Path, strict: bool) -> tuple[Project, list[Problem], dict[str, Earlier]]:
     """`validate`, and the record of each briefing's latest earlier edition as read
     to check it, so that a build reads each record once."""
-    with collector_paused():
+    with pause_collector_and_freeze():
         project, problems = load_project(root)
-        problems += check_project(project)
+        problems += check_project(project, _table_names())
         warnings = analytic_warnings(project)
         earlier = {
             key: earlier_edition(project.root, placed.item)
@@ -310,6 +318,8 @@ def _context(
 ) -> RenderContext:
     edition = make_edition(project, briefing_id) if edition is None else edition
     root = project.root
+    from .render import make_environment  # Jinja2, which `validate` does not need
+
     return RenderContext(edition.view, root, options, edition.inputs, make_environment(root))
 
 

@@ -8,7 +8,6 @@ closest valid choice, the shape a value should have.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -30,6 +29,7 @@ from .model import (
     Section,
     Source,
 )
+from .wording import did_you_mean, join_words
 from .yamlfile import YamlFile
 
 # The model a mapping is validated against, by the key it sits under.
@@ -118,21 +118,21 @@ def _translate(
         required = [
             k for k in _keys_of(owner) if owner.model_fields[_field_name(owner, k)].is_required()
         ]
-        hint = f"{label(owner)} needs {_join(required)}"
+        hint = f"{label(owner)} needs {join_words(required)}"
         line, column = file.positions.of(where)
         return Problem(file.path, line, column, message, hint, code="missing")
     if kind == "extra_forbidden":
         owner = _model_at(root_model, loc[:-1])
         choices = _keys_of(owner)
         message = f"unknown key '{name}' in {label(owner)}"
-        hint = did_you_mean(name, choices) or f"the keys are {_join(choices)}"
+        hint = did_you_mean(name, choices) or f"the keys are {join_words(choices)}"
         at_key = True
         code = "unknown-key"
     elif kind == "literal_error":
         choices = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
         message = f"{describe(value)} is not a valid {_entry(name, loc)}"
         close = did_you_mean(str(value), choices) if isinstance(value, str) else None
-        hint = close or f"expected one of {_join(choices)}"
+        hint = close or f"expected one of {join_words(choices)}"
         code = "enum"
     elif kind in ("value_error", "assertion_error"):
         error = ctx.get("error")
@@ -247,22 +247,6 @@ def label(model: type[BaseModel]) -> str:
         DateRange: "a date range",
     }
     return names.get(model, model.__name__.lower())
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or None."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        if word.lower() in lowered:
-            close = [lowered[word.lower()]]
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def describe(value: Any) -> str:

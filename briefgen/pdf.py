@@ -150,7 +150,7 @@ def write_pdf(
         for url, attachment in by_url.items()
     ]
     try:
-        with _collector_paused():
+        with _pause_collector_for_layout():
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
             )
@@ -171,7 +171,7 @@ def write_pdf(
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def _pause_collector_for_layout() -> Iterator[None]:
     """Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
     short-lived objects, and the collector walks the ones that stay (boxes, styles,
     pages) again and again: pausing it saved 16 % of the CPU time of a 35-page

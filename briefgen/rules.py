@@ -1,7 +1,7 @@
 """Analytic rules: which facts a briefing includes (and why it leaves one out), in what
 order, how many independent sources a fact has, and when it is stale.
 
-Both checks.py (the warnings) and assemble.py (what the reader sees) apply these,
+Both checks/ (the warnings) and assemble.py (what the reader sees) apply these,
 so a warning and the page can never disagree about a fact.
 """
 

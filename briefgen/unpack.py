@@ -24,7 +24,7 @@ from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
 from .output import write_atomic
 from .paths import inside
 from .records import EDITIONS_DIR
-from .render import THEME_DIR, template_dirs
+from .theme import THEME_DIR, template_dirs
 from .yamlfile import load_yaml
 
 # The attachment descriptions briefgen writes end so (formats/page.py).

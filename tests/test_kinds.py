@@ -12,7 +12,7 @@ from briefgen.build import render_briefing, validate
 from briefgen.kinds import KINDS, PLAIN, FlowView, kind_of, mapped_kinds, named_actors
 from briefgen.model import Fact
 from briefgen.options import BuildOptions
-from briefgen.render import THEME_DIR
+from briefgen.theme import THEME_DIR
 
 FLOW = """    flow:
       from: RU

@@ -16,8 +16,8 @@ from pypdf.generic import NameObject, TextStringObject
 
 from briefgen.edition import GENERATOR
 from briefgen.inputs import InputFile, inputs_hash, theme_files
-from briefgen.render import THEME_DIR
 from briefgen.signing import PASSWORD_VARIABLE
+from briefgen.theme import THEME_DIR
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from .params import complete_sections, project_option
 from .report import shown
 
 if TYPE_CHECKING:
-    from ..model import Kind
+    from ..model import ItemType
     from ..schema import SchemaName
 
 
@@ -110,7 +110,7 @@ def new(
             raise ScaffoldError(f"--kind is for facts; a {kind} has no kind")
         entry = new_entry(
             root,
-            cast("Kind", kind),
+            cast("ItemType", kind),
             sheet=sheet,
             section=section,
             fact_kind=fact_kind,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..load import CONFIG_NAME
 from ..pdf import Attachment, PdfArguments, weasyprint_version
-from ..render import render_html, template_dirs
+from ..theme import template_dirs
 
 if TYPE_CHECKING:
     from ..options import BuildOptions
@@ -22,11 +22,15 @@ if TYPE_CHECKING:
 
 def render_html_page(context: RenderContext) -> bytes:
     """The self-contained HTML page."""
+    from ..render import render_html  # Jinja2: not imported by `validate`
+
     return render_html(context.view, context.root, "html", context.env).encode("utf-8")
 
 
 def prepare_pdf(context: RenderContext) -> PdfArguments:
     """Everything the PDF is laid out from, decided in the main process."""
+    from ..render import render_html  # Jinja2: not imported by `validate`
+
     view = context.view
     dirs = template_dirs(context.root)
     variant = context.options.pdf_variant
