@@ -27,7 +27,7 @@ from projects import (
     write_tree,
 )
 
-import briefgen.build
+import briefgen.edition
 from briefgen.cache import CACHE_NAME
 from briefgen.figures import flows
 
@@ -199,7 +199,7 @@ def test_a_project_template_rebuilds_every_briefing(project: Path) -> None:
 def test_a_new_briefgen_version_rebuilds_every_briefing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(briefgen.build, "GENERATOR", "briefgen 99.0")
+    monkeypatch.setattr(briefgen.edition, "GENERATOR", "briefgen 99.0")
     assert build(project) == (BOTH, [])
     assert "briefgen 99.0" in (project / "output/alpha.html").read_text()
 

@@ -9,6 +9,7 @@ import pytest
 from helpers import HTML_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 import briefgen.build
+import briefgen.edition
 from briefgen import __version__
 from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError
@@ -255,7 +256,7 @@ def test_an_internal_error_while_rendering_writes_nothing(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(briefgen.build, "assemble_briefing", boom)
+    monkeypatch.setattr(briefgen.edition, "assemble_briefing", boom)
     result = run("build", "--project", project, "--force")  # up to date, else nothing renders
     assert result.exit_code == 70
     assert INTERNAL.fullmatch(result.stderr), result.stderr

@@ -24,9 +24,11 @@ from projects import write_tree
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from briefgen.assemble import BriefingView, assemble_briefing
-from briefgen.build import BuildOptions, validate
+from briefgen.assemble import BriefingView
+from briefgen.build import validate
+from briefgen.edition import make_edition
 from briefgen.errors import BuildError
+from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
 
 MAIN = "ru-kp-exchange"
@@ -49,7 +51,7 @@ def pdf_of(project: Path, briefing_id: str = MAIN) -> Path:
 
 def view_of(project: Path, briefing_id: str = MAIN) -> BriefingView:
     loaded, _ = validate(project)
-    return assemble_briefing(loaded, briefing_id, "test")
+    return make_edition(loaded, briefing_id).view
 
 
 def tool_output(*args: str | Path) -> str:

@@ -13,8 +13,7 @@ from helpers import HTML_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
 from projects import ACTORS, SOURCES, actor, briefing, cite, config, fact, sheet, source, write_tree
 
 from briefgen.build import validate
-from briefgen.checks import analytic_warnings
-from briefgen.codes import WARNINGS
+from briefgen.checks import WARNINGS, analytic_warnings
 from briefgen.load import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from helpers import DEADLINE, HTML_CONFIG, MINIMAL_SHEET, LiveCommand, minimal_project
 
-from briefgen.build import BuildOptions, Built, UnknownBriefing
+from briefgen.build import Built, UnknownBriefing
 from briefgen.build import build as build_project
 from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError, Problem, ProjectError
+from briefgen.options import BuildOptions
 from briefgen.watch import Rebuild, is_input, run_step, watch_project
 
 CHANGED = re.compile(r"\d\d:\d\d:\d\d changed: facts/main\.yaml")
