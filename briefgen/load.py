@@ -314,7 +314,7 @@ def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> N
     top = {k: v for k, v in data.items() if k in Settings.model_fields}
     settings, settings_problems = validate_item(Settings, top, file, ())
     problems += settings_problems
-    if settings is not None:
+    if isinstance(settings, Settings):
         project.settings = Placed(settings, file, ())
     shared = data.get("judgments")
     if shared is not None and _is_list(shared, file, ("judgments",), problems):

@@ -17,28 +17,25 @@ is the same bytes: `unpack` gives a folder whose build makes the same PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
 from typing import Any
 
 import yaml
 
+from .inputs import InputFile
 from .kinds import named_actors
 from .load import Project
 from .model import Judgment
-from .rules import briefing_judgments, included_facts, withheld
+from .records import record_digest
+from .rules import Withheld, briefing_judgments, included_facts, withheld
 
 # What an acknowledged warning's reason becomes in a shared file: the warning stays
 # acknowledged (the rebuild says the same), the analyst's reasoning stays home.
 ACKNOWLEDGED = "acknowledged by the desk"
 
 
-@dataclass(frozen=True)
-class ProjectedFile:
-    path: str  # relative to the project, with '/'
-    data: bytes
-
-
-def project_briefing(project: Project, briefing_id: str) -> list[ProjectedFile]:
+def project_briefing(project: Project, briefing_id: str) -> list[InputFile]:
     """briefgen.yaml, then each sheet the briefing shows a fact of, by path."""
     briefing = project.briefings[briefing_id].item
     facts = included_facts(project, briefing)
@@ -63,10 +60,45 @@ def project_briefing(project: Project, briefing_id: str) -> list[ProjectedFile]:
             sheet = sheets.setdefault(path, {"__file__": placed.file})
             sheet.setdefault(kind, set()).add(item_id)
 
-    files = [ProjectedFile(project.config_file.path, _dump(_config(project, briefing_id)))]
+    files = [InputFile(project.config_file.path, _dump(_config(project, briefing_id)))]
     for path in sorted(sheets):
-        files.append(ProjectedFile(path, _dump(_sheet(sheets[path]))))
+        files.append(InputFile(path, _dump(_sheet(sheets[path]))))
     return files
+
+
+def project_record(record: InputFile, hidden: Withheld, judgment_texts: set[str]) -> InputFile:
+    """The record of an earlier edition as this briefing may share it: without what its
+    release now withholds (facts and sources by id, judgments by id or by the text in
+    `judgment_texts`) and without acknowledgment reasons; its digest made anew."""
+    data = json.loads(record.data)
+    if isinstance(data.get("facts"), list):
+        data["facts"] = [
+            _unacknowledged(f)
+            for f in data["facts"]
+            if not (isinstance(f, dict) and f.get("id") in hidden.facts)
+        ]
+    if isinstance(data.get("sources"), list):
+        data["sources"] = [
+            s
+            for s in data["sources"]
+            if not (isinstance(s, dict) and s.get("id") in hidden.sources)
+        ]
+    if isinstance(data.get("judgments"), list):
+        data["judgments"] = [
+            j
+            for j in data["judgments"]
+            if not (isinstance(j, dict) and " ".join(str(j.get("text")).split()) in judgment_texts)
+        ]
+    if "digest" in data:
+        data["digest"] = record_digest(data)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return InputFile(record.path, text.encode("utf-8"))
+
+
+def _unacknowledged(fact: Any) -> Any:
+    if isinstance(fact, dict) and isinstance(fact.get("acknowledged"), dict):
+        return {**fact, "acknowledged": dict.fromkeys(fact["acknowledged"], ACKNOWLEDGED)}
+    return fact
 
 
 def _config(project: Project, briefing_id: str) -> dict[str, Any]:
@@ -145,11 +177,29 @@ def _shared_item(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML has it: the projection is made on every build, for
+# the cache key, and PyYAML's own emitter takes seconds on a large desk.
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
     """Block style, keys in the order written, text as text."""
 
 
+# Text that reads as a number or a date is written bare, as analysts write it
+# (`credibility: 2`, `edition: 2024-11-25`): briefgen's loader reads every bare
+# value but true, false and null as text, so the quotes would say nothing.
+_BARE = {
+    "tag:yaml.org,2002:int": re.compile(r"[0-9]+"),
+    "tag:yaml.org,2002:float": re.compile(r"[0-9]+\.[0-9]+"),
+    "tag:yaml.org,2002:timestamp": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    for tag, pattern in _BARE.items():
+        if pattern.fullmatch(value):
+            return dumper.represent_scalar(tag, value)
     # Multi-line text as a literal block, as analysts write it.
     style = "|" if "\n" in value and value == value.rstrip(" ") else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
@@ -170,4 +220,4 @@ def _dump(data: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
-__all__ = ["ACKNOWLEDGED", "ProjectedFile", "project_briefing"]
+__all__ = ["ACKNOWLEDGED", "project_briefing", "project_record"]

@@ -131,6 +131,8 @@ def left_out_by(project: Project, briefing: Briefing, fact: Fact) -> str | None:
 
     The same tests as `included_facts`, one fact at a time, for messages only.
     """
+    if fact.withdrawn is not None:
+        return f"it was withdrawn on {fact.withdrawn.date}: {fact.withdrawn.reason}"
     section = project.fact_section.get(fact.id)
     if briefing.sections is not None and section not in briefing.sections:
         return (

@@ -133,7 +133,7 @@ def test_the_unpacked_pdf_builds_the_same_pdf(
 ) -> None:
     root, _ = built
     pdf = root / "output" / f"brief-{_slug(release)}.pdf"
-    result = run("unpack", pdf, "--into", tmp_path / "again")
+    result = run("unpack", pdf, tmp_path / "again")
     assert result.exit_code == 0, result.output
     result = run("build", "--project", tmp_path / "again")
     assert result.exit_code == 0, result.output

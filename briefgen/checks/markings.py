@@ -1,16 +1,18 @@
-"""Markings checked (FORMAT 1.2): names the scheme knows, facts not marked below their
-sources, released judgments that keep some evidence."""
+"""Markings (FORMAT 1.2): names the project's scheme knows (errors), a fact marked
+below a source it cites and a released judgment left with no shown evidence
+(warnings)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import Problem
-from .load import Placed, Project
-from .markings import fact_marking, source_marking
-from .messages import did_you_mean
-from .rules import briefing_judgments, project_scheme, withheld
+from ..errors import Problem
+from ..load import Placed, Project
+from ..markings import fact_marking, source_marking
+from ..rules import briefing_judgments, project_scheme, withheld
+from ..wording import did_you_mean
+from .warnings import WarningRun
 
 
 def check_markings(project: Project) -> list[Problem]:
@@ -44,33 +46,39 @@ def check_markings(project: Project) -> list[Problem]:
     return problems
 
 
-def marking_warnings(project: Project) -> Iterable[Problem]:
-    """A fact marked lower than a source it cites; a released judgment none of whose
-    evidence the release shows."""
-    scheme = project_scheme(project)
-    if not scheme.used:
-        return
-    sources = {key: placed.item for key, placed in project.sources.items()}
-    for placed in project.facts.values():
+def marked_below_source(run: WarningRun) -> Iterable[Problem]:
+    """A fact marked lower than a source it cites: it is handled at the source's."""
+    scheme = project_scheme(run.project)
+    for placed in run.project.facts.values():
         fact = placed.item
         if fact.marking is None:
             continue
         for index, citation in enumerate(fact.sources):
-            source = sources.get(citation.source)
+            source = run.sources.get(citation.source)
             if source is None:
                 continue
             marking = source_marking(scheme, source)
             if scheme.rank(marking) > scheme.rank(fact.marking):
-                yield placed.problem(
-                    "marking",
-                    message=f"fact '{fact.id}' is marked {fact.marking}, below its source "
-                    f"'{source.id}' ({marking}); it is handled as {marking}",
-                    hint=f"mark the fact {marking} or higher, or cite a source it may carry "
-                    f"(sources[{index}])",
-                    code="marked-below-source",
+                yield from run.about(
+                    fact.id,
+                    placed.problem(
+                        "marking",
+                        message=f"fact '{fact.id}' is marked {fact.marking}, below its source "
+                        f"'{source.id}' ({marking}); it is handled as {marking}",
+                        hint=f"mark the fact {marking} or higher, or cite (sources[{index}]) "
+                        "a source marked no higher than the fact",
+                        code="marked-below-source",
+                    ),
                 )
+                break  # one warning a fact: the highest source says it all
+
+
+def judgments_without_shown_evidence(run: WarningRun) -> Iterable[Problem]:
+    """A judgment a release shows while withholding every fact it is based on."""
+    project = run.project
+    scheme = project_scheme(project)
     fact_markings = {
-        key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
+        key: fact_marking(scheme, placed.item, run.sources) for key, placed in project.facts.items()
     }
     for placed in project.briefings.values():
         briefing = placed.item
@@ -80,17 +88,16 @@ def marking_warnings(project: Project) -> Iterable[Problem]:
         for index, judgment in enumerate(briefing_judgments(project, briefing)):
             if index in hidden.judgments:
                 continue
-            shown = [f for f in judgment.based_on if f in fact_markings and f not in hidden.facts]
-            if not shown:
+            if all(f not in fact_markings or f in hidden.facts for f in judgment.based_on):
                 yield placed.problem(
                     "judgments",
                     index,
-                    message=f"judgment {index + 1} of '{briefing.id}' is released at "
-                    f"{briefing.release} but none of the facts it is based on is",
-                    hint="base it on a fact the release shows, or mark it above the release "
-                    "so it is withheld",
+                    message=f"judgment {index + 1} of briefing '{briefing.id}' is shown at "
+                    f"release {briefing.release}, but every fact it is based on is withheld",
+                    hint="base it on a fact the release shows, or mark the judgment above "
+                    "the release so that it is withheld too",
                     code="judgment-without-shown-evidence",
                 )
 
 
-__all__ = ["check_markings", "marking_warnings"]
+__all__ = ["check_markings", "judgments_without_shown_evidence", "marked_below_source"]
