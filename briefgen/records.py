@@ -24,6 +24,7 @@ from .paths import inside
 
 EDITIONS_DIR = "editions"
 RECORD_VERSION = 2
+MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
 
 
 @dataclass(frozen=True)
