@@ -58,7 +58,10 @@ def unpack_pdf(pdf: Path, target: Path) -> Unpacked:
         _check_name(name)
     target = target.absolute()
     _check_target(names, target)
-    files = _inflate(pdf, streams)
+    try:
+        files = _inflate(pdf, streams)
+    except UnpackError as error:
+        raise UnpackError(f"{error}; nothing was written") from None
     briefing_id = matching_briefing(files, digest, target)
     if briefing_id is None:
         raise UnpackError(
@@ -149,10 +152,7 @@ def _inflate(pdf: Path, streams: dict[str, Any]) -> dict[str, bytes]:
     for name, limit in limits.items():  # what the file says of itself, before any inflating
         declared = streams[name].get("/Params", {}).get("/Size")
         if isinstance(declared, int) and declared > limit:
-            raise UnpackError(
-                f"refused '{name}': larger than the limit of {limit // 2**20} MiB; "
-                "nothing was written"
-            )
+            raise UnpackError(f"refused '{name}': larger than the limit of {limit // 2**20} MiB")
     files: dict[str, bytes] = {}
     left = MAX_TOTAL_BYTES
     for name, limit in limits.items():
@@ -161,12 +161,10 @@ def _inflate(pdf: Path, streams: dict[str, Any]) -> dict[str, bytes]:
         except _TooLarge:
             if left < limit:
                 raise UnpackError(
-                    f"{pdf.name}'s attachments come to more than "
-                    f"{MAX_TOTAL_BYTES // 2**20} MiB; nothing was written"
+                    f"{pdf.name}'s attachments come to more than {MAX_TOTAL_BYTES // 2**20} MiB"
                 ) from None
             raise UnpackError(
-                f"refused '{name}': larger than the limit of {limit // 2**20} MiB; "
-                "nothing was written"
+                f"refused '{name}': larger than the limit of {limit // 2**20} MiB"
             ) from None
         except (zlib.error, KeyError, TypeError, ValueError) as error:
             raise UnpackError(f"cannot read '{name}' in {pdf.name}: {error}") from error
