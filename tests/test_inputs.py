@@ -24,7 +24,7 @@ def test_the_inputs_are_what_was_validated(tmp_path: Path) -> None:
     inputs = project_briefing(project, "brief")
     assert [i.path for i in inputs] == ["briefgen.yaml", "facts/main.yaml"]
     sheet = inputs[1].data.decode()
-    assert "ru-air-defence" in sheet and "not: [valid" not in sheet
+    assert "id: fact-one" in sheet and "not: [valid" not in sheet
 
 
 def test_briefgen_yaml_comes_first_then_sheets_by_path(tmp_path: Path) -> None:

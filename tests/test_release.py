@@ -94,8 +94,9 @@ def test_the_build_says_what_each_release_withheld(built: tuple[Path, str]) -> N
 def test_a_fact_marked_below_its_source_is_a_located_warning(built: tuple[Path, str]) -> None:
     _, output = built
     assert (
-        "facts/main.yaml:170:14: warning: fact 'fact-under' is marked TLP:CLEAR, below its "
-        "source 'src-amber' (TLP:AMBER); it is handled as TLP:AMBER [marked-below-source]"
+        "facts/main.yaml:155:14: warning: fact 'fact-under' is marked TLP:CLEAR, below its "
+        "source 'src-amber' (TLP:AMBER); it is handled as TLP:AMBER (mark the fact TLP:AMBER "
+        "or higher, or cite a source marked TLP:CLEAR or lower)"
     ) in output
 
 

@@ -53,7 +53,7 @@ def marked_below_source(run: WarningRun) -> Iterable[Problem]:
         fact = placed.item
         if fact.marking is None:
             continue
-        for index, citation in enumerate(fact.sources):
+        for citation in fact.sources:
             source = run.sources.get(citation.source)
             if source is None:
                 continue
@@ -65,8 +65,8 @@ def marked_below_source(run: WarningRun) -> Iterable[Problem]:
                         "marking",
                         message=f"fact '{fact.id}' is marked {fact.marking}, below its source "
                         f"'{source.id}' ({marking}); it is handled as {marking}",
-                        hint=f"mark the fact {marking} or higher, or cite (sources[{index}]) "
-                        "a source marked no higher than the fact",
+                        hint=f"mark the fact {marking} or higher, or cite a source marked "
+                        f"{fact.marking} or lower",
                         code="marked-below-source",
                     ),
                 )
