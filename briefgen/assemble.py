@@ -155,6 +155,7 @@ class FactChangeView:
     anchor: str | None  # in this edition; None for a fact withdrawn
     title: str  # as this edition shows it; as the earlier one did, for a fact withdrawn
     changes: list[FieldChange] = field(default_factory=list)
+    reason: str | None = None  # FORMAT 1.2: why a withdrawn fact no longer stands
 
 
 @dataclass(frozen=True)

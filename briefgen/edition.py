@@ -78,7 +78,12 @@ def make_edition(
     view = dataclasses.replace(view, figures=draw_figures(view, briefing.figures))
     if record is not None:
         titles = {key: placed.item.title for key, placed in project.sections.items()}
-        view = mark_changes(view, compare(record, current_record(view), titles))
+        reasons = {
+            key: placed.item.withdrawn.reason
+            for key, placed in project.facts.items()
+            if placed.item.withdrawn is not None
+        }
+        view = mark_changes(view, compare(record, current_record(view), titles, reasons))
     written = briefing_judgments(project, briefing)
     named = [
         *hidden.facts,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 from briefgen.build import validate
 
@@ -156,3 +156,30 @@ def test_a_valid_1_2_project_has_no_problem(tmp_path: Path) -> None:
     config += "        based_on: [fact-one]\n"
     root = minimal_project(tmp_path, **{"facts/main.yaml": sheet, "briefgen.yaml": config})
     assert [str(p) for p in validate(root)[1]] == []
+
+
+def test_a_withdrawn_fact_leaves_the_briefing_and_the_changes_give_its_reason(
+    tmp_path: Path,
+) -> None:
+    second = (
+        "  - id: fact-two\n    title: Another fact\n    text: Also.\n    date: 2024-11\n"
+        "    confidence: low\n    sources:\n      - source: src\n        credibility: 3\n"
+    )
+    config = MINIMAL_CONFIG.replace("    edition: 2024-11-25\n", "    edition: 2024-11-25\n")
+    config += "    formats: [html]\n"
+    root = minimal_project(
+        tmp_path, **{"briefgen.yaml": config, "facts/main.yaml": MINIMAL_SHEET + second}
+    )
+    assert run("build", "--project", root).exit_code == 0
+    withdrawn = on_fact("    withdrawn:\n      date: 2024-12-01\n      reason: It was retracted.\n")
+    (root / "facts/main.yaml").write_text(withdrawn + second, encoding="utf-8")
+    (root / "briefgen.yaml").write_text(
+        edit(config, "edition: 2024-11-25", "edition: 2024-12-02"), encoding="utf-8"
+    )
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    html = (root / "output/brief.html").read_text(encoding="utf-8")
+    assert 'id="fact-fact-one"' not in html  # it left the briefing
+    assert "<del>A fact</del>: It was retracted." in html
+    diff = run("diff", "brief", "--to", "2024-12-02", "--project", root)
+    assert "fact-one: A fact (withdrawn: It was retracted.)" in diff.output

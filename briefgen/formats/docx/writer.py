@@ -152,7 +152,12 @@ class Writer(Body):
             ("Facts withdrawn", changes.facts_withdrawn),
         ):
             entries = [
-                _ChangeEntry(f.title, f.anchor and self.bookmarks[f.anchor], "", f.changes)
+                _ChangeEntry(
+                    f.title + (f": {f.reason}" if f.reason else ""),
+                    f.anchor and self.bookmarks[f.anchor],
+                    "",
+                    f.changes,
+                )
                 for f in facts
             ]
             self._change_group(heading, entries)
