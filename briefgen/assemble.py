@@ -44,6 +44,8 @@ class SourceView:
     reliability: str
     reliability_words: str
     origin: str | None
+    lang: str | None = None  # the title's language, when not the briefing's
+    translated_title: str | None = None  # shown after the title, in brackets
     cited_by: list[FactRef] = field(default_factory=list)
 
 
@@ -208,6 +210,7 @@ class BriefingView:
     scope: str | None = None  # the filter in words; None when every fact is in
     changes: ChangesView | None = None  # None: no earlier edition is recorded
     order: str = "newest-first"
+    lang: str = "en"  # the document's language (BCP 47)
 
     @property
     def facts(self) -> list[FactView]:
@@ -303,6 +306,7 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         judgments=judgments,
         scope=describe_scope(project, briefing),
         order=briefing.order,
+        lang=briefing.lang,
     )
     view.figures = draw_figures(view, briefing.figures)
     return view
@@ -395,6 +399,8 @@ def _source_view(source: Source, number: int) -> SourceView:
         reliability=source.reliability,
         reliability_words=RELIABILITY_WORDS[source.reliability],
         origin=source.origin,
+        lang=source.lang,
+        translated_title=source.translated_title,
     )
 
 
