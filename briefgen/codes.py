@@ -80,6 +80,11 @@ WARNINGS: dict[str, WarningCode] = {
             "text still holding a skeleton's TODO (from `briefgen new`) in a fact, source or actor",
         ),
         WarningCode(
+            "no-glyph",
+            "project",
+            "a character no font of the theme has, which would print blank",
+        ),
+        WarningCode(
             "judgment-single-source",
             "briefing",
             "a judgment held with high confidence on facts with one independent source "
