@@ -176,7 +176,7 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, 'UNNAMED CHARACTER')}"
 
 
-def _printed_by(text: str) -> dict[str, frozenset[int]]:
+def printed_by(text: str) -> dict[str, frozenset[int]]:
     """Each family of the two stacks that prints some character of `text`, with the
     characters it prints: those no family before it in a stack has."""
     out: dict[str, set[int]] = {}
@@ -191,7 +191,7 @@ def _printed_by(text: str) -> dict[str, frozenset[int]]:
 def faces_for(text: str) -> list[Face]:
     """The faces that print some character of `text` (every weight and style of a
     family used, as the page may set the text in any)."""
-    used = _printed_by(text)
+    used = printed_by(text)
     return [face for face in FACES if face.family in used]
 
 
@@ -265,7 +265,7 @@ def embedded_css(text: str) -> str:
     """@font-face rules for every face `text` needs, each subset to the characters of
     `text` it has and carried in the rule (a data: URL), so the HTML stays one file
     and a reader's browser prints with the theme's fonts, not its own."""
-    used = _printed_by(text)
+    used = printed_by(text)
     faces = [face for face in FACES if face.family in used]
     require(faces)
     flavor, media_type, fmt = web_flavor()
@@ -283,7 +283,7 @@ def print_fonts(text: str) -> dict[str, bytes]:
     """The faces outside the theme folder that `text` needs, each subset to its
     characters, by the URL the PDF's @font-face rules name (pdf.py serves them
     from memory); the theme's own faces print.css names as files."""
-    used = _printed_by(text)
+    used = printed_by(text)
     faces = [face for face in FACES if face.family in used and face.package]
     require(faces)
     return {FONT_SCHEME + face.name: subset(face, used[face.family]) for face in faces}

@@ -47,6 +47,16 @@ def test_validate_does_not_import_weasyprint(example: Path) -> None:
     assert weasyprint_modules(modules) == set()
 
 
+def test_validate_reads_no_font(tmp_path: Path) -> None:
+    """The no-glyph warning reads the theme's coverage.json: neither fontTools nor
+    HarfBuzz is imported to validate a project in every script."""
+    from scripts_project import multilingual_project
+
+    modules = imported("validate", "--project", multilingual_project(tmp_path))
+    assert "briefgen.fonts" in modules
+    assert {m.split(".")[0] for m in modules} & {"fontTools", "uharfbuzz"} == set()
+
+
 @pytest.mark.slow
 def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
     # The same log for a build does show WeasyPrint, so the tests above can fail.
