@@ -56,12 +56,11 @@ class SourceView:
     reliability: str
     reliability_words: str
     origin: str | None
+    lang: str | None = None  # the title's language, when not the briefing's
+    translated_title: str | None = None  # shown after the title, in brackets
     cited_by: list[FactRef] = field(default_factory=list)
-    # FORMAT 1.2: its portion mark (None while the project names no marking), the
-    # title's language when not the briefing's, and the title in the briefing's.
+    # FORMAT 1.2: its portion mark (None while the project names no marking).
     marking: str | None = None
-    lang: str | None = None
-    translated_title: str | None = None
 
 
 @dataclass(frozen=True)

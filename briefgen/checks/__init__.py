@@ -36,6 +36,7 @@ from .warnings import (
     high_confidence_single_source,
     high_confidence_weak_sources,
     incomplete,
+    missing_glyphs,
     never_reviewed,
     skeleton_todos,
     stale_facts,
@@ -129,6 +130,12 @@ WARNINGS: dict[str, WarningCode] = {
             "fact",
             "text still holding a skeleton's TODO (from `briefgen new`) in a fact, source or actor",
             skeleton_todos,
+        ),
+        WarningCode(
+            "no-glyph",
+            "project",
+            "a character no font of the theme has, which would print blank",
+            missing_glyphs,
         ),
         WarningCode(
             "judgment-single-source",
