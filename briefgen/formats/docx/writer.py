@@ -12,7 +12,7 @@ from ...assemble import FactView, FieldChange, SourceView
 from ...kinds import KINDS, Row
 from .body import Body
 from .figures import figure_png, shown_width_cm
-from .ooxml import field_char, field_instruction, set_child
+from .ooxml import field_char, field_instruction, qname, set_child
 from .richtext import HtmlWriter
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ class Writer(Body):
             paragraph = self.para(style="Numbered Item")
             self._bookmark(paragraph, f"_judgment{judgment.number}")
             paragraph.add_run(f"{judgment.number}.\t")
+            self.portion_mark(paragraph, judgment.marking)
             HtmlWriter(self, self.body, paragraph).feed_all(str(judgment.text))
             if judgment.likelihood:
                 words = f"{judgment.likelihood.capitalize()} ({judgment.band})"
@@ -216,7 +217,9 @@ class Writer(Body):
                     self.link(paragraph, entry.text, anchor=anchor, style=False)
 
     def _fact(self, fact: FactView) -> None:
-        self._heading(fact.title, 2, self.bookmarks[fact.anchor])
+        heading = self.para(style="Heading 2")
+        self.portion_mark(heading, fact.marking)
+        self._bookmark(heading, self.bookmarks[fact.anchor], heading.add_run(fact.title))
         self.para(" · ".join(_badges(fact)), "Fact Details")
         if fact.actors:
             actors = f"Actors: {', '.join(fact.actors)}"
@@ -284,7 +287,11 @@ class Writer(Body):
         paragraph = self.para(style="Numbered Item")
         self._bookmark(paragraph, self.bookmarks[source.anchor])
         paragraph.add_run(f"[{source.number}]\t")
-        paragraph.add_run(source.title).bold = True
+        self.portion_mark(paragraph, source.marking)
+        title = paragraph.add_run(source.title)
+        title.bold = True
+        if source.lang:  # its title's language, when not the briefing's
+            set_child(title._r.get_or_add_rPr(), "w:lang", None).set(qname("w:val"), source.lang)
         details = []
         details += [source.publisher] if source.publisher else []
         details += [f"published {source.published}"] if source.published else []
