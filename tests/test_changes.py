@@ -139,7 +139,7 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     write(root, CONFIG, EDITION_1)
     build(root)
     first = record(root, "2024-11-25")
-    assert first["record_version"] == 2
+    assert first["record_version"] == 3
     assert first["judgments"] == [
         {
             "text": "Russia pays for troops with missiles.",
