@@ -177,11 +177,14 @@ class ChangesView:
     judgments_added: list[JudgmentChangeView]
     judgments_changed: list[JudgmentChangeView]
     judgments_withdrawn: list[JudgmentChangeView]
+    # The briefing's own title and summary, when the records of both editions say them.
+    briefing_changed: list[FieldChange] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (
-            self.facts_added
+            self.briefing_changed
+            or self.facts_added
             or self.facts_changed
             or self.facts_withdrawn
             or self.judgments_added
@@ -237,6 +240,9 @@ class BriefingView:
     markings: tuple[str, ...] = ()  # the project's markings, lowest first, once in use
     release: str | None = None  # the highest marking this briefing may carry
     lang: str = "en"  # the document's language (BCP 47)
+    # Why this edition was corrected after it was issued (`briefgen issue --correction`),
+    # shown under its title; None for an edition never corrected.
+    correction: str | None = None
 
     @property
     def facts(self) -> list[FactView]:

@@ -18,11 +18,19 @@ from pathlib import Path
 from .cache import Cache, output_key
 from .checks import TableNames, analytic_warnings, check_project
 from .edition import Edition, make_edition
-from .editions import EDITIONS_DIR, Earlier, earlier_edition, edition_path, edition_record
+from .editions import (
+    EDITIONS_DIR,
+    Earlier,
+    content_changed,
+    earlier_edition,
+    edition_path,
+    edition_record,
+)
 from .errors import BuildError, Problem, ProjectError
 from .formats import FORMATS
 from .formats.base import Layout, RenderContext
 from .inputs import ProjectInputs
+from .issuing import Issuing, Standing, check_issuing, edition_standing, next_issued
 from .load import Project, load_project, pause_collector_and_freeze
 from .options import BuildOptions
 from .output import output_path, write_atomic, write_outputs
@@ -109,9 +117,14 @@ def build(
     briefing_ids: list[str] | None = None,
     options: BuildOptions | None = None,
     progress: Progress | None = None,
+    issuing: Issuing | None = None,
 ) -> tuple[list[Built], list[Problem]]:
     """Validate the whole project, then write each briefing's outputs that are not
-    up to date.
+    up to date; with `issuing`, mark each edition built issued (or corrected) in
+    its record (issuing.py).
+
+    An issued edition whose content would change, without a correction, is a
+    problem at its `edition:` line, and nothing is written.
 
     Raises ValueError when `options` name a format the table lacks, ProjectError
     (with every problem) when the project has errors, and UnknownBriefing when
@@ -135,15 +148,28 @@ def build(
 
     shared = ProjectInputs.of(project)
     cache = Cache.load(root / OUTPUT_DIR)
-    plans = [
-        _plan(
+    ids = list(dict.fromkeys(ids))
+    standing = {i: edition_standing(root, project.briefings[i].item) for i in ids}
+    refused = [problem for i in ids for problem in standing[i].problems]
+    if refused:
+        raise ProjectError(refused)
+    plans = []
+    for briefing_id in ids:
+        found = standing[briefing_id]
+        correction = issuing.correction if issuing is not None else None
+        edition = make_edition(
             project,
-            make_edition(project, briefing_id, shared, earlier[briefing_id]),
-            options,
-            cache,
+            briefing_id,
+            shared,
+            earlier[briefing_id],
+            correction if correction is not None else found.correction,
         )
-        for briefing_id in dict.fromkeys(ids)
-    ]
+        changed = found.data is not None and content_changed(edition.view, found.data)
+        placed = project.briefings[briefing_id]
+        refused += check_issuing(placed, changed, found, issuing)
+        plans.append(_plan(project, edition, options, cache))
+    if refused:
+        raise ProjectError(refused)
     rendered = _render_all(project, plans, options, progress)
     if options.signing is not None:  # in memory, before the all-or-none write
         for fmt, path, _ in (stale for plan in plans for stale in plan.stale):
@@ -156,7 +182,7 @@ def build(
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
     # Even with nothing to write: this also removes what a killed build left.
     write_outputs(root / OUTPUT_DIR, pending, root)
-    _record_editions(root, plans, cache)
+    _record_editions(root, plans, cache, standing, issuing)
     built = [
         Built(
             p.briefing_id,
@@ -184,18 +210,26 @@ def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
     return split(weights, n)[k - 1]
 
 
-def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:
+def _record_editions(
+    root: Path,
+    plans: list[_Plan],
+    cache: Cache,
+    standing: dict[str, Standing],
+    issuing: Issuing | None,
+) -> None:
     """Keep editions/<id>/<edition>.json in step with what output/ now holds.
 
     Written after the outputs, with the hashes the cache holds for them (of
     the bytes just written, or checked unchanged), so a record always
-    describes outputs that exist; an unchanged record is not touched.
+    describes outputs that exist; an unchanged record is not touched. What it
+    said of the edition's issue is kept, and, when issuing, added to.
     """
     for plan in plans:
         view = plan.edition.view
         paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
         outputs = {path.relative_to(root).as_posix(): cache.written(path) for path in paths}
-        record = edition_record(view, outputs)
+        issued = next_issued(standing[view.id], issuing, outputs)
+        record = edition_record(view, outputs, issued)
         target = edition_path(root, view)
         if not inside(target, root):
             raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")

@@ -3,9 +3,10 @@
 Both sides are records (records.py): the earlier edition's as kept in
 editions/, and this edition's as editions.py would write it, so the Changes
 section of a briefing and `briefgen diff` compare exactly what the records
-hold. Facts are matched by id. Judgments have no ids: one with the same text
-is the same judgment, and of the rest, pairs whose texts are mostly alike are
-one judgment revised.
+hold. Facts are matched by id, and so are judgments when both editions give
+one its id (FORMAT 1.2). Of the judgments left, one with the same text is the
+same judgment, and of the rest, pairs whose texts are mostly alike are one
+judgment revised. A revised text is shown with its old wording.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def compare(
     if before.judgments is not None and after.judgments is not None:
         judgments = _judgment_changes(before.judgments, after.judgments, old, new)
     return ChangesView(
+        briefing_changed=_briefing_changes(before, after),
         since=PartialDate.parse(before.edition).display(),
         since_iso=before.edition,
         record=before.path,
@@ -85,6 +87,21 @@ def mark_changes(view: BriefingView, changes: ChangesView) -> BriefingView:
     return dataclasses.replace(
         view, sections=sections, key_judgments=key_judgments, changes=changes
     )
+
+
+def _briefing_changes(before: Record, after: Record) -> list[FieldChange]:
+    """The briefing's title and summary, where both records say them (a record
+    before version 3 has no summary)."""
+    found = []
+    if before.title is not None and after.title is not None and before.title != after.title:
+        text = f"title revised, was “{before.title}”"
+        found.append(FieldChange("title", before.title, after.title, text))
+    if before.summary is not None and after.summary is not None and before.summary != after.summary:
+        text = f"summary revised, was “{before.summary}”" if before.summary else "summary added"
+        if not after.summary:
+            text = "summary removed"
+        found.append(FieldChange("summary", before.summary, after.summary, text))
+    return found
 
 
 def _fact_ref(fact: RecordedFact) -> FactChangeView:
@@ -185,8 +202,24 @@ def _judgment_changes(
 ) -> tuple[list[JudgmentChangeView], list[JudgmentChangeView], list[JudgmentChangeView]]:
     pairs: dict[int, int] = {}  # index in `after` -> index in `before`
     unmatched = set(range(len(before)))
+    by_id = {j.id: i for i, j in enumerate(before) if j.id is not None}
     for index, judgment in enumerate(after):
-        same = next((i for i in sorted(unmatched) if before[i].text == judgment.text), None)
+        if judgment.id is not None and judgment.id in by_id:
+            pairs[index] = by_id[judgment.id]
+            unmatched.discard(by_id[judgment.id])
+    # An id on both sides settles it: such judgments are matched by id or not at all.
+    ided = {i for i in unmatched if before[i].id is not None}
+    for index, judgment in enumerate(after):
+        if index in pairs:
+            continue
+        same = next(
+            (
+                i
+                for i in sorted(unmatched)
+                if before[i].text == judgment.text and not (judgment.id is not None and i in ided)
+            ),
+            None,
+        )
         if same is not None:
             pairs[index] = same
             unmatched.discard(same)
@@ -198,6 +231,7 @@ def _judgment_changes(
             for index, judgment in enumerate(after)
             if index not in pairs
             for i in unmatched
+            if not (judgment.id is not None and i in ided)
         ),
     )
     for score, index, i in scored:
@@ -228,7 +262,7 @@ def _judgment_fields(
 ) -> list[FieldChange]:
     found = []
     if old.text != new.text:
-        found.append(FieldChange("text", old.text, new.text, "text revised"))
+        found.append(FieldChange("text", old.text, new.text, f"text revised, was “{old.text}”"))
     if old.confidence != new.confidence:
         found.append(_change("confidence", old.confidence, new.confidence, str))
     if old.likelihood != new.likelihood:
@@ -261,6 +295,8 @@ def describe_changes(changes: ChangesView) -> list[str]:
             ("withdrawn", "-", changes.facts_withdrawn),
         )
     ]
+    if changes.briefing_changed:
+        groups.insert(0, ("Briefing changed", "~", [("", changes.briefing_changed)]))
     groups += [
         (f"Judgments {kind}", mark, [(_numbered(j), j.changes) for j in items])
         for kind, mark, items in (
@@ -274,7 +310,8 @@ def describe_changes(changes: ChangesView) -> list[str]:
         if entries:
             lines.append(f"{heading} ({len(entries)}):")
         for name, found in entries:
-            lines.append(f"  {mark} {name}")
+            if name:
+                lines.append(f"  {mark} {name}")
             lines += [f"      {change.text}" for change in found]
     return lines
 

@@ -48,8 +48,14 @@ def diff_editions(
     edition is: what changed since it was recorded).
 
     Raises ProjectError when the project or a record is bad, UnknownBriefing, and
-    NoEdition when an edition asked for is not recorded.
+    NoEdition when an edition asked for is not recorded, or `since` is later
+    than `until`.
     """
+    # Wrong use first, before the project is read.
+    if since is not None and until is not None and _date(since).first_day > _date(until).first_day:
+        raise NoEdition(
+            f"--from {since} is later than --to {until}; name the earlier edition with --from"
+        )
     project, problems = validate(root)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -4,7 +4,9 @@
 record of the latest earlier edition (read once per build), the input files
 and the hash that names them (inputs.py), the reader's view with its inputs
 digest (assemble.py), its figures (figures/), and what changed since the
-earlier record with the New and Updated marks (changes.py). The `Edition` it
+earlier record with the New and Updated marks (changes.py), and the reason of
+its latest correction, if it was corrected after it was issued (issuing.py).
+The `Edition` it
 returns serves the cache key, every format and the edition record alike, and
 nothing changes it afterwards: the view's dataclasses are frozen.
 """
@@ -12,6 +14,7 @@ nothing changes it afterwards: the view's dataclasses are frozen.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -21,6 +24,7 @@ from .changes import compare, mark_changes
 from .editions import Earlier, current_record, earlier_edition
 from .figures import draw_figures, figure_tools
 from .inputs import InputFile, ProjectInputs, inputs_hash
+from .issuing import edition_standing
 from .load import Project
 from .projection import project_briefing, project_record
 from .records import parse_record
@@ -35,8 +39,10 @@ class Edition:
     """One briefing as this build makes it: what its reader sees, the project files
     it is made from (inputs.py), and the hash of those and the theme."""
 
-    view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
+    view: BriefingView
     inputs: list[InputFile]
+    # The inputs' hash, whose first 12 digits are the view's inputs_digest; with the
+    # reason of a correction, the hash of both: the reason is on every page.
     hash: str
     # The versions of the programs that laid out its figures (Graphviz, when it has
     # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
@@ -51,12 +57,16 @@ def make_edition(
     briefing_id: str,
     shared: ProjectInputs | None = None,
     earlier: Earlier | None = None,
+    correction: str | None = None,
 ) -> Edition:
     """Make one briefing's edition, finished. `shared` is `ProjectInputs.of(project)`
-    and `earlier` the briefing's `earlier_edition`, when a build has them already."""
+    and `earlier` the briefing's `earlier_edition`, when a build has them already;
+    `correction` is why it is corrected (default: as its own record says, if at all)."""
     briefing = project.briefings[briefing_id].item
     shared = ProjectInputs.of(project) if shared is None else shared
     earlier = earlier_edition(project.root, briefing) if earlier is None else earlier
+    if correction is None:
+        correction = edition_standing(project.root, briefing).correction
     hidden = withheld(project, briefing)
     # The briefing's own slice of the project (projection.py): what its PDF carries,
     # what its digest names. The record of the latest earlier edition is an input
@@ -74,6 +84,7 @@ def make_edition(
         record = parse_record(json.loads(shared_record.data), shared_record.path)
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view = assemble_briefing(project, briefing_id, GENERATOR, inputs_digest=full[:12])
+    view = dataclasses.replace(view, correction=correction)
     # Figures are drawn from the rest of the view, as the changes are compared.
     view = dataclasses.replace(view, figures=draw_figures(view, briefing.figures))
     if record is not None:
@@ -90,6 +101,8 @@ def make_edition(
         *hidden.sources,
         *(written[i].id or f"judgment {i + 1}" for i in hidden.judgments),
     ]
+    if correction is not None:
+        full = hashlib.sha256(f"{full}\0correction\0{correction}".encode()).hexdigest()
     return Edition(view, inputs, full, figure_tools(view.figures), tuple(sorted(named)))
 
 

@@ -11,8 +11,10 @@ a PDF to its record, and `git log editions/` is the desk's history of what it
 told its readers and on what evidence. A record carries a digest of itself
 (records.py reads it back), and a build writes only its own edition's record.
 
-The latest record of an earlier edition is an input of the next: its Changes
-section and New and Updated marks come from comparing the two (changes.py).
+The record of an earlier edition is an input of the next: its Changes section
+and New and Updated marks come from comparing the two (changes.py). That is
+the latest issued edition before it (`briefgen issue`), or, when none was
+issued, the latest edition before it.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from .model import Briefing
 from .records import (
     EDITIONS_DIR,
     RECORD_VERSION,
+    Issued,
+    Outputs,
     Record,
     load_record,
     parse_record,
-    previous_edition,
     record_digest,
+    recorded_editions,
 )
 
 __all__ = ["EDITIONS_DIR", "edition_path", "edition_record"]
@@ -53,6 +57,7 @@ def edition_content(view: BriefingView) -> dict[str, Any]:
         "key_judgments": [fact.id for fact in view.key_judgments],
         "judgments": [
             {
+                **({"id": judgment.id} if judgment.id else {}),
                 "text": " ".join(judgment.text_plain.split()),
                 "confidence": judgment.confidence,
                 **({"likelihood": judgment.likelihood} if judgment.likelihood else {}),
@@ -95,22 +100,51 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def edition_record(view: BriefingView, outputs: dict[str, tuple[str, int]]) -> bytes:
-    """The record of one edition as stable, diff-friendly JSON (no clock times);
-    `outputs` maps each output's project path to its SHA-256 and size."""
+# What a record says of the briefing itself, beside its facts, judgments and sources:
+# with edition_content, what an issued edition may not change (`briefgen issue`).
+def _briefing_content(view: BriefingView) -> dict[str, Any]:
+    return {
+        "title": view.title,
+        "classification": view.classification,
+        "summary": " ".join(view.summary_text.split()),
+    }
+
+
+def content_changed(view: BriefingView, data: dict[str, Any]) -> bool:
+    """Whether `view` says anything other than the record `data` (its JSON) does:
+    its title, classification, summary, facts, judgments or sources. What made
+    the outputs (briefgen's version, the theme, the files' bytes) is not content."""
+    now = {**_briefing_content(view), **edition_content(view)}
+    return any(data.get(key) != value for key, value in now.items())
+
+
+def _outputs(outputs: Outputs) -> dict[str, Any]:
+    return {name: {"sha256": sha256, "bytes": size} for name, (sha256, size) in outputs.items()}
+
+
+def edition_record(view: BriefingView, outputs: Outputs, issued: Issued | None = None) -> bytes:
+    """The record of one edition as stable, diff-friendly JSON (dates, no clock
+    times); `outputs` maps each output's project path to its SHA-256 and size, and
+    `issued` says when the edition was issued and corrected, if it was."""
     record: dict[str, Any] = {
         "record_version": RECORD_VERSION,
         "briefing": view.id,
-        "title": view.title,
         "edition": view.edition_iso,
-        "classification": view.classification,
+        **_briefing_content(view),
         "generator": view.generator,
         "inputs_digest": view.inputs_digest,
-        "outputs": {
-            name: {"sha256": sha256, "bytes": size} for name, (sha256, size) in outputs.items()
-        },
+        "outputs": _outputs(outputs),
         **edition_content(view),
     }
+    if issued is not None:
+        record["issued"] = {
+            "at": issued.at,
+            "outputs": _outputs(issued.outputs),
+            "corrections": [
+                {"at": c.at, "reason": c.reason, "replaced": _outputs(c.replaced)}
+                for c in issued.corrections
+            ],
+        }
     record["digest"] = record_digest(record)
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -121,6 +155,7 @@ def current_record(view: BriefingView) -> Record:
         "record_version": RECORD_VERSION,
         "briefing": view.id,
         "edition": view.edition_iso,
+        **_briefing_content(view),
         **edition_content(view),
     }
     return parse_record(data)
@@ -136,10 +171,26 @@ class Earlier:
 
 
 def earlier_edition(root: Path, briefing: Briefing) -> Earlier:
-    """The latest record in editions/<id>/ of an edition before this one."""
-    path = previous_edition(root, briefing.id, briefing.edition)
-    if path is None:
+    """The record in editions/<id>/ of the latest issued edition before this one, or,
+    when none before it was issued, of the latest edition before it."""
+    paths = [
+        path
+        for date, path in recorded_editions(root, briefing.id)
+        if date.first_day < briefing.edition.first_day
+    ]
+    if not paths:
         return Earlier(None, None, [])
-    record, raw, problems = load_record(root, path)
+    problems: list[Problem] = []
+    found = []
+    for path in reversed(paths):  # newest first, until one was issued
+        record, raw, wrong = load_record(root, path)
+        problems += wrong
+        found.append((path, record, raw))
+        if record is not None and record.issued is not None:
+            break
+    else:
+        path, record, raw = found[0]  # none was issued: the latest
+        if record is None or problems:  # a bad record may be the issued one
+            return Earlier(None, None, problems)
     file = InputFile(path.relative_to(root).as_posix(), raw)
     return Earlier(record, file if record else None, problems)

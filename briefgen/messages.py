@@ -166,6 +166,11 @@ def _translate(
         code = "type"
     elif error_type in ("model_type", "dict_type", "model_attributes_type"):
         message = f"'{name}' must be a mapping of keys to values, found {describe(value)}"
+        if name == "sources" and isinstance(value, str):  # the `sources: [a, b]` shorthand
+            hint = (
+                f"cite each source as '- source: {value}' with 'credibility: 2' (1 to 6) "
+                "on the line below"
+            )
         code = "type"
     elif error_type in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
         whole = error_type.startswith("int")

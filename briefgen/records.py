@@ -11,6 +11,12 @@ confidences and citations, and no judgments; they are compared on those alone.
 Having no digest, they are checked as closely as any: every field has the type
 and the shape briefgen writes (an id is an id, a date a date, a confidence one
 of the scale's words), so nothing the record says reaches a briefing unchecked.
+
+Version 2 records add the judgments (without ids) and the digest. Version 3
+records add each judgment's id, the briefing's summary, and, once `briefgen
+issue` has issued the edition, when it was issued with each output's SHA-256
+(`issued`) and every correction since (`corrections`: when, why, and the
+hashes the correction replaced). Records of every version are read.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from .model import ID_MAX, ID_PATTERN, LIKELIHOOD_BANDS, Confidence
 from .paths import inside
 
 EDITIONS_DIR = "editions"
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
 
 
@@ -55,6 +61,34 @@ class RecordedJudgment:
     confidence: str
     likelihood: str | None
     based_on: tuple[str, ...]
+    id: str | None = None  # FORMAT 1.2; a version 2 record has none
+
+
+# An output as an edition record names it: its project path -> (SHA-256, bytes).
+Outputs = dict[str, tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction of an issued edition: when, why, and the outputs it replaced."""
+
+    at: str  # ISO date
+    reason: str
+    replaced: Outputs
+
+
+@dataclass(frozen=True)
+class Issued:
+    """When an edition was issued (`briefgen issue`) and the outputs its readers have."""
+
+    at: str  # ISO date of the first issue
+    outputs: Outputs  # as last issued: after the latest correction, if any
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def correction(self) -> str | None:
+        """The reason of the latest correction, shown under the briefing's title."""
+        return self.corrections[-1].reason if self.corrections else None
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,9 @@ class Record:
     judgments: tuple[RecordedJudgment, ...] | None  # None: a version 1 record
     source_titles: dict[str, str]
     path: str = ""  # relative to the project; "" for the current facts
+    title: str | None = None  # None: the record does not say
+    summary: str | None = None  # plain text; None before record version 3
+    issued: Issued | None = None  # None: not issued (or a record before version 3)
 
     @property
     def edition_date(self) -> PartialDate:
@@ -213,7 +250,44 @@ def parse_record(data: Any, path: str = "") -> Record:
         judgments=judgments,
         source_titles=titles,
         path=path,
+        title=_optional(top, "title", "record"),
+        summary=_optional(top, "summary", "record") if version >= 3 else None,
+        issued=_issued(top) if version >= 3 and top.get("issued") is not None else None,
     )
+
+
+def _issued(top: dict[str, Any]) -> Issued:
+    issued = _mapping(top["issued"], "'issued'")
+    corrections = tuple(
+        Correction(
+            at=_date(_mapping(item, f"corrections[{index}]"), f"corrections[{index}]", "at"),
+            reason=_text(item, "reason", f"corrections[{index}]"),
+            replaced=_outputs(item, "replaced", f"corrections[{index}]"),
+        )
+        for index, item in enumerate(_list(issued, "corrections", "'issued'"))
+    )
+    return Issued(
+        at=_date(issued, "'issued'", "at"),
+        outputs=_outputs(issued, "outputs", "'issued'"),
+        corrections=corrections,
+    )
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _outputs(data: dict[str, Any], key: str, where: str) -> Outputs:
+    """`{"output/x.pdf": {"sha256": ..., "bytes": ...}}`, as editions.py writes it."""
+    found: Outputs = {}
+    for name, item in _mapping(data.get(key), f"'{key}' of {where}").items():
+        entry = _mapping(item, f"'{key}' of {where}")
+        sha256, size = entry.get("sha256"), entry.get("bytes")
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise _Shape(f"'{key}' of {where} must name each output's SHA-256")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise _Shape(f"'{key}' of {where} must name each output's size in bytes")
+        found[name] = (sha256, size)
+    return found
 
 
 # What briefgen writes in a record's fields (editions.py); anything else is refused.
@@ -254,7 +328,11 @@ def _judgment(item: Any, where: str) -> RecordedJudgment:
     based_on = _list(judgment, "based_on", where)
     if not all(isinstance(f, str) and _is_id(f) for f in based_on):
         raise _Shape(f"'{where}.based_on' must be fact ids")
+    judgment_id = _optional(judgment, "id", where)
+    if judgment_id is not None and not _is_id(judgment_id):
+        raise _Shape(f"'id' of {where} is not an id")
     return RecordedJudgment(
+        id=judgment_id,
         text=" ".join(_text(judgment, "text", where).split()),
         confidence=_word(judgment, "confidence", where, get_args(Confidence)),
         likelihood=_optional_word(judgment, "likelihood", where, tuple(LIKELIHOOD_BANDS)),
@@ -273,14 +351,14 @@ def _id(data: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _date(data: dict[str, Any], where: str) -> str:
+def _date(data: dict[str, Any], where: str, key: str = "date") -> str:
     """A date or a span of two ("2023-08/2024-11"), as editions.py writes them."""
-    value = _text(data, "date", where)
+    value = _text(data, key, where)
     try:
         for part in value.split("/", 1):
             PartialDate.parse(part)
     except InvalidValue as exc:
-        raise _Shape(f"'date' of {where} is not a date: {exc}") from None
+        raise _Shape(f"'{key}' of {where} is not a date: {exc}") from None
     return value
 
 

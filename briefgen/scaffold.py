@@ -68,14 +68,29 @@ def example_dir() -> Path:
 # -- init -------------------------------------------------------------------------------
 
 
-def init_project(target: Path, *, force: bool = False) -> list[Path]:
-    """Write a new project into `target`: the example facts and briefgen.yaml, the
+# `init --blank`: one section and one briefing to fill in, and no facts.
+BLANK_CONFIG = """\
+sections:
+  - id: main
+    title: Main points
+
+briefings:
+  - id: briefing
+    title: A briefing
+    edition: {today}
+    formats: [html, pdf]
+"""
+
+
+def init_project(target: Path, *, force: bool = False, blank: bool = False) -> list[Path]:
+    """Write a new project into `target`: the example facts and briefgen.yaml (with
+    `blank`, a briefgen.yaml of one section and one briefing, and no facts), the
     editor schemas and their wiring, and a .gitignore for output/ and .briefgen-cache/.
 
     Refuses (ScaffoldError, nothing written) when a file would be replaced,
     unless `force`. Returns the files written.
     """
-    files = project_files()
+    files = project_files(blank)
     clashes = [name for name in files if (target / name).exists()]
     if clashes and not force:
         more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
@@ -101,13 +116,16 @@ def init_project(target: Path, *, force: bool = False) -> list[Path]:
     return written
 
 
-def project_files() -> dict[str, bytes]:
+def project_files(blank: bool = False) -> dict[str, bytes]:
     """Every file `init` writes except .gitignore, by project-relative path."""
     source = example_dir()
     files: dict[str, bytes] = {
         CONFIG_NAME: _with_modeline(source / CONFIG_NAME, SCHEMA_FILES["config"]),
     }
-    for sheet in sorted((source / FACTS_DIR).rglob("*")):
+    if blank:
+        text = BLANK_CONFIG.format(today=dt.date.today().isoformat())
+        files[CONFIG_NAME] = (MODELINE.format(SCHEMA_FILES["config"]) + text).encode()
+    for sheet in [] if blank else sorted((source / FACTS_DIR).rglob("*")):
         if sheet.suffix in SHEET_SUFFIXES and sheet.is_file():
             name = sheet.relative_to(source).as_posix()
             files[name] = _with_modeline(sheet, _relative(name, SCHEMA_FILES["facts"]))

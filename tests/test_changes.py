@@ -139,7 +139,7 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     write(root, CONFIG, EDITION_1)
     build(root)
     first = record(root, "2024-11-25")
-    assert first["record_version"] == 2
+    assert first["record_version"] == 3
     assert first["judgments"] == [
         {
             "text": "Russia pays for troops with missiles.",
@@ -338,7 +338,7 @@ def version_1(data: dict[str, Any]) -> str:
     [
         (
             lambda text: text.replace('"facts": [', '"facts": [,', 1),
-            "25:13: error: the edition record is not valid JSON: Expecting value " + HINT,
+            "26:13: error: the edition record is not valid JSON: Expecting value " + HINT,
         ),
         (
             lambda text: rewrite({**json.loads(text), "facts": "none"}),
@@ -355,7 +355,7 @@ def version_1(data: dict[str, Any]) -> str:
         (
             lambda text: rewrite({**json.loads(text), "record_version": 9}),
             "1:1: error: the edition record is not an edition record briefgen wrote: it is "
-            "record version 9, newer than this briefgen reads (2); upgrade briefgen " + HINT,
+            "record version 9, newer than this briefgen reads (3); upgrade briefgen " + HINT,
         ),
         (
             lambda text: signed({**json.loads(text), "briefing": "other"}),
@@ -583,7 +583,7 @@ def test_every_kind_of_change_is_said_in_words() -> None:
     # A judgment revised, not one withdrawn and another added.
     assert changes.judgments_added == changes.judgments_withdrawn == []
     assert [c.text for c in changes.judgments_changed[0].changes] == [
-        "text revised",
+        "text revised, was “Russia will keep supplying missiles.”",
         "confidence low → moderate",
         "likelihood likely (55–80%) added",
         "now also based on: other",

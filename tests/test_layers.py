@@ -47,6 +47,7 @@ LAYERS: list[tuple[str, ...]] = [
         "inputs",
         "projection",
         "editions",
+        "issuing",
     ),  # what an edition draws on
     ("edition",),  # the edition, made once
     # Render: the formats and what they render with.

@@ -425,3 +425,25 @@ def test_a_flow_needs_two_declared_actors(tmp_path: Path) -> None:
         "Error: a flow names two actors, and the project declares none; "
         "add them first with 'briefgen new actor'\n"
     )
+
+
+def test_init_blank_starts_empty_and_validates(tmp_path: Path) -> None:
+    root = tmp_path / "blank"
+    result = run("init", "--blank", root)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (
+        f"next: cd {root} && briefgen new fact --sheet facts/main.yaml, then briefgen build"
+    )
+    assert not (root / "facts").exists()  # no example facts
+    settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"]["./schemas/config.schema.json"] == ["briefgen.yaml"]
+    today = dt.date.today().isoformat()
+    assert (root / "briefgen.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=schemas/config.schema.json\n"
+        "sections:\n  - id: main\n    title: Main points\n\n"
+        f"briefings:\n  - id: briefing\n    title: A briefing\n    edition: {today}\n"
+        "    formats: [html, pdf]\n"
+    )
+    result = run("validate", "--project", root)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "ok: 0 facts, 0 sources, 0 actors, 1 briefing"

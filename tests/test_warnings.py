@@ -478,3 +478,21 @@ def test_a_todo_spelt_with_an_escape_still_warns(tmp_path: Path) -> None:
         "facts/main.yaml:14:12: warning: fact 'fact-one' still holds the skeleton's TODO in "
         "'title' (replace it with what you know)"
     ]
+
+
+def test_the_sources_shorthand_gets_the_right_form_and_no_follow_on_warning(
+    tmp_path: Path,
+) -> None:
+    sources = [source("a", "A"), source("b", "B")]
+    text = sheet(sources=sources, facts=[fact(sources=["a", "b"])])
+    write_tree(tmp_path, {"briefgen.yaml": config(), "facts/main.yaml": text})
+    result = run("validate", "--project", tmp_path)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "sources: [a, b]" in t)
+    assert lines == [
+        f"facts/main.yaml:{line}:{column}: error: 'sources' must be a mapping of keys to "
+        f"values, found '{name}' (cite each source as '- source: {name}' with "
+        "'credibility: 2' (1 to 6) on the line below)"
+        for name, column in (("a", 15), ("b", 18))
+    ] + ["2 errors"]

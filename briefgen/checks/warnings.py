@@ -94,7 +94,13 @@ def uncited_sources(run: WarningRun) -> Iterable[Problem]:
     for fact in _raw_facts(run.project):
         citations = fact.get("sources")
         if isinstance(citations, list):
-            sources = (c.get("source") for c in citations if isinstance(c, dict))
+            # A bare id (the `sources: [a, b]` shorthand, an error of its own) cites it too:
+            # no follow-on warning.
+            sources = (
+                c.get("source") if isinstance(c, dict) else c
+                for c in citations
+                if isinstance(c, dict | str)
+            )
             # Only text can be a source id (a list is unhashable); the model reports the rest.
             cited.update(s for s in sources if isinstance(s, str))
     for source_id, placed in run.project.sources.items():

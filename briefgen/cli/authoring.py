@@ -23,19 +23,25 @@ if TYPE_CHECKING:
     "directory", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
 )
 @click.option("--force", is_flag=True, help="Replace files of the same name already there.")
+@click.option(
+    "--blank",
+    is_flag=True,
+    help="Start empty: a briefgen.yaml with one section and one briefing, and no facts.",
+)
 @guard
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path, force: bool, blank: bool) -> None:
     """Start a project that builds at once.
 
     In DIRECTORY (default: here), writes the example project (briefgen.yaml
     and facts/), JSON Schemas for editors in schemas/ wired up for VS Code and
     any editor using the YAML language server, and a .gitignore for output/.
-    Refuses to replace existing files unless --force.
+    With --blank, briefgen.yaml has one section and one briefing, and there
+    are no example facts. Refuses to replace existing files unless --force.
     """
     from ..scaffold import ScaffoldError, init_project
 
     try:
-        written = init_project(directory, force=force)
+        written = init_project(directory, force=force, blank=blank)
     except ScaffoldError as error:
         # A folder that already holds a project is the wrong place, not a broken project.
         failure = WrongUse if error.wrong_use else click.ClickException
@@ -44,7 +50,10 @@ def init(directory: Path, force: bool) -> None:
     for path in written:
         click.echo(shown(path.resolve(), root))
     where = "" if root == Path.cwd().resolve() else f"cd {directory} && "
-    click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
+    if blank:
+        click.echo(f"next: {where}briefgen new fact --sheet facts/main.yaml, then briefgen build")
+    else:
+        click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
 
 
 class _FactKinds(click.Choice[str]):

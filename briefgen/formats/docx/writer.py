@@ -38,6 +38,10 @@ class Writer(Body):
         self.para(view.title, "Title")
         if view.subtitle:
             self.para(view.subtitle, "Subtitle")
+        if view.correction:
+            paragraph = self.para(style="Briefing Details")
+            paragraph.add_run("Corrected edition: ").bold = True
+            paragraph.add_run(view.correction)
         details = [f"Edition {view.edition}"]
         details += [view.author] if view.author else []
         details += [view.classification] if view.classification else []
@@ -148,6 +152,9 @@ class Writer(Body):
             return
         note = f"Compared with the edition of {changes.since}, as recorded in {changes.record}."
         self.para(note, "Fact Details")
+        if changes.briefing_changed:
+            self.para("The briefing", "Change List")
+            self._what_changed(changes.briefing_changed)
         for heading, facts in (
             ("Facts added", changes.facts_added),
             ("Facts changed", changes.facts_changed),
