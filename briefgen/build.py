@@ -139,14 +139,21 @@ def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     """
     with collector_paused():
         project, problems = load_project(root)
-        problems += check_project(project)
+        return project, check_loaded(project, problems, strict)
+
+
+def check_loaded(project: Project, problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """`problems` (the loader's) and every problem the checks find in the loaded
+    `project`, sorted by place: what `validate` reports (and `briefgen lsp`)."""
+    with collector_paused():
+        problems = problems + check_project(project)
         warnings = analytic_warnings(project)
         problems += check_earlier_editions(project)
     problems += [w.as_error() for w in warnings] if strict else warnings
-    problems += check_templates(root)
+    problems += check_templates(project.root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in
     # a second rather than a minute.
-    return project, sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
+    return sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
 
 
 def build(

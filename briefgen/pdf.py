@@ -6,17 +6,15 @@ WeasyPrint is imported inside the functions that need it, so `briefgen
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from .errors import BuildError
+from .load import collector_off
 from .paths import inside
 
 # Tagged PDF/UA-1 reads aloud and reflows for every reader; PDF/A-3b is for
@@ -154,7 +152,12 @@ def write_pdf(
         for url, attachment in by_url.items()
     ]
     try:
-        with _collector_paused():
+        # Layout makes millions of short-lived objects, and the collector walks the
+        # ones that stay (boxes, styles, pages) again and again: pausing it saved 16 %
+        # of the CPU time of a 35-page briefing and 8-14 % of a 329-page one, for 14 %
+        # and 6 % more peak memory, with the same bytes (bench/gc_pause.py,
+        # BENCHMARKS.md). Collection resumes when the PDF is done.
+        with collector_off():
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
             )
@@ -172,23 +175,6 @@ def write_pdf(
     if fetcher.refused:
         raise BuildError(f"PDF: {fetcher.refused[0]}{_ONLY_OWN_FILES}")
     return pdf
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
-    short-lived objects, and the collector walks the ones that stay (boxes, styles,
-    pages) again and again: pausing it saved 16 % of the CPU time of a 35-page
-    briefing and 8-14 % of a 329-page one, for 14 % and 6 % more peak memory, with
-    the same bytes (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the
-    PDF is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @functools.cache
