@@ -457,6 +457,20 @@ def init(directory: Path, force: bool) -> None:
     click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
 
 
+@main.command()
+@_guard
+def lsp() -> None:
+    """Answer an editor as a language server, over stdin and stdout.
+
+    Diagnostics as you type (what `validate` finds), completion, hover, go to
+    definition, references, rename and quick fixes for fact sheets and
+    briefgen.yaml. Editors start it in the project folder (README, Editors).
+    """
+    from .lsp.server import serve  # pygls only for this command
+
+    serve()
+
+
 class _FactKinds(click.Choice[str]):
     """The kinds of fact (kinds.KINDS, plain last), read when `new` uses or shows
     them, so `briefgen --help` loads no model."""
