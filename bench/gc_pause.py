@@ -29,7 +29,7 @@ LAY_OUT = """
 import contextlib, json, pickle, resource, sys, time
 import briefgen.pdf
 if sys.argv[3] == "on":  # as before briefgen paused it: the collector runs throughout
-    briefgen.pdf.collector_off = contextlib.nullcontext
+    briefgen.pdf._pause_collector_for_layout = contextlib.nullcontext
 layout = pickle.load(open(sys.argv[1], "rb"))  # what `build main` hands WeasyPrint
 wall, cpu = time.perf_counter(), time.process_time()
 data = layout.lay_out()

@@ -179,8 +179,9 @@ def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
 
 def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
-    from briefgen.build import BuildOptions, _prepare, validate
+    from briefgen.build import _prepare, validate
     from briefgen.inputs import briefing_inputs
+    from briefgen.options import BuildOptions
     from briefgen.pdf import PdfArguments
 
     project, problems = validate(root)

@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefgen.build import BuildOptions, build, render_briefing, validate
+from briefgen.build import build, render_briefing, validate
+from briefgen.options import BuildOptions
 from briefgen.output import write_atomic
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .checks.scope import describe_scope
 from .dates import PartialDate, display_span
-from .figures import Figure, draw_figures
+from .figures.base import Figure
 from .kinds import KINDS, ActorName, kind_of
 from .load import Project
 from .model import (
@@ -27,10 +28,9 @@ from .model import (
 )
 from .richtext import plain, render_markdown
 from .rules import included_facts, independent_count, is_stale, order_facts
-from .scope import describe_scope
 
 
-@dataclass
+@dataclass(frozen=True)
 class SourceView:
     number: int
     id: str
@@ -47,14 +47,14 @@ class SourceView:
     cited_by: list[FactRef] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FactRef:
     id: str
     anchor: str
     title: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class CitationView:
     source: SourceView
     code: str  # Admiralty: source reliability + information credibility, e.g. "B2"
@@ -63,7 +63,7 @@ class CitationView:
     locator: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class FactView:
     id: str
     anchor: str
@@ -106,7 +106,7 @@ class FactView:
         return LIKELIHOOD_BANDS[self.likelihood] if self.likelihood else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class JudgmentView:
     """A key judgment as written, with the facts it rests on."""
 
@@ -119,7 +119,7 @@ class JudgmentView:
     based_on: list[FactRef]
 
 
-@dataclass
+@dataclass(frozen=True)
 class FieldChange:
     """One thing about a fact or judgment that changed since the earlier edition."""
 
@@ -129,7 +129,7 @@ class FieldChange:
     text: str  # in words: "confidence moderate → high"
 
 
-@dataclass
+@dataclass(frozen=True)
 class FactChangeView:
     id: str
     anchor: str | None  # in this edition; None for a fact withdrawn
@@ -137,14 +137,14 @@ class FactChangeView:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class JudgmentChangeView:
     number: int | None  # in this edition; None for a judgment withdrawn
     text: str  # plain text
     changes: list[FieldChange] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ChangesView:
     """What changed since the latest earlier edition whose record is kept."""
 
@@ -170,7 +170,7 @@ class ChangesView:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SectionView:
     id: str
     anchor: str
@@ -179,7 +179,7 @@ class SectionView:
     facts: list[FactView]
 
 
-@dataclass
+@dataclass(frozen=True)
 class BriefingView:
     id: str
     title: str
@@ -203,7 +203,7 @@ class BriefingView:
     fact_count: int
     generator: str
     inputs_digest: str = ""
-    figures: list[Figure] = field(default_factory=list)  # drawn last, from the rest
+    figures: list[Figure] = field(default_factory=list)  # drawn from the rest (edition.py)
     judgments: list[JudgmentView] = field(default_factory=list)  # written; else key_judgments
     scope: str | None = None  # the filter in words; None when every fact is in
     changes: ChangesView | None = None  # None: no earlier edition is recorded
@@ -219,8 +219,11 @@ class BriefingView:
         return CONFIDENCE_WORDS
 
 
-def assemble_briefing(project: Project, briefing_id: str, generator: str) -> BriefingView:
-    """The reader's view of one briefing of a project that has passed every check."""
+def assemble_briefing(
+    project: Project, briefing_id: str, generator: str, inputs_digest: str = ""
+) -> BriefingView:
+    """The reader's view of one briefing of a project that has passed every check,
+    before its figures and changes (edition.py makes the whole edition)."""
     briefing = project.briefings[briefing_id].item
     sources = {key: placed.item for key, placed in project.sources.items()}
     actors = {key: placed.item for key, placed in project.actors.items()}
@@ -278,7 +281,7 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         )
         for number, judgment in enumerate(written, start=1)
     ]
-    view = BriefingView(
+    return BriefingView(
         id=briefing.id,
         title=briefing.title,
         subtitle=briefing.subtitle,
@@ -300,12 +303,11 @@ def assemble_briefing(project: Project, briefing_id: str, generator: str) -> Bri
         stale_after_days=briefing.stale_after_days,
         fact_count=len(all_facts),
         generator=generator,
+        inputs_digest=inputs_digest,
         judgments=judgments,
         scope=describe_scope(project, briefing),
         order=briefing.order,
     )
-    view.figures = draw_figures(view, briefing.figures)
-    return view
 
 
 def _fact_view(

@@ -1,4 +1,4 @@
-"""The pipeline end to end: load -> check -> assemble -> render -> write.
+"""The pipeline end to end: load -> check -> edition -> render -> write.
 
 Nothing is written until every briefing asked for has rendered, so a build
 that fails for any reason leaves `output/` exactly as it was. An output whose
@@ -15,33 +15,24 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from . import __version__
-from .assemble import BriefingView, assemble_briefing
 from .cache import Cache, output_key
-from .checks import analytic_warnings, check_project
-from .editions import (
-    EDITIONS_DIR,
-    check_earlier_editions,
-    earlier_edition,
-    edition_path,
-    edition_record,
-    show_changes,
-)
+from .checks import TableNames, analytic_warnings, check_project
+from .edition import Edition, make_edition
+from .editions import EDITIONS_DIR, Earlier, earlier_edition, edition_path, edition_record
 from .errors import BuildError, Problem, ProjectError
-from .figures import figure_tools
-from .formats import FORMATS, Layout, RenderContext
-from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
-from .load import Project, collector_paused, load_project
+from .formats import FORMATS
+from .formats.base import Layout, RenderContext
+from .inputs import ProjectInputs
+from .load import Project, load_project, pause_collector_and_freeze
+from .options import BuildOptions
 from .output import output_path, write_atomic, write_outputs
 from .paths import inside
-from .pdf import DEFAULT_PDF_VARIANT, PDF_VARIANTS
-from .render import check_templates, make_environment
 from .rules import included_facts
 from .shard import split
-from .timelimit import DEFAULT_RENDER_TIMEOUT, call_with_time_limit
+from .theme import check_templates
+from .timelimit import call_with_time_limit
 
 OUTPUT_DIR = "output"
-GENERATOR = f"briefgen {__version__}"
 
 # progress(done, total, briefing_id): called with 0 and "" before rendering starts,
 # then as each briefing finishes.
@@ -53,69 +44,10 @@ class UnknownBriefing(Exception):
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    """How to build; the CLI fills this from its flags."""
-
-    pdf_variant: str = DEFAULT_PDF_VARIANT  # or "pdf/a-3b"; see pdf.PDF_VARIANTS
-    strict: bool = False  # analytic warnings are errors: nothing is written
-    # Every briefing in these formats instead of those it lists (build --format).
-    override_formats: tuple[str, ...] | None = None
-    # Only these formats of each briefing (a preview builds html first); None: all it lists.
-    formats: tuple[str, ...] | None = None
-    # Seconds one briefing may take to render (None: no limit); enforced on Unix
-    # in the main thread, which is where builds run.
-    render_timeout: float | None = DEFAULT_RENDER_TIMEOUT
-    force: bool = False  # render every output, even those that are up to date
-    jobs: int = 1  # worker processes laying out PDFs side by side
-    # (K, N): build only shard K (from 1) of N of the briefings asked for (shard.py).
-    shard: tuple[int, int] | None = None
-
-    def __post_init__(self) -> None:
-        if self.pdf_variant not in PDF_VARIANTS:
-            choices = ", ".join(PDF_VARIANTS)
-            raise ValueError(f"unknown PDF variant {self.pdf_variant!r}; choose {choices}")
-        if self.shard is not None and not 1 <= self.shard[0] <= self.shard[1]:
-            raise ValueError(f"shard {self.shard[0]}/{self.shard[1]}: K must be from 1 to N")
-        for name in (*(self.override_formats or ()), *(self.formats or ())):
-            if name not in FORMATS:
-                raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
-
-
-@dataclass(frozen=True)
 class Built:
     briefing_id: str
     paths: list[Path]  # written by this build
     up_to_date: list[Path] = field(default_factory=list)  # left alone: inputs unchanged
-
-
-@dataclass
-class Edition:
-    """One briefing as this build makes it: what its reader sees, the project files
-    it is made from (inputs.py), and the hash of those and the theme."""
-
-    view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
-    inputs: list[InputFile]
-    hash: str
-    # The versions of the programs that laid out its figures (Graphviz, when it has
-    # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
-    tools: tuple[str, ...] = ()
-
-
-def make_edition(
-    project: Project, briefing_id: str, shared: ProjectInputs | None = None
-) -> Edition:
-    """Assemble one briefing and name its inputs; `shared` is `ProjectInputs.of(project)`,
-    worked out once when building several briefings."""
-    shared = ProjectInputs.of(project) if shared is None else shared
-    view = assemble_briefing(project, briefing_id, GENERATOR)
-    inputs = briefing_inputs(project, briefing_id, shared)
-    # The record of the latest earlier edition is an input too: its Changes section.
-    earlier = earlier_edition(project.root, project.briefings[briefing_id].item)
-    show_changes(project, view, earlier)
-    inputs += [earlier.file] if earlier.file is not None else []
-    full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
-    view.inputs_digest = full[:12]
-    return Edition(view, inputs, full, figure_tools(view.figures))
 
 
 @dataclass
@@ -132,28 +64,58 @@ class _Plan:
         return self.edition.view.id
 
 
+def _table_names() -> TableNames:
+    """The names the format and figure tables hold, read when asked: an entry may
+    have been registered since this module was imported."""
+    from . import figures, formats
+
+    return TableNames(formats=list(formats.FORMATS), figures=list(figures.FIGURES))
+
+
 def validate(root: Path, strict: bool = False) -> tuple[Project, list[Problem]]:
     """Load and check the project at `root`; every problem found, sorted by place.
 
     Analytic warnings are among them; with `strict` they are errors.
     """
-    with collector_paused():
+    project, problems, _ = _validate(root, strict)
+    return project, problems
+
+
+def _validate(root: Path, strict: bool) -> tuple[Project, list[Problem], dict[str, Earlier]]:
+    """`validate`, and the record of each briefing's latest earlier edition as read
+    to check it, so that a build reads each record once."""
+    with pause_collector_and_freeze():
         project, problems = load_project(root)
-        return project, check_loaded(project, problems, strict)
+        problems, earlier = _check(project, problems, strict)
+    return project, problems, earlier
 
 
 def check_loaded(project: Project, problems: list[Problem], strict: bool = False) -> list[Problem]:
     """`problems` (the loader's) and every problem the checks find in the loaded
     `project`, sorted by place: what `validate` reports (and `briefgen lsp`)."""
-    with collector_paused():
-        problems = problems + check_project(project)
-        warnings = analytic_warnings(project)
-        problems += check_earlier_editions(project)
+    return _check(project, problems, strict)[0]
+
+
+def check_errors(project: Project) -> list[Problem]:
+    """The errors the checks find in the loaded `project`, without the warnings."""
+    return check_project(project, _table_names())
+
+
+def _check(
+    project: Project, problems: list[Problem], strict: bool
+) -> tuple[list[Problem], dict[str, Earlier]]:
+    problems = problems + check_errors(project)
+    warnings = analytic_warnings(project)
+    earlier = {
+        key: earlier_edition(project.root, placed.item) for key, placed in project.briefings.items()
+    }
+    problems += [problem for record in earlier.values() for problem in record.problems]
     problems += [w.as_error() for w in warnings] if strict else warnings
     problems += check_templates(project.root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in
     # a second rather than a minute.
-    return sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
+    problems = sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
+    return problems, earlier
 
 
 def build(
@@ -165,12 +127,14 @@ def build(
     """Validate the whole project, then write each briefing's outputs that are not
     up to date.
 
-    Raises ProjectError (with every problem) when the project has errors,
-    and UnknownBriefing when asked for a briefing the project lacks.
+    Raises ValueError when `options` name a format the table lacks, ProjectError
+    (with every problem) when the project has errors, and UnknownBriefing when
+    asked for a briefing the project lacks.
     Returns what was written or found up to date, and the warnings.
     """
     options = options or BuildOptions()
-    project, problems = validate(root, strict=options.strict)
+    check_formats(options)
+    project, problems, earlier = _validate(root, options.strict)
     if any(p.severity == "error" for p in problems):
         raise ProjectError(problems)
     ids = briefing_ids or list(project.briefings)
@@ -186,10 +150,19 @@ def build(
     shared = ProjectInputs.of(project)
     cache = Cache.load(root / OUTPUT_DIR)
     plans = [
-        _plan(project, make_edition(project, briefing_id, shared), options, cache)
+        _plan(
+            project,
+            make_edition(project, briefing_id, shared, earlier[briefing_id]),
+            options,
+            cache,
+        )
         for briefing_id in dict.fromkeys(ids)
     ]
     rendered = _render_all(project, plans, options, progress)
+    if options.signing is not None:  # in memory, before the all-or-none write
+        for fmt, path, _ in (stale for plan in plans for stale in plan.stale):
+            if FORMATS[fmt].signable:
+                rendered[path] = options.signing.sign(rendered[path])
     pending = [(path, rendered[path]) for plan in plans for _, path, _ in plan.stale]
     if pending:
         for _, path, key in (stale for plan in plans for stale in plan.stale):
@@ -200,6 +173,14 @@ def build(
     _record_editions(root, plans, cache)
     built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
     return built, problems
+
+
+def check_formats(options: BuildOptions) -> None:
+    """Refuse options naming a format the table lacks (options.py, below the table,
+    checks only its own shape)."""
+    for name in options.format_names:
+        if name not in FORMATS:
+            raise ValueError(f"unknown format {name!r}; choose {', '.join(FORMATS)}")
 
 
 def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
@@ -319,6 +300,8 @@ def render_briefing(
     Raises BuildError when rendering takes longer than `options.render_timeout`.
     """
 
+    check_formats(options)
+
     def render() -> list[tuple[Path, bytes]]:
         context = _context(project, briefing_id, options, edition)
         return [
@@ -352,6 +335,8 @@ def _context(
 ) -> RenderContext:
     edition = make_edition(project, briefing_id) if edition is None else edition
     root = project.root
+    from .render import make_environment  # Jinja2, which `validate` does not need
+
     return RenderContext(edition.view, root, options, edition.inputs, make_environment(root))
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .formats import FORMATS
 
 if TYPE_CHECKING:
-    from .build import BuildOptions
+    from .options import BuildOptions
 
 CACHE_NAME = ".briefgen-cache.json"
 CACHE_VERSION = 1

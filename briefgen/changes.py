@@ -10,6 +10,7 @@ one judgment revised.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable
 
@@ -61,16 +62,23 @@ def compare(
     )
 
 
-def mark_changes(view: BriefingView, changes: ChangesView) -> None:
-    """Put the changes into `view`, and mark its facts New or Updated."""
-    view.changes = changes
-    added = {fact.id for fact in changes.facts_added}
-    updated = {fact.id for fact in changes.facts_changed}
-    for fact in view.facts:
-        if fact.id in added:
-            fact.change = "new"
-        elif fact.id in updated:
-            fact.change = "updated"
+def mark_changes(view: BriefingView, changes: ChangesView) -> BriefingView:
+    """`view` with `changes` as its Changes section and its facts marked New or Updated."""
+    marks = {fact.id: "new" for fact in changes.facts_added}
+    marks.update((fact.id, "updated") for fact in changes.facts_changed)
+    # One marked view per fact, so a key judgment stays the very fact of its section.
+    marked = {
+        id(fact): dataclasses.replace(fact, change=marks[fact.id]) if fact.id in marks else fact
+        for fact in view.facts
+    }
+    sections = [
+        dataclasses.replace(section, facts=[marked[id(fact)] for fact in section.facts])
+        for section in view.sections
+    ]
+    key_judgments = [marked.get(id(fact), fact) for fact in view.key_judgments]
+    return dataclasses.replace(
+        view, sections=sections, key_judgments=key_judgments, changes=changes
+    )
 
 
 def _fact_ref(fact: RecordedFact) -> FactChangeView:

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import ChangesView, assemble_briefing
-from .build import GENERATOR, UnknownBriefing, validate
+from .build import UnknownBriefing, validate
 from .changes import compare
 from .dates import PartialDate
+from .edition import GENERATOR
 from .editions import current_record
 from .errors import InvalidValue, ProjectError
 from .load import Project

@@ -24,11 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import BriefingView, FactView
-from .changes import compare, mark_changes
 from .errors import Problem
 from .inputs import InputFile
 from .kinds import KINDS
-from .load import Project
 from .model import Briefing
 from .records import (
     EDITIONS_DIR,
@@ -145,21 +143,3 @@ def earlier_edition(root: Path, briefing: Briefing) -> Earlier:
     record, raw, problems = load_record(root, path)
     file = InputFile(path.relative_to(root).as_posix(), raw)
     return Earlier(record, file if record else None, problems)
-
-
-def check_earlier_editions(project: Project) -> list[Problem]:
-    """What is wrong with the records the briefings will compare themselves with."""
-    return [
-        problem
-        for placed in project.briefings.values()
-        for problem in earlier_edition(project.root, placed.item).problems
-    ]
-
-
-def show_changes(project: Project, view: BriefingView, earlier: Earlier) -> None:
-    """Give `view` its Changes section and its New and Updated marks, if there is an
-    earlier edition to compare with."""
-    if earlier.record is None:
-        return
-    titles = {key: placed.item.title for key, placed in project.sections.items()}
-    mark_changes(view, compare(earlier.record, current_record(view), titles))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .kinds import named_actors
 from .load import Project
-from .render import template_dirs
 from .rules import included_facts
+from .theme import template_dirs
 
 
 @dataclass(frozen=True)

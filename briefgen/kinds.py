@@ -36,6 +36,7 @@ from .model import (
     choices,
 )
 from .richtext import render_inline
+from .wording import join_words
 
 # An actor's id -> the name a reader sees (the id itself when it is not declared).
 ActorName = Callable[[str], str]
@@ -414,9 +415,9 @@ def compared_names() -> list[str]:
 def names_in_words(conjunction: str, naming_actors: bool = False) -> str:
     """The mapped kinds' names: "flow, agreement and risk"; with `naming_actors`, only
     those whose mapping names actors: "flow or agreement"."""
-    names = [k.name for k in mapped_kinds() if k.actor_keys or not naming_actors]
-    *rest, last = names
-    return f"{', '.join(rest)} {conjunction} {last}" if rest else last
+    return join_words(
+        (k.name for k in mapped_kinds() if k.actor_keys or not naming_actors), conjunction
+    )
 
 
 def kind_of(fact: Fact) -> tuple[FactKind, BaseModel | None]:

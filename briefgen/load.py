@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from .errors import Problem
-from .messages import describe, did_you_mean, label, validate_item
+from .messages import describe, label, validate_item
 from .model import (
     Actor,
     Briefing,
@@ -32,6 +32,7 @@ from .model import (
 )
 from .parsecache import ParseCache
 from .paths import inside
+from .wording import did_you_mean
 from .yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 CONFIG_NAME = "briefgen.yaml"
@@ -107,17 +108,17 @@ def load_project(
     of some files by project-relative path, read instead of the folder's (an
     editor's unsaved text); a sheet under facts/ there need not exist on disk.
     """
-    with collector_paused():
+    with pause_collector_and_freeze():
         return _load_project(root, ParseCache(root) if cache else None, overlay or {})
 
 
 # How many objects were frozen after the first load, or after the last load that
-# made a full collection (collector_paused); 0 before the first.
+# made a full collection (pause_collector_and_freeze); 0 before the first.
 _baseline = 0
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def pause_collector_and_freeze() -> Iterator[None]:
     """Pause Python's cycle collector. Loading makes hundreds of thousands of objects
     that all stay alive and form no cycles; the collector would walk them again and
     again for nothing (a third of the time of loading 10,000 facts)."""
@@ -403,7 +404,7 @@ def _load_item(
     item, found = validate_item(model, data, file, path)
     problems += found
     if item is not None:
-        # The first of several items with one id wins; checks.py reports the rest.
+        # The first of several items with one id wins; checks/references.py reports the rest.
         table.setdefault(getattr(item, "id"), Placed(item, file, path))  # noqa: B009
 
 

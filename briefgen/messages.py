@@ -8,7 +8,6 @@ closest valid choice, the shape a value should have.
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
@@ -30,6 +29,7 @@ from .model import (
     Section,
     Source,
 )
+from .wording import did_you_mean, join_words
 from .yamlfile import YamlFile
 
 # The model a mapping is validated against, by the key it sits under.
@@ -103,7 +103,7 @@ def _translate(
     file: YamlFile,
     prefix: tuple[str | int, ...],
 ) -> Problem:
-    kind = detail["type"]
+    error_type = detail["type"]
     value = detail.get("input")
     ctx = detail.get("ctx") or {}
     name = next((p for p in reversed(loc) if isinstance(p, str)), "value")
@@ -111,30 +111,30 @@ def _translate(
     hint: str | None = None
     at_key = False
 
-    if kind == "missing":
+    if error_type == "missing":
         owner = _model_at(root_model, loc[:-1])
         where = full[:-1]
         message = f"missing required key '{name}'"
         required = [
             k for k in _keys_of(owner) if owner.model_fields[_field_name(owner, k)].is_required()
         ]
-        hint = f"{label(owner)} needs {_join(required)}"
+        hint = f"{label(owner)} needs {join_words(required)}"
         line, column = file.positions.of(where)
         return Problem(file.path, line, column, message, hint, code="missing")
-    if kind == "extra_forbidden":
+    if error_type == "extra_forbidden":
         owner = _model_at(root_model, loc[:-1])
         choices = _keys_of(owner)
         message = f"unknown key '{name}' in {label(owner)}"
-        hint = did_you_mean(name, choices) or f"the keys are {_join(choices)}"
+        hint = did_you_mean(name, choices) or f"the keys are {join_words(choices)}"
         at_key = True
         code = "unknown-key"
-    elif kind == "literal_error":
+    elif error_type == "literal_error":
         choices = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
         message = f"{describe(value)} is not a valid {_entry(name, loc)}"
         close = did_you_mean(str(value), choices) if isinstance(value, str) else None
-        hint = close or f"expected one of {_join(choices)}"
+        hint = close or f"expected one of {join_words(choices)}"
         code = "enum"
-    elif kind in ("value_error", "assertion_error"):
+    elif error_type in ("value_error", "assertion_error"):
         error = ctx.get("error")
         message = _VALUE_PREFIX.sub("", str(error or detail["msg"]))
         hint = getattr(error, "hint", None)
@@ -144,7 +144,7 @@ def _translate(
         elif message.startswith("must "):
             message = f"{_subject(name, loc)} {message}"
         code = "value"
-    elif kind == "string_type":
+    elif error_type == "string_type":
         message = f"{_subject(name, loc)} must be text, found {describe(value)}"
         if value is None:
             message = f"{_subject(name, loc)} must not be empty"
@@ -152,31 +152,31 @@ def _translate(
             "put quotes around it if it should be read as text" if isinstance(value, bool) else None
         )
         code = "type"
-    elif kind == "bool_type":
+    elif error_type == "bool_type":
         message = f"'{name}' must be true or false, found {describe(value)}"
         hint = "only true and false, unquoted, are booleans; yes, no, on and off are text"
         code = "type"
-    elif kind == "list_type":
+    elif error_type == "list_type":
         message = f"'{name}' must be a list, found {describe(value)}"
         hint = "write [a, b] or one '- item' per line"
         code = "type"
-    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+    elif error_type in ("model_type", "dict_type", "model_attributes_type"):
         message = f"'{name}' must be a mapping of keys to values, found {describe(value)}"
         code = "type"
-    elif kind in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
-        whole = kind.startswith("int")
+    elif error_type in ("int_parsing", "float_parsing", "int_type", "float_type", "int_from_float"):
+        whole = error_type.startswith("int")
         message = f"'{name}' must be a {'whole ' if whole else ''}number, found {describe(value)}"
         code = "type"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+    elif error_type in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         low, high = _BOUNDS.get(name, (None, None))
         if low is not None and high is not None:
             message = f"'{name}' must be from {low} to {high}, found {_plain(value)}"
-        elif kind == "greater_than_equal" and ctx.get("ge") == 0:
+        elif error_type == "greater_than_equal" and ctx.get("ge") == 0:
             message = f"'{name}' must not be negative, found {_plain(value)}"
         else:
             message = f"'{name}' is out of range: {detail['msg'].lower()}"
         code = "range"
-    elif kind == "too_short":
+    elif error_type == "too_short":
         message, hint = _TOO_SHORT.get(name, (f"'{name}' needs at least one entry", None))
         code = "empty"
     else:  # pragma: no cover - a pydantic error this table does not know yet
@@ -247,22 +247,6 @@ def label(model: type[BaseModel]) -> str:
         DateRange: "a date range",
     }
     return names.get(model, model.__name__.lower())
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def did_you_mean(word: str, choices: list[str]) -> str | None:
-    """A 'did you mean' hint for a misspelt id or key, or None."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in choices}
-        if word.lower() in lowered:
-            close = [lowered[word.lower()]]
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def describe(value: Any) -> str:

@@ -2,7 +2,7 @@
 
 These models check what one file can know about itself: fields, types,
 enumerations, ids, dates and numbers. What needs the whole project
-(references, uniqueness, the section a fact falls in) is in checks.py.
+(references, uniqueness, the section a fact falls in) is in checks/.
 """
 
 from __future__ import annotations
@@ -70,18 +70,6 @@ def _check_url(value: str) -> str:
     return value
 
 
-def _check_format(value: str) -> str:
-    from .formats import FORMATS  # the table imports the renderers, which import this
-
-    return _one_of(value, list(FORMATS))
-
-
-def _check_figure(value: str) -> str:
-    from .figures import FIGURES
-
-    return _one_of(value, list(FIGURES))
-
-
 def _one_of(value: str, names: list[str]) -> str:
     """`value` if it is one of `names` (a table's keys); else the error a Literal gives,
     so it is reported the same way, with a did-you-mean hint."""
@@ -96,14 +84,17 @@ def _one_of(value: str, names: list[str]) -> str:
 Id = Annotated[str, AfterValidator(_check_id)]
 Text = Annotated[str, AfterValidator(_check_text)]
 Url = Annotated[str, AfterValidator(_check_url)]
-# Names from a table (formats.FORMATS, figures.FIGURES), checked when a file is read,
-# so a new entry needs no change here.
-FormatName = Annotated[str, AfterValidator(_check_format)]
-FigureName = Annotated[str, AfterValidator(_check_figure)]
+# Names from a table (formats.FORMATS, figures.FIGURES): the model knows only that they
+# are text; the reference checks (checks/references.py) look them up, so the model
+# imports no renderer and a new entry needs no change here. The editor schema
+# (schema.py) lists the table's names where it finds "x-table".
+FormatName = Annotated[str, Field(json_schema_extra={"x-table": "formats"})]
+FigureName = Annotated[str, Field(json_schema_extra={"x-table": "figures"})]
 
-# The kinds of item a project declares, each with the key of the list holding them.
-Kind = Literal["fact", "source", "actor", "section", "briefing"]
-LISTS: dict[Kind, str] = {
+# The types of item a project declares (not kinds of fact: kinds.py), each with the key
+# of the list holding them.
+ItemType = Literal["fact", "source", "actor", "section", "briefing"]
+LISTS: dict[ItemType, str] = {
     "fact": "facts",
     "source": "sources",
     "actor": "actors",
@@ -352,7 +343,7 @@ class Fact(Strict):
     actors: list[Id] = []
     tags: list[Text] = []
     reviewed: PartialDate | None = None
-    # FORMAT 1.1: warnings judged and accepted, by code (codes.py), each with its reason.
+    # FORMAT 1.1: warnings judged and accepted, by code (checks.WARNINGS), each with its reason.
     acknowledge: dict[str, Text] = {}
     sources: list[Citation] = Field(min_length=1)
     # One field per kind of fact in kinds.KINDS (a test checks they match).
@@ -367,13 +358,6 @@ class Fact(Strict):
     @property
     def end(self) -> PartialDate:
         return self.date.to if isinstance(self.date, DateRange) else self.date
-
-    def named_actors(self) -> list[str]:
-        """Every actor the fact names: in `actors`, and in its flow, agreement or
-        other kind (kinds.py)."""
-        from .kinds import named_actors  # kinds.py builds on these models
-
-        return named_actors(self)
 
 
 class FactSheet(Strict):

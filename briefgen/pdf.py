@@ -15,12 +15,8 @@ from urllib.parse import quote
 
 from .errors import BuildError
 from .load import collector_off
+from .options import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .paths import inside
-
-# Tagged PDF/UA-1 reads aloud and reflows for every reader; PDF/A-3b is for
-# archives, and keeps the attached inputs (PDF/A-3 allows any attachment).
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
-DEFAULT_PDF_VARIANT = PDF_VARIANTS[0]
 
 # Served to WeasyPrint under this scheme from memory, so an attachment is exactly
 # the bytes the build hashed and its type never depends on the machine's mime.types.
@@ -152,12 +148,7 @@ def write_pdf(
         for url, attachment in by_url.items()
     ]
     try:
-        # Layout makes millions of short-lived objects, and the collector walks the
-        # ones that stay (boxes, styles, pages) again and again: pausing it saved 16 %
-        # of the CPU time of a 35-page briefing and 8-14 % of a 329-page one, for 14 %
-        # and 6 % more peak memory, with the same bytes (bench/gc_pause.py,
-        # BENCHMARKS.md). Collection resumes when the PDF is done.
-        with collector_off():
+        with _pause_collector_for_layout():
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
             )
@@ -175,6 +166,15 @@ def write_pdf(
     if fetcher.refused:
         raise BuildError(f"PDF: {fetcher.refused[0]}{_ONLY_OWN_FILES}")
     return pdf
+
+
+# Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
+# short-lived objects, and the collector walks the ones that stay (boxes, styles,
+# pages) again and again: pausing it saved 16 % of the CPU time of a 35-page
+# briefing and 8-14 % of a 329-page one, for 14 % and 6 % more peak memory, with
+# the same bytes (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the
+# PDF is done.
+_pause_collector_for_layout = collector_off
 
 
 @functools.cache

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _SAFE_LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
 
@@ -46,6 +48,9 @@ def _image_as_text(self: Any, tokens: Sequence[Any], idx: int, options: Any, env
 
 @cache
 def _parser() -> MarkdownIt:
+    # Imported here, on first use, so `validate` never loads the Markdown parser.
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["heading", "lheading"])
     md.validateLink = _parse_any_link  # type: ignore[method-assign]

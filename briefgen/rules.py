@@ -1,7 +1,7 @@
 """Analytic rules: which facts a briefing includes (and why it leaves one out), in what
 order, how many independent sources a fact has, and when it is stale.
 
-Both checks.py (the warnings) and assemble.py (what the reader sees) apply these,
+Both checks/ (the warnings) and assemble.py (what the reader sees) apply these,
 so a warning and the page can never disagree about a fact.
 """
 
@@ -61,7 +61,7 @@ def left_out_by(project: Project, briefing: Briefing, fact: Fact) -> str | None:
     if include.tags is not None and set(include.tags).isdisjoint(fact.tags):
         tagged = f"is tagged {', '.join(fact.tags)}" if fact.tags else "has no tags"
         return f"include.tags lets in {' or '.join(include.tags)}; the fact {tagged}"
-    named = fact.named_actors()
+    named = named_actors(fact)
     if include.actors is not None and set(include.actors).isdisjoint(named):
         names = f"names {', '.join(named)}" if named else "names no actor"
         return f"include.actors lets in {' or '.join(include.actors)}; the fact {names}"

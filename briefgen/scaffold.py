@@ -22,7 +22,7 @@ from .model import (
     ID_PATTERN,
     LISTS,
     Confidence,
-    Kind,
+    ItemType,
     Reliability,
     SourceType,
     choices,
@@ -35,7 +35,7 @@ from .yamlinsert import InsertError, append_entry, check_appended
 
 # What a fact sheet lists, and so what `new` makes (sections and briefings are in
 # briefgen.yaml).
-SHEET_KINDS: tuple[Kind, ...] = ("fact", "source", "actor")
+SHEET_KINDS: tuple[ItemType, ...] = ("fact", "source", "actor")
 
 SCHEMA_DIR = "schemas"
 SCHEMA_FILES: dict[SchemaName, str] = {
@@ -57,7 +57,7 @@ class ScaffoldError(Exception):
 
 def example_dir() -> Path:
     """The example project: inside the package when installed, the repository root
-    in a source checkout (as render.THEME_DIR finds the theme)."""
+    in a source checkout (as theme.THEME_DIR finds the theme)."""
     here = Path(__file__).parent
     for folder in (here / "example", here.parent):
         if (folder / CONFIG_NAME).is_file() and (folder / FACTS_DIR).is_dir():
@@ -152,7 +152,7 @@ def _json(data: Any) -> bytes:
 class NewEntry:
     """A skeleton entry: its fresh id, its YAML text, and the sheet it went into (if any)."""
 
-    kind: Kind
+    kind: ItemType
     item_id: str
     text: str
     sheet: Path | None
@@ -164,7 +164,7 @@ class NewEntry:
 
 def new_entry(
     root: Path,
-    kind: Kind,
+    kind: ItemType,
     *,
     sheet: Path | None = None,
     section: str | None = None,
@@ -269,7 +269,7 @@ def _kinds() -> str:
     return ", ".join(KINDS)
 
 
-def _check_new_id(kind: Kind, item_id: str, declared: dict[str, Any]) -> None:
+def _check_new_id(kind: ItemType, item_id: str, declared: dict[str, Any]) -> None:
     if len(item_id) > ID_MAX or not ID_PATTERN.fullmatch(item_id):
         raise ScaffoldError(
             f"'{item_id}' is not a valid id: use up to {ID_MAX} letters, digits, '.', '_' "
@@ -302,7 +302,7 @@ def _config_ids(root: Path, key: str) -> list[str]:
     return [s["id"] for s in items or [] if isinstance(s, dict) and isinstance(s.get("id"), str)]
 
 
-def _fresh_id(kind: Kind, today: dt.date, taken: set[str]) -> str:
+def _fresh_id(kind: ItemType, today: dt.date, taken: set[str]) -> str:
     stem = f"{kind}-{today.isoformat()}-" if kind != "actor" else "actor-"
     number = 1
     while f"{stem}{number}" in taken:
@@ -344,7 +344,7 @@ class _Context:
     fact_kind: str = "plain"
 
 
-def _skeleton(kind: Kind, item_id: str, c: _Context, indent: int) -> str:
+def _skeleton(kind: ItemType, item_id: str, c: _Context, indent: int) -> str:
     day = c.today.isoformat()
     if kind == "actor":
         lines = [
@@ -412,7 +412,7 @@ def _insert(
     sheet: Path,
     loaded: YamlFile | None,
     before: bytes,
-    kind: Kind,
+    kind: ItemType,
     item_id: str,
     context: _Context,
 ) -> tuple[bytes, str]:

@@ -5,7 +5,7 @@ Schema up to draft-07, so pydantic's output (draft 2020-12) is reshaped for it:
 `definitions` instead of `$defs`, `anyOf` instead of `oneOf`, the id, text and
 URL rules that model.py checks in Python written as patterns, and hover help
 for every key. The schema checks what one file can know, as model.py does;
-references between files stay checks.py's.
+references between files stay the reference checks'.
 
 Values are described as an editor reads YAML 1.2, where `2024` or `12` is a
 number, while briefgen reads every scalar as text: so text, ids and dates also
@@ -22,7 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import model
-from .codes import WARNINGS, acknowledgeable
+from .checks import WARNINGS, acknowledgeable
 from .kinds import mapped_kinds
 from .model import (
     CONFIDENCE_WORDS,
@@ -182,6 +182,7 @@ def json_schema(kind: SchemaName) -> dict[str, Any]:
     raw = root_model.model_json_schema(
         by_alias=True, ref_template="#/definitions/{model}", schema_generator=_Draft07
     )
+    raw = _table_names(raw)
     definitions = raw.pop("$defs", {})
     # No titles: the YAML language server would head every key's hover help with one.
     schema: dict[str, Any] = {"$schema": DRAFT_07, **_tidy(raw, root_model.__name__)}
@@ -218,18 +219,8 @@ class _Draft07(GenerateJsonSchema):
         function = schema["function"]["function"]
         if function in self._AFTER:
             return copy.deepcopy(self._AFTER[function])
-        if function in (model._check_format, model._check_figure, model._check_likelihood):
-            from .figures import FIGURES
-            from .formats import FORMATS
-
-            names = list(
-                FORMATS
-                if function is model._check_format
-                else FIGURES
-                if function is model._check_figure
-                else LIKELIHOOD_BANDS
-            )
-            return {"enum": names, "type": "string"} if names else {"type": "string"}
+        if function is model._check_likelihood:
+            return _enum(list(LIKELIHOOD_BANDS))
         inner = self.generate_inner(schema["schema"])
         if function is model._check_parties:
             inner["minItems"] = 2
@@ -254,6 +245,26 @@ class _Draft07(GenerateJsonSchema):
 
 
 _BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _enum(names: list[str]) -> dict[str, Any]:
+    return {"enum": names, "type": "string"} if names else {"type": "string"}
+
+
+def _table_names(node: Any) -> Any:
+    """`node` with each name from a table (marked "x-table" by model.py) given the
+    table's names, so an editor offers them."""
+    if isinstance(node, list):
+        return [_table_names(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "x-table" in node:
+        from .figures import FIGURES
+        from .formats import FORMATS
+
+        names = list(FORMATS) if node["x-table"] == "formats" else list(FIGURES)
+        return _enum(names)
+    return {key: _table_names(value) for key, value in node.items()}
 
 
 def _tidy(schema: dict[str, Any], name: str) -> dict[str, Any]:

@@ -13,9 +13,6 @@ from .errors import BuildError
 
 T = TypeVar("T")
 
-# Seconds one briefing may take to render: ten times what a long briefing needs.
-DEFAULT_RENDER_TIMEOUT = 300.0
-
 # After the limit, the alarm repeats this often, in case a library caught the
 # first one (WeasyPrint's SVG drawing catches even BaseException).
 _RETRY_SECONDS = 0.25

@@ -17,7 +17,7 @@ from pathlib import Path
 from .build import Built, UnknownBriefing
 from .errors import BuildError, Problem, ProjectError
 from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
-from .render import PROJECT_TEMPLATES
+from .theme import PROJECT_TEMPLATES
 
 # One way to build the project: what was written and the warnings; raises like build.build.
 Step = Callable[[], tuple[list[Built], list[Problem]]]

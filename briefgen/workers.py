@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .timelimit import call_with_time_limit
 
 if TYPE_CHECKING:  # a worker imports no more of briefgen than it unpickles
-    from .formats import Layout
+    from .formats.base import Layout
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
 
-Path_ = tuple[str | int, ...]
+# Where a node sits in a file: the keys and list indexes leading to it, ("facts", 0, "id").
+KeyPath = tuple[str | int, ...]
 NULLS = {"", "~", "null", "Null", "NULL"}
 _DEPTH_HINT = "no briefgen field nests this deep"
 # What YAML lets no file hold (PyYAML's reader and libyaml agree on this set).
@@ -66,18 +67,18 @@ class Positions:
     """
 
     def __init__(self, text: str | None = None) -> None:
-        self._values: dict[Path_, tuple[int, int]] = {}
-        self._keys: dict[Path_, tuple[int, int]] = {}
+        self._values: dict[KeyPath, tuple[int, int]] = {}
+        self._keys: dict[KeyPath, tuple[int, int]] = {}
         self._text = text  # set while the positions are still to be worked out
 
     @property
-    def values(self) -> dict[Path_, tuple[int, int]]:
+    def values(self) -> dict[KeyPath, tuple[int, int]]:
         if self._text is not None:
             self._fill()
         return self._values
 
     @property
-    def keys(self) -> dict[Path_, tuple[int, int]]:
+    def keys(self) -> dict[KeyPath, tuple[int, int]]:
         if self._text is not None:
             self._fill()
         return self._keys
@@ -98,7 +99,7 @@ class Positions:
         # The fast reader found nothing to report in this text, so neither does this.
         _Composer(_parser(text), self, lambda *args: None).document()
 
-    def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+    def of(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """The position of `path`, or of its nearest written ancestor."""
         values = self.values
         table = self.keys if key else values
@@ -217,7 +218,7 @@ class _Composer:
             )
         return data
 
-    def _value(self, path: Path_) -> Any:
+    def _value(self, path: KeyPath) -> Any:
         event = self._events.get_event()
         mark = event.start_mark
         if type(event) is ScalarEvent and event.anchor is None and event.tag is None:
@@ -243,14 +244,14 @@ class _Composer:
         self._depth -= 1
         return value
 
-    def _sequence(self, path: Path_) -> list[Any]:
+    def _sequence(self, path: KeyPath) -> list[Any]:
         items: list[Any] = []
         while not self._events.check_event(SequenceEndEvent):
             items.append(self._value((*path, len(items))))
         self._events.get_event()
         return items
 
-    def _mapping(self, path: Path_) -> dict[str, Any]:
+    def _mapping(self, path: KeyPath) -> dict[str, Any]:
         data: dict[str, Any] = {}
         keys = self._positions.keys
         while not self._events.check_event(MappingEndEvent):

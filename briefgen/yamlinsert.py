@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .yamlfile import Path_, YamlFile, load_yaml
+from .yamlfile import KeyPath, YamlFile, load_yaml
 
 # The text of a list entry ("- id: ...\n  ...") at the indent given.
 Entry = Callable[[int], str]
@@ -70,7 +70,7 @@ def append_entry(
     return "".join(new_lines).encode("utf-8"), added
 
 
-def _block_end(lines: list[str], keys: dict[Path_, tuple[int, int]], key: str) -> int:
+def _block_end(lines: list[str], keys: dict[KeyPath, tuple[int, int]], key: str) -> int:
     """The index of the line where a new entry of top-level `key` goes: after its
     last line, before the comments that lead into the next top-level key."""
     own = keys[(key,)][0]

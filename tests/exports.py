@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefgen.assemble import BriefingView
-from briefgen.build import make_edition, validate
+from briefgen.build import validate
+from briefgen.edition import make_edition
 
 EXPORT_CONFIG = """\
 sections:

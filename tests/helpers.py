@@ -14,62 +14,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from projects import briefing, config, sheet, write_tree
 
 from briefgen.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 
-MINIMAL_CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: brief
-    title: A briefing
-    edition: 2024-11-25
-"""
-
-MINIMAL_SHEET = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-facts:
-  - id: fact-one
-    title: A fact
-    text: Something happened.
-    date: 2024-11
-    confidence: moderate
-    actors: [RU, KP]
-    sources:
-      - source: src
-        credibility: 2
-"""
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Create `files` ({relative path: text or bytes}) under `root`; return `root`."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+# The smallest valid project: two sections, one briefing, one fact (facts/main.yaml).
+MINIMAL_CONFIG = config()
+MINIMAL_SHEET = sheet()
+# Its briefgen.yaml with the briefing built as HTML only (no wait for WeasyPrint); the
+# briefing's keys run from line 10, so a key added after them lands on line 11.
+HTML_CONFIG = config(briefings=[briefing(formats=["html"])])
 
 
 def minimal_project(root: Path, **overrides: str | bytes) -> Path:
@@ -240,3 +201,86 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = DEADLI
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@dataclass(frozen=True)
+class SigningFiles:
+    """A PKCS#12 signing key and the root certificate it chains to, made for one test."""
+
+    p12: Path
+    root: Path  # the root certificate, PEM
+    password: str = "desk password"
+
+
+def make_signing_key(
+    folder: Path,
+    *,
+    usage: tuple[str, ...] = ("digital_signature", "content_commitment"),
+    days: tuple[int, int] = (-1, 30),
+    name: str = "Desk Signer",
+) -> SigningFiles:
+    """A test root and a certificate it issues (EC P-256), with key usage `usage` and
+    valid from `days[0]` to `days[1]` days from now, as `folder`/key.p12 and root.pem.
+    Made in the test: no private key is ever committed."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+    flags = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+
+    def certificate(
+        subject: str,
+        key: ec.EllipticCurvePrivateKey,
+        issuer: str,
+        signer: ec.EllipticCurvePrivateKey,
+        allowed: tuple[str, ...],
+        span: tuple[int, int],
+        ca: bool,
+    ) -> x509.Certificate:
+        return (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + dt.timedelta(days=span[0]))
+            .not_valid_after(now + dt.timedelta(days=span[1]))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(**{f: f in allowed for f in flags}), critical=True)
+            .sign(signer, hashes.SHA256())
+        )
+
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root = certificate(
+        "Test Root", root_key, "Test Root", root_key, ("key_cert_sign", "crl_sign"), (-2, 60), True
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = certificate(name, key, "Test Root", root_key, usage, days, False)
+    made = SigningFiles(folder / "key.p12", folder / "root.pem")
+    folder.mkdir(parents=True, exist_ok=True)
+    made.p12.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"desk",
+            key,
+            cert,
+            [root],
+            serialization.BestAvailableEncryption(made.password.encode()),
+        )
+    )
+    made.root.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    return made

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import (
+    HTML_CONFIG,
     MINIMAL_CONFIG,
     MINIMAL_SHEET,
     REPO,
@@ -617,7 +618,7 @@ def test_include_filters(shapes: Path, tmp_path: Path, keys: str, expected: list
 
 
 def test_a_section_with_no_facts_says_so(tmp_path: Path) -> None:
-    root = minimal_project(tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "    formats: [html]\n"})
+    root = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
     build(root)
     assert "Risks # No facts in this section for this briefing." in html_text(
         root / "output/brief.html"
@@ -665,7 +666,7 @@ def test_a_failed_build_leaves_output_and_facts_untouched(tmp_path: Path) -> Non
 
 
 def test_a_good_build_never_modifies_facts(tmp_path: Path) -> None:
-    root = minimal_project(tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "    formats: [html]\n"})
+    root = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
     before = tree_digest(root / "facts") | {"briefgen.yaml": tree_digest(root)["briefgen.yaml"]}
     assert run("build", "--project", root).exit_code == 0
     after = tree_digest(root / "facts") | {"briefgen.yaml": tree_digest(root)["briefgen.yaml"]}

@@ -12,77 +12,63 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REPO, run, write_tree
+from helpers import REPO, run
+from projects import (
+    ACTORS,
+    Data,
+    actor,
+    briefing,
+    cite,
+    config,
+    fact,
+    section,
+    sheet,
+    source,
+    write_tree,
+)
 
-import briefgen.build
+import briefgen.edition
 from briefgen.cache import CACHE_NAME
 from briefgen.figures import flows
 
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-briefings:
-  - id: alpha
-    title: Alpha
-    edition: 2024-11-25
-    include:
-      tags: [alpha]
-    formats: [html]
-  - id: beta
-    title: Beta
-    edition: 2024-11-25
-    include:
-      tags: [beta]
-    formats: [html]
-"""
+CONFIG = config(
+    sections=[section("aid-flows", "Aid flows")],
+    briefings=[
+        briefing("alpha", "Alpha", include={"tags": ["alpha"]}, formats=["html"]),
+        briefing("beta", "Beta", include={"tags": ["beta"]}, formats=["html"]),
+    ],
+)
+
+
+def facts_sheet(*facts: Data) -> str:
+    """A sheet of facts only: what they cite and name is declared in the shared one."""
+    return sheet(actors=[], sources=[], facts=facts)
+
 
 # Alpha and beta each draw on their own sheet, and both on the shared one, where
 # the sources and actors are declared.
-SHARED = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-sources:
-  - id: src-a
-    title: Source A
-    reliability: B
-    type: official
-  - id: src-b
-    title: Source B
-    reliability: C
-    type: media
-"""
-
-ALPHA = """\
-section: aid-flows
-facts:
-  - id: fact-a
-    title: Alpha fact
-    text: Alpha text.
-    date: 2024-11
-    confidence: moderate
-    tags: [alpha]
-    actors: [RU]
-    sources:
-      - source: src-a
-        credibility: 2
-"""
-
-BETA = """\
-section: aid-flows
-facts:
-  - id: fact-b
-    title: Beta fact
-    text: Beta text.
-    date: 2024-10
-    confidence: low
-    tags: [beta]
-    sources:
-      - source: src-b
-        credibility: 3
-"""
+SOURCES = [source("src-a", "Source A"), source("src-b", "Source B", reliability="C", type_="media")]
+SHARED = sheet(actors=[actor("RU", "Russia")], sources=SOURCES, facts=[])
+ALPHA_FACT = fact(
+    "fact-a",
+    "Alpha fact",
+    text="Alpha text.",
+    actors=["RU"],
+    sources=[cite("src-a")],
+    tags=["alpha"],
+)
+BETA_FACT = fact(
+    "fact-b",
+    "Beta fact",
+    text="Beta text.",
+    date="2024-10",
+    confidence="low",
+    actors=None,
+    sources=[cite("src-b", 3)],
+    tags=["beta"],
+)
+ALPHA = facts_sheet(ALPHA_FACT)
+BETA = facts_sheet(BETA_FACT)
 
 SHEETS = {"facts/shared.yaml": SHARED, "facts/alpha.yaml": ALPHA, "facts/beta.yaml": BETA}
 BOTH = ["output/alpha.html", "output/beta.html"]
@@ -160,7 +146,7 @@ def test_a_comment_in_a_sheet_it_draws_on_counts(project: Path) -> None:
 
 
 def test_a_sheet_no_briefing_draws_on_changes_nothing(project: Path) -> None:
-    gamma = BETA.replace("fact-b", "fact-g").replace("[beta]", "[gamma]")
+    gamma = facts_sheet({**BETA_FACT, "id": "fact-g", "tags": ["gamma"]})
     write_tree(project, {"facts/gamma.yaml": gamma})
     assert build(project) == ([], BOTH)
     edit(project / "facts/gamma.yaml", "Beta text.", "Gamma text.")
@@ -170,7 +156,7 @@ def test_a_sheet_no_briefing_draws_on_changes_nothing(project: Path) -> None:
 
 
 def test_a_new_fact_a_briefing_takes_in_rebuilds_it(project: Path) -> None:
-    more = BETA.replace("fact-b", "fact-b2").replace("Beta fact", "Second beta fact")
+    more = facts_sheet({**BETA_FACT, "id": "fact-b2", "title": "Second beta fact"})
     write_tree(project, {"facts/more.yaml": more})
     assert build(project) == (["output/beta.html"], ["output/alpha.html"])
     assert "Second beta fact" in (project / "output/beta.html").read_text()
@@ -213,7 +199,7 @@ def test_a_project_template_rebuilds_every_briefing(project: Path) -> None:
 def test_a_new_briefgen_version_rebuilds_every_briefing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(briefgen.build, "GENERATOR", "briefgen 99.0")
+    monkeypatch.setattr(briefgen.edition, "GENERATOR", "briefgen 99.0")
     assert build(project) == (BOTH, [])
     assert "briefgen 99.0" in (project / "output/alpha.html").read_text()
 
@@ -294,10 +280,12 @@ def test_a_pdf_is_skipped_and_rebuilt_on_its_own(tmp_path: Path) -> None:
 
 # -- the version of Graphviz, which lays out the flow diagram ------------------------------
 
-FLOW = ALPHA.replace(
-    "    actors: [RU]\n",
-    "    actors: [RU, KP]\n    flow:\n      from: RU\n      to: KP\n"
-    "      what: missiles\n      category: weapons\n",
+FLOW = facts_sheet(
+    {
+        **ALPHA_FACT,
+        "actors": ["RU", "KP"],
+        "flow": {"from": "RU", "to": "KP", "what": "missiles", "category": "weapons"},
+    }
 )
 
 
@@ -305,9 +293,7 @@ def test_a_new_graphviz_rebuilds_what_shows_a_flow_diagram(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = CONFIG.replace("formats: [html]", "formats: [html, json, stix]")
-    shared = SHARED.replace(
-        "    name: Russia\n", "    name: Russia\n  - id: KP\n    name: North Korea\n"
-    )
+    shared = sheet(actors=ACTORS, sources=SOURCES, facts=[])
     sheets = {"facts/shared.yaml": shared, "facts/alpha.yaml": FLOW, "facts/beta.yaml": BETA}
     root = write_tree(tmp_path / "desk", {"briefgen.yaml": config, **sheets})
     monkeypatch.setattr(flows, "dot_version", lambda: "dot - graphviz version 2.43.0 (0)")

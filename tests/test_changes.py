@@ -9,96 +9,70 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import edit, require_tool, run, write_tree
+from helpers import edit, require_tool, run
+from projects import Data, briefing, cite, config, fact, sheet, source, write_tree
 
 from briefgen.changes import compare, describe_changes
 from briefgen.records import Record, parse_record, record_digest
 
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: brief
-    title: A briefing
-    edition: 2024-11-25
-    formats: [html, pdf]
-    judgments:
-      - text: Russia pays for troops with missiles.
-        confidence: moderate
-        based_on: [missiles]
-"""
-
-SOURCES = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-  - id: second
-    title: A second source
-    reliability: C
-    type: media
-facts:
-"""
-
-
-def fact(fact_id: str, title: str, extra: str = "", confidence: str = "moderate") -> str:
-    return (
-        f"  - id: {fact_id}\n    title: {title}\n    text: What happened to {fact_id}.\n"
-        f"    date: 2024-11\n    confidence: {confidence}\n    actors: [RU, KP]\n"
-        f"    sources:\n      - source: src\n        credibility: 2\n{extra}"
-    )
-
-
-SHIPMENTS = """\
-    flow:
-      from: KP
-      to: RU
-      what: shells
-      category: ammunition
-      quantity: {min: 200, max: 250}
-      unit: containers
-"""
-
-EDITION_1 = (
-    fact("missiles", "Russia delivers missiles")
-    + fact("shipments", "North Korea ships shells", SHIPMENTS)
-    + fact("drones", "Drones over Pyongyang")
+CONFIG = config(
+    briefings=[
+        briefing(
+            formats=["html", "pdf"],
+            judgments=[
+                {
+                    "text": "Russia pays for troops with missiles.",
+                    "confidence": "moderate",
+                    "based_on": ["missiles"],
+                }
+            ],
+        )
+    ]
 )
 
+SOURCES = [source(), source("second", "A second source", reliability="C", type_="media")]
 
-def edition_2(sheet: str) -> str:
+
+def happened(fact_id: str, title: str, **keys: Any) -> Data:
+    return fact(fact_id, title, text=f"What happened to {fact_id}.", **keys)
+
+
+SHIPMENTS = {
+    "from": "KP",
+    "to": "RU",
+    "what": "shells",
+    "category": "ammunition",
+    "quantity": "{min: 200, max: 250}",
+    "unit": "containers",
+}
+
+EDITION_1 = [
+    happened("missiles", "Russia delivers missiles"),
+    happened("shipments", "North Korea ships shells", flow=SHIPMENTS),
+    happened("drones", "Drones over Pyongyang"),
+]
+
+
+def edition_2(facts: list[Data]) -> list[Data]:
     """Adds a fact, and changes 'shipments': confidence, quantity, text and sources."""
-    sheet = edit(
-        sheet,
-        "  - id: shipments\n    title: North Korea ships shells\n"
-        "    text: What happened to shipments.\n    date: 2024-11\n    confidence: moderate\n",
-        "  - id: shipments\n    title: North Korea ships shells\n"
-        "    text: What happened to shipments, and more.\n    date: 2024-11\n"
-        "    confidence: high\n",
-    )
-    sheet = edit(sheet, "quantity: {min: 200, max: 250}", "quantity: {min: 250, max: 300}")
-    sheet = edit(
-        sheet,
-        "        credibility: 2\n    flow:",
-        "        credibility: 2\n      - source: second\n        credibility: 2\n    flow:",
-    )
-    return sheet + fact("troops", "North Korea sends troops")
+    changed = {
+        "text": "What happened to shipments, and more.",
+        "confidence": "high",
+        "sources": [cite(), cite("second", 2)],
+        "flow": {**SHIPMENTS, "quantity": "{min: 250, max: 300}"},
+    }
+    return [
+        *({**f, **changed} if f["id"] == "shipments" else f for f in facts),
+        happened("troops", "North Korea sends troops"),
+    ]
 
 
-def write(root: Path, config: str, sheet: str) -> None:
-    write_tree(root, {"briefgen.yaml": config, "facts/main.yaml": SOURCES + sheet})
+def write(root: Path, config: str, facts: list[Data]) -> None:
+    sheet_text = sheet(sources=SOURCES, facts=facts)
+    write_tree(root, {"briefgen.yaml": config, "facts/main.yaml": sheet_text})
 
 
 def build(root: Path) -> None:
@@ -257,7 +231,7 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     assert data["facts_withdrawn"] == []
 
     # Edition 3: a fact and a judgment withdrawn.
-    sheet_3 = edit(edition_2(EDITION_1), fact("drones", "Drones over Pyongyang"), "")
+    sheet_3 = [f for f in edition_2(EDITION_1) if f["id"] != "drones"]
     config_3 = edit(config_2, "edition: 2024-12-10", "edition: 2025-01-15")
     config_3 = config_3[: config_3.index("      - text: The trade will grow.")]
     write(root, config_3, sheet_3)
@@ -463,8 +437,8 @@ def test_diff_usage_and_missing_editions(tmp_path: Path) -> None:
     )
     assert run("diff", "brief", "--project", root, "--from", "soon").exit_code == 2
     assert run("diff", "other", "--project", root).exit_code == 2
-    spoilt = EDITION_1.replace("confidence: moderate", "confidence: sure", 1)
-    (root / "facts/main.yaml").write_text(SOURCES + spoilt)
+    spoilt = [{**EDITION_1[0], "confidence": "sure"}, *EDITION_1[1:]]
+    (root / "facts/main.yaml").write_text(sheet(sources=SOURCES, facts=spoilt))
     broken = run("diff", "brief", "--project", root)
     assert broken.exit_code == 1
     assert "error: 'sure' is not a valid confidence" in broken.output

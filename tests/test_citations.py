@@ -8,34 +8,27 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from helpers import run, write_tree
+from helpers import run
 from markupsafe import Markup
+from projects import briefing, config, write_tree
 from pypdf import PdfReader
 
 from briefgen.assemble import BriefingView, assemble_briefing
 from briefgen.load import load_project
 from briefgen.richtext import append_inline
 
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-  - id: risks
-    title: Risks
-briefings:
-  - id: full
-    title: Everything since 2024
-    edition: 2024-11-25
-    formats: [html]
-    stale_after_days: 30
-    include:
-      since: 2024-01
-  - id: risks-only
-    title: Risks only
-    edition: 2024-11-25
-    formats: [html]
-    sections: [risks]
-"""
+CONFIG = config(
+    briefings=[
+        briefing(
+            "full",
+            "Everything since 2024",
+            formats=["html"],
+            stale_after_days=30,
+            include={"since": "2024-01"},
+        ),
+        briefing("risks-only", "Risks only", formats=["html"], sections=["risks"]),
+    ]
+)
 
 SOURCES = """\
 actors:

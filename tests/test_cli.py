@@ -6,20 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
+from helpers import HTML_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 import briefgen.build
+import briefgen.edition
 from briefgen import __version__
 from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError
 
 # Two briefings, HTML only, so these tests never wait for WeasyPrint.
-HTML_ONLY = MINIMAL_CONFIG + (
-    "    formats: [html]\n"
-    "  - id: second\n"
-    "    title: Another briefing\n"
-    "    edition: 2024-11\n"
-    "    formats: [html]\n"
+HTML_ONLY = HTML_CONFIG + (
+    "  - id: second\n    title: Another briefing\n    edition: 2024-11\n    formats: [html]\n"
 )
 
 BROKEN_SHEET = edit(
@@ -259,7 +256,7 @@ def test_an_internal_error_while_rendering_writes_nothing(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(briefgen.build, "assemble_briefing", boom)
+    monkeypatch.setattr(briefgen.edition, "assemble_briefing", boom)
     result = run("build", "--project", project, "--force")  # up to date, else nothing renders
     assert result.exit_code == 70
     assert INTERNAL.fullmatch(result.stderr), result.stderr

@@ -166,6 +166,7 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
         "plain,serve",
         "plain,unpack",
         "plain,validate",
+        "plain,verify",
     ]
     assert offers("briefgen new ") == ["plain,fact", "plain,source", "plain,actor"]
     assert offers("briefgen schema c") == ["plain,config"]

@@ -13,7 +13,7 @@ from helpers import REPO
 from pydantic import BaseModel
 
 from briefgen import model
-from briefgen.codes import WARNINGS
+from briefgen.checks import WARNINGS
 from briefgen.figures import FIGURES
 from briefgen.formats import FORMATS
 

@@ -17,8 +17,9 @@ import pytest
 from figure_projects import figure_project
 from helpers import REPO, copy_example, edit, minimal_project, require_tool, run
 
-from briefgen.assemble import BriefingView, assemble_briefing
+from briefgen.assemble import BriefingView
 from briefgen.build import validate
+from briefgen.edition import make_edition
 from briefgen.errors import BuildError
 from briefgen.figures import FIGURES, Figure, canvas, flows, matrix, timeline
 from briefgen.kinds import FlowView, RiskView
@@ -30,7 +31,7 @@ MAIN = "ru-kp-exchange"
 def view_of(root: Path, briefing: str = "brief") -> BriefingView:
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems
-    return assemble_briefing(project, briefing, "test")
+    return make_edition(project, briefing).view
 
 
 @pytest.fixture(scope="module")

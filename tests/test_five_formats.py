@@ -18,9 +18,9 @@ from test_jsonout import check_output
 from test_stix import check_bundle
 from test_word import libreoffice_pdf
 
-from briefgen.build import BuildOptions
 from briefgen.formats import FORMATS, format_for_file
 from briefgen.formats.docx import docx_key
+from briefgen.options import BuildOptions
 
 ALL = ["html", "pdf", "json", "stix", "docx"]
 FILES = ["exports.html", "exports.pdf", "exports.json", "exports.stix.json", "exports.docx"]

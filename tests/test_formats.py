@@ -13,9 +13,10 @@ import pytest
 from helpers import MINIMAL_CONFIG, minimal_project, run
 
 import briefgen.formats
-from briefgen.build import BuildOptions, build
+from briefgen.build import build
 from briefgen.cache import CACHE_NAME
 from briefgen.formats import FORMATS, Format, RenderContext, format_for_file
+from briefgen.options import BuildOptions
 
 HTML_ONLY = MINIMAL_CONFIG + "    formats: [html]\n"
 
@@ -105,7 +106,7 @@ def test_a_name_becomes_a_format_only_through_the_table(tmp_path: Path) -> None:
     # The bug this table fixed: a name the model accepted was written as a PDF.
     root = minimal_project(tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "    formats: [epub]\n"})
     with pytest.raises(ValueError, match="unknown format 'epub'"):
-        BuildOptions(override_formats=("epub",))
+        build(root, options=BuildOptions(override_formats=("epub",)))
     assert run("build", "--project", root).exit_code == 1
     assert not (root / "output").exists()
 

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.assemble import assemble_briefing
-from briefgen.build import GENERATOR, validate
+from briefgen.build import validate
+from briefgen.edition import GENERATOR
 from briefgen.errors import Problem
 from briefgen.render import render_html
 from briefgen.yamlfile import load_yaml

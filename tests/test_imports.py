@@ -1,5 +1,6 @@
-"""`briefgen --help` and `briefgen validate` never import WeasyPrint: proven with
-`python -X importtime`, which logs every module a process imports."""
+"""`briefgen --help` and `briefgen validate` never import WeasyPrint, and `validate`
+none of the rendering stack: proven with `python -X importtime`, which logs
+every module a process imports."""
 
 from __future__ import annotations
 
@@ -33,7 +34,16 @@ def imported(*args: str | Path) -> set[str]:
 
 
 def weasyprint_modules(modules: set[str]) -> set[str]:
-    return {m for m in modules if m == "weasyprint" or m.startswith("weasyprint.")}
+    return packages(modules, "weasyprint")
+
+
+# What renders a briefing, and only that: templates, Markdown, PDF, Word, font metrics.
+RENDERING = ("jinja2", "markdown_it", "weasyprint", "docx", "fontTools")
+
+
+def packages(modules: set[str], *names: str) -> set[str]:
+    """The modules of `modules` that belong to the packages `names`."""
+    return {m for m in modules if m.split(".")[0] in names}
 
 
 @pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["--version"]])
@@ -47,11 +57,18 @@ def test_validate_does_not_import_weasyprint(example: Path) -> None:
     assert weasyprint_modules(modules) == set()
 
 
+def test_validate_imports_none_of_the_rendering_stack(example: Path) -> None:
+    modules = imported("validate", "--project", example)
+    assert "briefgen.checks" in modules and "markupsafe" in modules
+    assert packages(modules, *RENDERING) == set()
+
+
 @pytest.mark.slow
 def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
     # The same log for a build does show WeasyPrint, so the tests above can fail.
     modules = imported("build", "--project", minimal_project(tmp_path))
     assert "weasyprint" in modules
+    assert {"jinja2", "markdown_it"} <= modules  # and the rest of the rendering stack
 
 
 @pytest.mark.parametrize("args", [["--help"], ["lsp", "--help"]])

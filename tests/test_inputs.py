@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from helpers import MINIMAL_SHEET, minimal_project
+import pytest
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project
 
-from briefgen.build import validate
+from briefgen.build import build, validate
 from briefgen.inputs import briefing_inputs
+from briefgen.options import BuildOptions
 
 
 def test_the_inputs_are_the_bytes_that_were_validated(tmp_path: Path) -> None:
@@ -39,3 +43,28 @@ def test_briefgen_yaml_comes_first_then_sheets_by_path(tmp_path: Path) -> None:
     assert [p for p in problems if p.severity == "error"] == []
     paths = [i.path for i in briefing_inputs(project, "brief")]
     assert paths == ["briefgen.yaml", "facts/0-first.yaml", "facts/z/last.yaml"]
+
+
+def test_a_build_opens_each_input_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sheets are hashed as the loader read them, and the earlier edition's record
+    # is read once, to check it and to compare with it.
+    root = minimal_project(tmp_path)
+    build(root, options=BuildOptions(override_formats=("html",)))
+    config = edit(MINIMAL_CONFIG, "edition: 2024-11-25", "edition: 2024-12-02")
+    (root / "briefgen.yaml").write_text(config, encoding="utf-8")
+    opened: Counter[Path] = Counter()
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened[self.absolute()] += 1
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counting_open)  # read_bytes and read_text use it too
+    built, _ = build(root, options=BuildOptions(override_formats=("html",)))
+    assert [path.name for path in built[0].paths] == ["brief.html"]
+    record = root / "editions/brief/2024-11-25.json"
+    inputs = [root / "briefgen.yaml", root / "facts/main.yaml", record]
+    assert {path: opened[path.absolute()] for path in inputs} == dict.fromkeys(inputs, 1)
+    assert (root / "editions/brief/2024-12-02.json").is_file()  # compared and recorded

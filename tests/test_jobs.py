@@ -14,52 +14,33 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REPO, run, write_tree
+from helpers import REPO, run
+from projects import briefing, fact, project, section, sheet, write_tree
 
 import briefgen.workers
 
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-briefings:
-"""
-BRIEFING = """\
-  - id: {id}
-    title: Briefing {id}
-    edition: 2024-11-25
-    include:
-      tags: [{tag}]
-"""
-SHEET = """\
-section: aid-flows
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-facts:
-"""
-FACT = """\
-  - id: fact-{n}
-    title: Fact number {n}
-    text: Something happened, *for the {n}th time*.
-    date: 2024-{month:02d}
-    confidence: moderate
-    tags: [{tag}]
-    sources:
-      - source: src
-        credibility: 2
-"""
 
-
-def desk(root: Path, briefings: list[str], formats: str = "[html, pdf]") -> Path:
-    config = CONFIG + "".join(BRIEFING.format(id=b, tag=b) for b in briefings)
-    config = config.replace("    include:", f"    formats: {formats}\n    include:")
-    facts = "".join(
-        FACT.format(n=n, month=n % 11 + 1, tag=briefings[n % len(briefings)]) for n in range(12)
+def desk(root: Path, briefings: list[str], formats: tuple[str, ...] = ("html", "pdf")) -> Path:
+    facts = [
+        fact(
+            f"fact-{n}",
+            f"Fact number {n}",
+            text=f"Something happened, *for the {n}th time*.",
+            date=f"2024-{n % 11 + 1:02d}",
+            actors=None,
+            tags=[briefings[n % len(briefings)]],
+        )
+        for n in range(12)
+    ]
+    return project(
+        root,
+        sections=[section("aid-flows", "Aid flows")],
+        briefings=[
+            briefing(b, f"Briefing {b}", formats=list(formats), include={"tags": [b]})
+            for b in briefings
+        ],
+        sheets={"main": sheet(actors=[], facts=facts)},
     )
-    return write_tree(root, {"briefgen.yaml": config, "facts/main.yaml": SHEET + facts})
 
 
 def outputs(root: Path) -> dict[str, bytes]:
@@ -135,7 +116,7 @@ def test_a_failing_briefing_in_a_first_parallel_build_leaves_no_output(tmp_path:
 
 
 def test_progress_is_shown_on_a_terminal_only(tmp_path: Path) -> None:
-    root = desk(tmp_path / "desk", ["one", "two"], formats="[html]")
+    root = desk(tmp_path / "desk", ["one", "two"], formats=("html",))
     result = run("build", "--project", root)
     assert result.exit_code == 0
     assert result.stderr == ""  # not a terminal: the paths on stdout and nothing else

@@ -9,87 +9,59 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, REPO, edit, require_tool, run, write_tree
+from helpers import HTML_CONFIG, REPO, edit, require_tool, run
+from projects import ACTORS, actor, cite, fact, sheet, source, write_tree
 
 from briefgen.build import validate
 
 # Line numbers below count in CONFIG: the briefing's keys from line 10.
-CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"
+CONFIG = HTML_CONFIG
 
-SHEET = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-  - id: CN
-    name: China
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-  - id: same-origin
-    title: Another account from the same office
-    reliability: B
-    type: official
-    origin: office
-  - id: office
-    title: The office itself
-    reliability: A
-    type: official
-    origin: office
-facts:
-  - id: missiles
-    title: Russia delivers missiles
-    text: Missiles arrive.
-    date: 2024-11
-    confidence: moderate
-    tags: [air-defence]
-    actors: [RU, KP]
-    sources:
-      - source: src
-        credibility: 2
-  - id: troops
-    title: North Korea sends troops
-    text: Troops leave.
-    date: 2024-10
-    confidence: low
-    tags: [troops]
-    actors: [KP]
-    sources:
-      - source: same-origin
-        credibility: 3
-      - source: office
-        credibility: 2
-  - id: old-claim
-    title: An old claim
-    text: Long ago.
-    date: 2022-05
-    confidence: low
-    tags: [air-defence]
-    actors: [CN]
-    sources:
-      - source: same-origin
-        credibility: 3
-  - id: nuclear
-    title: Russia transfers nuclear technology
-    text: A risk.
-    date: 2024-11
-    section: risks
-    confidence: low
-    key: true
-    tags: [nuclear]
-    actors: [RU]
-    sources:
-      - source: src
-        credibility: 3
-    risk:
-      likelihood: very likely
-      impact: severe
-"""
+SHEET = sheet(
+    actors=[*ACTORS, actor("CN", "China")],
+    sources=[
+        source(),
+        source("same-origin", "Another account from the same office", origin="office"),
+        source("office", "The office itself", reliability="A", origin="office"),
+    ],
+    facts=[
+        fact("missiles", "Russia delivers missiles", text="Missiles arrive.", tags=["air-defence"]),
+        fact(
+            "troops",
+            "North Korea sends troops",
+            text="Troops leave.",
+            date="2024-10",
+            confidence="low",
+            actors=["KP"],
+            sources=[cite("same-origin", 3), cite("office", 2)],
+            tags=["troops"],
+        ),
+        fact(
+            "old-claim",
+            "An old claim",
+            text="Long ago.",
+            date="2022-05",
+            confidence="low",
+            actors=["CN"],
+            sources=[cite("same-origin", 3)],
+            tags=["air-defence"],
+        ),
+        fact(
+            "nuclear",
+            "Russia transfers nuclear technology",
+            text="A risk.",
+            confidence="low",
+            actors=["RU"],
+            sources=[cite(credibility=3)],
+            section="risks",
+            key=True,
+            tags=["nuclear"],
+            risk={"likelihood": "very likely", "impact": "severe"},
+        ),
+    ],
+)
 
+# The briefing's keys stay text: the tests below count their lines and columns.
 JUDGMENTS = """\
     judgments:
       - text: Russia pays for troops with *missiles*.

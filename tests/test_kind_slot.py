@@ -17,9 +17,10 @@ from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 import briefgen.load
 from briefgen import kinds
-from briefgen.build import BuildOptions, build, validate
-from briefgen.kinds import ActorName, FactKind, Relation, Row
+from briefgen.build import build, validate
+from briefgen.kinds import ActorName, FactKind, Relation, Row, named_actors
 from briefgen.model import Fact, Id, Strict, Text
+from briefgen.options import BuildOptions
 
 
 class Shipment(Strict):
@@ -113,7 +114,7 @@ def test_a_registered_kind_is_checked_filtered_and_scoped_from_its_entry(tmp_pat
     # KP is named only by the shipment: the filter matches it, and no actor is unused.
     assert [str(p) for p in problems] == []
     fact = project_.facts["fact-one"].item
-    assert fact.named_actors() == ["RU", "KP"]
+    assert named_actors(fact) == ["RU", "KP"]
     unknown = edit(SHEET, "to: KP", "to: KPP")
     errors = errors_of(project(tmp_path / "bad", **{"facts/main.yaml": unknown}))
     assert "facts/main.yaml:20:11: error: unknown actor 'KPP' (did you mean 'KP'?)" in errors

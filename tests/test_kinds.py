@@ -8,10 +8,11 @@ from typing import get_args
 from helpers import MINIMAL_SHEET, edit, minimal_project
 
 from briefgen.assemble import assemble_briefing
-from briefgen.build import BuildOptions, render_briefing, validate
-from briefgen.kinds import KINDS, PLAIN, FlowView, kind_of, mapped_kinds
+from briefgen.build import render_briefing, validate
+from briefgen.kinds import KINDS, PLAIN, FlowView, kind_of, mapped_kinds, named_actors
 from briefgen.model import Fact
-from briefgen.render import THEME_DIR
+from briefgen.options import BuildOptions
+from briefgen.theme import THEME_DIR
 
 FLOW = """    flow:
       from: RU
@@ -40,7 +41,7 @@ def test_a_fact_takes_its_kind_and_its_actors_from_the_table(tmp_path: Path) -> 
     fact = project.facts["fact-one"].item
     kind, item = kind_of(fact)
     assert kind is KINDS["flow"] and item is fact.flow
-    assert fact.named_actors() == ["RU", "KP"]
+    assert named_actors(fact) == ["RU", "KP"]
     view = assemble_briefing(project, "brief", "test").facts[0]
     assert (view.kind, view.partial, view.lead) == ("flow", "_flow.html", True)
     assert isinstance(view.details, FlowView) and view.details.origin == "Russia"

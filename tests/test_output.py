@@ -20,9 +20,10 @@ from pypdf import PdfReader
 
 from briefgen import build as build_module
 from briefgen import output
-from briefgen.build import BuildOptions, build
+from briefgen.build import build
 from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError
+from briefgen.options import BuildOptions
 from briefgen.output import output_path, remove_stale_temps, write_atomic, write_outputs
 
 TEMP = re.compile(r"\.(brief\.(html|pdf)|\.briefgen-cache\.json)\.[A-Za-z0-9_]+\.part")

@@ -82,10 +82,10 @@ def test_the_unpacked_wheel_builds_the_example_outside_the_repository(
     shutil.copytree(REPO / "facts", project / "facts")
 
     where = _python(
-        env, tmp_path, "-c", "import briefgen.render as r; print(r.__file__); print(r.THEME_DIR)"
+        env, tmp_path, "-c", "import briefgen.theme as t; print(t.__file__); print(t.THEME_DIR)"
     )
     assert where.stdout.splitlines() == [
-        str(site / "briefgen/render.py"),
+        str(site / "briefgen/theme.py"),
         str(site / "briefgen/theme"),
     ]
 

@@ -17,14 +17,18 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import projects
 import pytest
-from helpers import REPO, minimal_project, require_tool, run, write_tree
+from helpers import REPO, minimal_project, require_tool, run
+from projects import write_tree
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from briefgen.assemble import BriefingView, assemble_briefing
-from briefgen.build import BuildOptions, validate
+from briefgen.assemble import BriefingView
+from briefgen.build import validate
+from briefgen.edition import make_edition
 from briefgen.errors import BuildError
+from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
 
 MAIN = "ru-kp-exchange"
@@ -47,7 +51,7 @@ def pdf_of(project: Path, briefing_id: str = MAIN) -> Path:
 
 def view_of(project: Path, briefing_id: str = MAIN) -> BriefingView:
     loaded, _ = validate(project)
-    return assemble_briefing(loaded, briefing_id, "test")
+    return make_edition(loaded, briefing_id).view
 
 
 def tool_output(*args: str | Path) -> str:
@@ -549,22 +553,13 @@ def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
 # project restored from alpha's PDF needs all of those to validate. Beta's own
 # sheets are not alpha's business.
 DRAWS_ON = {
-    "briefgen.yaml": """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-briefings:
-  - id: alpha
-    title: Alpha
-    edition: 2024-11-25
-    include: {tags: [alpha]}
-    formats: [pdf]
-  - id: beta
-    title: Beta
-    edition: 2024-11-25
-    include: {actors: [KP]}
-    formats: [html]
-""",
+    "briefgen.yaml": projects.config(
+        sections=[projects.section("aid-flows", "Aid flows")],
+        briefings=[
+            projects.briefing("alpha", "Alpha", include={"tags": ["alpha"]}, formats=["pdf"]),
+            projects.briefing("beta", "Beta", include={"actors": ["KP"]}, formats=["html"]),
+        ],
+    ),
     "facts/alpha.yaml": """\
 section: aid-flows
 facts:

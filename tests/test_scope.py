@@ -5,46 +5,33 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import MINIMAL_CONFIG, run, write_tree
+from helpers import HTML_CONFIG, run
+from projects import ACTORS, Data, actor, briefing, fact, project, sheet, write_tree
 
 from briefgen.build import validate
 
-CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"  # briefing keys from line 11
-
-SHEET = """\
-section: aid-flows
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-  - id: CN
-    name: China
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-facts:
-"""
+SHEET = sheet(
+    actors=[*ACTORS, actor("CN", "China")],
+    facts=[
+        fact(fact_id, f"Fact {fact_id}", text="Text.", date=date, tags=["air-defence"])
+        for fact_id, date in [("middle", "2024-06"), ("newest", "2024-11"), ("oldest", "2023-02")]
+    ],
+)
 
 
-def fact(fact_id: str, date: str, tags: str = "[air-defence]", actors: str = "[RU, KP]") -> str:
-    return (
-        f"  - id: {fact_id}\n    title: Fact {fact_id}\n    text: Text.\n    date: {date}\n"
-        f"    confidence: moderate\n    tags: {tags}\n    actors: {actors}\n"
-        "    sources:\n      - source: src\n        credibility: 2\n"
-    )
+def brief(**keys: Any) -> Data:
+    """The one briefing, its keys from line 11 of briefgen.yaml."""
+    return briefing(formats=["html"], **keys)
 
 
-FACTS = fact("middle", "2024-06") + fact("newest", "2024-11") + fact("oldest", "2023-02")
+CONFIG = HTML_CONFIG
 
 
-def project(tmp_path: Path, keys: str = "", facts: str = FACTS) -> Path:
-    files = {"briefgen.yaml": CONFIG + keys, "facts/main.yaml": SHEET + facts}
-    return write_tree(tmp_path / "p", files)
+def desk(tmp_path: Path, **keys: Any) -> Path:
+    return project(tmp_path / "p", briefings=[brief(**keys)], sheets={"main": SHEET})
 
 
 def warnings(root: Path) -> list[str]:
@@ -61,28 +48,28 @@ def scope_line(root: Path) -> str | None:
 @pytest.mark.parametrize(
     ("keys", "words"),
     [
-        ("", None),
+        ({}, None),
         (
-            "    include:\n      tags: [air-defence, technology]\n      since: 2024-01\n",
+            {"include": {"tags": ["air-defence", "technology"], "since": "2024-01"}},
             "Scope: facts tagged air-defence or technology, dated January 2024 or later.",
         ),
         (
-            "    include:\n      actors: [RU, KP, CN]\n      until: 2024-06-30\n",
+            {"include": {"actors": ["RU", "KP", "CN"], "until": "2024-06-30"}},
             "Scope: facts naming Russia, North Korea or China, dated 30 June 2024 or earlier.",
         ),
         (
-            "    sections: [aid-flows]\n    include:\n      since: 2024\n      until: 2024-11\n",
+            {"sections": ["aid-flows"], "include": {"since": 2024, "until": "2024-11"}},
             "Scope: facts dated 2024 to November 2024, in the section Aid flows.",
         ),
         # Every section, in another order, leaves nothing out.
-        ("    sections: [risks, aid-flows]\n", None),
+        ({"sections": ["risks", "aid-flows"]}, None),
     ],
     ids=["everything", "tags-since", "actors-until", "window-section", "reordered"],
 )
 def test_a_filtered_briefing_states_its_scope_in_its_title_block(
-    tmp_path: Path, keys: str, words: str | None
+    tmp_path: Path, keys: Data, words: str | None
 ) -> None:
-    root = project(tmp_path, keys)
+    root = desk(tmp_path, **keys)
     result = run("build", "--project", root)
     assert result.exit_code == 0, result.output
     assert scope_line(root) == words
@@ -91,7 +78,7 @@ def test_a_filtered_briefing_states_its_scope_in_its_title_block(
 def test_filters_that_match_nothing_are_located_warnings_and_strict_errors(
     tmp_path: Path,
 ) -> None:
-    root = project(tmp_path, "    include:\n      tags: [air-defense]\n      actors: [RU, CN]\n")
+    root = desk(tmp_path, include={"tags": ["air-defense"], "actors": ["RU", "CN"]})
     expected = [
         "briefgen.yaml:11:5: warning: briefing 'brief' includes no facts (its filter leaves "
         "out all 3 facts of its sections; widen them, or remove the briefing)",
@@ -111,7 +98,7 @@ def test_filters_that_match_nothing_are_located_warnings_and_strict_errors(
 
 
 def test_a_briefing_whose_sections_hold_no_facts_warns_at_its_sections(tmp_path: Path) -> None:
-    root = project(tmp_path, "    sections: [risks]\n")
+    root = desk(tmp_path, sections=["risks"])
     assert warnings(root) == [
         "briefgen.yaml:11:5: warning: briefing 'brief' includes no facts (no fact is in its "
         "sections (risks); widen them, or remove the briefing)"
@@ -162,7 +149,7 @@ def test_filters_and_empty_briefings_are_held_back_while_a_sheet_is_unknown(
     tmp_path: Path, broken: str
 ) -> None:
     # The filter matches nothing in main.yaml; the other sheet might hold what it names.
-    root = project(tmp_path, "    include:\n      tags: [air-defense]\n      actors: [RU, CN]\n")
+    root = desk(tmp_path, include={"tags": ["air-defense"], "actors": ["RU", "CN"]})
     if broken == "does-not-parse":
         (root / "facts/other.yaml").write_text("facts: [\n")
         first = "facts/other.yaml:1:1: warning: warnings are incomplete until this file parses"
@@ -176,22 +163,24 @@ def test_filters_and_empty_briefings_are_held_back_while_a_sheet_is_unknown(
 @pytest.mark.parametrize(
     ("order", "expected"),
     [
-        ("", ["newest", "middle", "oldest"]),
-        ("    order: newest-first\n", ["newest", "middle", "oldest"]),
-        ("    order: oldest-first\n", ["oldest", "middle", "newest"]),
-        ("    order: as-written\n", ["middle", "newest", "oldest"]),
+        ({}, ["newest", "middle", "oldest"]),
+        ({"order": "newest-first"}, ["newest", "middle", "oldest"]),
+        ({"order": "oldest-first"}, ["oldest", "middle", "newest"]),
+        ({"order": "as-written"}, ["middle", "newest", "oldest"]),
     ],
     ids=["default", "newest-first", "oldest-first", "as-written"],
 )
-def test_facts_come_in_the_order_asked_for(tmp_path: Path, order: str, expected: list[str]) -> None:
-    root = project(tmp_path, order)
+def test_facts_come_in_the_order_asked_for(
+    tmp_path: Path, order: Data, expected: list[str]
+) -> None:
+    root = desk(tmp_path, **order)
     assert run("build", "--project", root).exit_code == 0
     page = (root / "output/brief.html").read_text()
     assert re.findall(r'<article class="fact[^"]*" id="fact-([a-z]+)"', page) == expected
 
 
 def test_an_unknown_order_is_a_located_error(tmp_path: Path) -> None:
-    root = project(tmp_path, "    order: newest\n")
+    root = desk(tmp_path, order="newest")
     errors = [str(p) for p in validate(root)[1] if p.severity == "error"]
     assert errors == [
         "briefgen.yaml:11:12: error: 'newest' is not a valid order (did you mean 'newest-first'?)"

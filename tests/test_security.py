@@ -22,11 +22,13 @@ from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run
 from pypdf import PdfReader
 
 from briefgen import timelimit
-from briefgen.build import BuildOptions, build
+from briefgen.build import build
 from briefgen.errors import BuildError, ProjectError
+from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
-from briefgen.render import THEME_DIR, make_environment
+from briefgen.render import make_environment
 from briefgen.richtext import render_inline, render_markdown
+from briefgen.theme import THEME_DIR
 
 # Everything a fact sheet might carry to make a page run code or a template evaluate.
 ATTACK = (

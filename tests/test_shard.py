@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_SHEET, run, write_tree
+from helpers import run
+from projects import briefing, project, section
 
 from briefgen.cache import CACHE_NAME
 from briefgen.shard import SLACK, imbalance, parse_shard, split
@@ -108,26 +109,15 @@ def test_adding_a_briefing_moves_few_others(count: int, n: int) -> None:
     assert ours < usual / 2.5  # greedy moves about a third here
 
 
-CONFIG = """\
-sections:
-  - id: aid-flows
-    title: Aid flows
-briefings:
-"""
-BRIEFING = """\
-  - id: {id}
-    title: Briefing {id}
-    edition: 2024-11-25
-    formats: [html]
-"""
+def desk(root: Path, ids: list[str]) -> Path:
+    """The minimal project's sheet, read by one briefing of each id."""
+    briefings = [briefing(i, f"Briefing {i}", formats=["html"]) for i in ids]
+    return project(root, sections=[section("aid-flows", "Aid flows")], briefings=briefings)
 
 
 def test_the_shards_together_build_every_briefing_once(tmp_path: Path) -> None:
     ids = ["alpha", "bravo", "charlie", "delta", "echo"]
-    config = CONFIG + "".join(BRIEFING.format(id=i) for i in ids)
-    whole = write_tree(
-        tmp_path / "whole", {"briefgen.yaml": config, "facts/main.yaml": MINIMAL_SHEET}
-    )
+    whole = desk(tmp_path / "whole", ids)
     built: list[str] = []
     for k in (1, 2, 3):
         result = run("build", "--project", whole, "--shard", f"{k}/3", "--force")
@@ -139,8 +129,7 @@ def test_the_shards_together_build_every_briefing_once(tmp_path: Path) -> None:
 
 
 def test_a_shard_with_nothing_to_build_says_so(tmp_path: Path) -> None:
-    config = CONFIG + BRIEFING.format(id="only")
-    root = write_tree(tmp_path, {"briefgen.yaml": config, "facts/main.yaml": MINIMAL_SHEET})
+    root = desk(tmp_path, ["only"])
     results = [run("build", "--project", root, "--shard", f"{k}/2") for k in (1, 2)]
     assert [r.exit_code for r in results] == [0, 0]
     assert sorted(r.stdout for r in results) == ["", "output/only.html\n"]

@@ -6,61 +6,23 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run, write_tree
+from helpers import HTML_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
+from projects import ACTORS, SOURCES, actor, briefing, cite, config, fact, sheet, source, write_tree
 
 from briefgen.build import validate
-from briefgen.checks import analytic_warnings
-from briefgen.codes import WARNINGS
+from briefgen.checks import WARNINGS, analytic_warnings
 from briefgen.load import load_project
 
 # Built as HTML only: these tests are about checking, not typesetting.
-CONFIG = MINIMAL_CONFIG + "    formats: [html]\n"
-
-ACTORS = """\
-actors:
-  - id: RU
-    name: Russia
-  - id: KP
-    name: North Korea
-"""
-
-SOURCES = """\
-sources:
-  - id: src
-    title: A source
-    reliability: B
-    type: official
-"""
+CONFIG = HTML_CONFIG
 
 
-def fact(
-    fact_id: str = "fact-one",
-    *,
-    confidence: str = "moderate",
-    date: str = "2024-11",
-    cites: tuple[str, ...] = ("src",),
-    extra: str = "",
-    text: str = "Something happened.",
-    credibility: int = 2,
-) -> str:
-    """One fact as YAML, at the indentation of a sheet's `facts:` list."""
-    citations = "".join(f"      - source: {c}\n        credibility: {credibility}\n" for c in cites)
-    return (
-        f"  - id: {fact_id}\n"
-        f"    title: A fact\n"
-        f"    text: {text}\n"
-        f"    date: {date}\n"
-        f"    confidence: {confidence}\n"
-        f"    actors: [RU, KP]\n"
-        f"{extra}"
-        f"    sources:\n{citations}"
-    )
-
-
-def sheet(*facts: str, actors: str = ACTORS, sources: str = SOURCES) -> str:
-    return f"section: aid-flows\n{actors}{sources}facts:\n{''.join(facts) or fact()}"
+def one(**keys: Any) -> str:
+    """A sheet of one fact (the default one, changed by `keys`)."""
+    return sheet(facts=[fact(**keys)])
 
 
 def project(tmp_path: Path, sheet_text: str, config: str = CONFIG) -> Path:
@@ -74,14 +36,11 @@ def warnings_of(root: Path) -> list[str]:
 
 
 # Each case: a project with exactly the warnings listed, each with its exact location.
-# Line numbers count from the top of facts/main.yaml (sheet() above): section 1,
-# actors 2-6, sources 7-11, facts from 12.
+# Line numbers count from the top of facts/main.yaml (projects.sheet()): section 1,
+# actors 2-6, sources 7-11, facts from 12; a fact's own keys before its sources.
 CASES: dict[str, tuple[str, str, list[str]]] = {
     "uncited source": (
-        sheet(
-            sources=SOURCES + "  - id: unused\n    title: Never cited\n"
-            "    reliability: C\n    type: media\n"
-        ),
+        sheet(sources=[*SOURCES, source("unused", "Never cited", reliability="C", type_="media")]),
         CONFIG,
         [
             "facts/main.yaml:12:9: warning: source 'unused' is never cited "
@@ -89,7 +48,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "unused actor": (
-        sheet(actors=ACTORS + "  - id: UA\n    name: Ukraine\n"),
+        sheet(actors=[*ACTORS, actor("UA", "Ukraine")]),
         CONFIG,
         [
             "facts/main.yaml:7:9: warning: actor 'UA' is never used "
@@ -97,7 +56,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "high confidence, single source": (
-        sheet(fact(confidence="high")),
+        one(confidence="high"),
         CONFIG,
         [
             "facts/main.yaml:17:17: warning: fact 'fact-one' has high confidence but is "
@@ -107,10 +66,11 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
     ),
     "high confidence, all sources D to F": (
         sheet(
-            fact(confidence="high", cites=("weak-1", "weak-2")),
-            sources="sources:\n"
-            "  - id: weak-1\n    title: Weak\n    reliability: D\n    type: social\n"
-            "  - id: weak-2\n    title: Weaker\n    reliability: F\n    type: social\n",
+            sources=[
+                source("weak-1", "Weak", reliability="D", type_="social"),
+                source("weak-2", "Weaker", reliability="F", type_="social"),
+            ],
+            facts=[fact(confidence="high", sources=[cite("weak-1"), cite("weak-2")])],
         ),
         CONFIG,
         [
@@ -120,7 +80,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "accessed before published": (
-        sheet(sources=SOURCES + "    published: 2024-11-20\n    accessed: 2024-11-02\n"),
+        sheet(sources=[source(published="2024-11-20", accessed="2024-11-02")]),
         CONFIG,
         [
             "facts/main.yaml:13:15: warning: source 'src' was accessed (2024-11-02) before it "
@@ -128,7 +88,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "fact after the edition": (
-        sheet(fact(date="2024-12")),
+        one(date="2024-12"),
         CONFIG,
         [
             "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-12, after the "
@@ -137,7 +97,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "fact range ending after the edition": (
-        sheet(fact(date="{from: 2024-10, to: 2025-01}")),
+        one(date="{from: 2024-10, to: 2025-01}"),
         CONFIG,
         [
             "facts/main.yaml:16:31: warning: fact 'fact-one' is dated 2025-01, after the "
@@ -146,7 +106,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "stale fact": (
-        sheet(fact(extra="    reviewed: 2024-09-01\n")),
+        one(reviewed="2024-09-01"),
         CONFIG + "    stale_after_days: 30\n",
         [
             "facts/main.yaml:19:15: warning: fact 'fact-one' was last reviewed 2024-09-01, "
@@ -164,7 +124,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "confirmed by other sources, on one source": (
-        sheet(fact(credibility=1)),
+        one(sources=[cite(credibility=1)]),
         CONFIG,
         [
             "facts/main.yaml:21:22: warning: fact 'fact-one' grades its citation of 'src' 1 "
@@ -173,7 +133,7 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "a skeleton's TODO left in": (
-        sheet(fact(text="TODO the fact in full, in Markdown; say who reports it.")),
+        one(text="TODO the fact in full, in Markdown; say who reports it."),
         CONFIG,
         [
             "facts/main.yaml:15:11: warning: fact 'fact-one' still holds the skeleton's TODO "
@@ -181,11 +141,9 @@ CASES: dict[str, tuple[str, str, list[str]]] = {
         ],
     ),
     "estimative words in a risk": (
-        sheet(
-            fact(
-                text="Russia could act in May 2025; it may PERHAPS wait, or could not.",
-                extra="    risk:\n      likelihood: likely\n      impact: high\n",
-            )
+        one(
+            text="Russia could act in May 2025; it may PERHAPS wait, or could not.",
+            risk={"likelihood": "likely", "impact": "high"},
         ),
         CONFIG,
         [
@@ -249,7 +207,7 @@ def test_build_prints_warnings_and_still_writes(tmp_path: Path) -> None:
 
 
 def test_warnings_sit_beside_errors_without_strict(tmp_path: Path) -> None:
-    bad = sheet(fact("f1", confidence="high"), fact("f2", confidence="hgh"))
+    bad = sheet(facts=[fact("f1", confidence="high"), fact("f2", confidence="hgh")])
     result = run("validate", "--project", project(tmp_path, bad))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -293,13 +251,11 @@ def test_warnings_have_stable_codes(tmp_path: Path) -> None:
 def test_actors_used_in_a_flow_an_agreement_or_an_include_filter_count(
     tmp_path: Path,
 ) -> None:
-    actors = ACTORS + "".join(
-        f"  - id: {a}\n    name: Actor {a}\n" for a in ("FL", "AG", "AG2", "INC")
-    )
-    flow = "    flow:\n      from: RU\n      to: FL\n      what: arms\n      category: weapons\n"
-    agreement = "    agreement:\n      name: Pact\n      parties: [AG, AG2]\n      status: signed\n"
+    actors = [*ACTORS, *(actor(a, f"Actor {a}") for a in ("FL", "AG", "AG2", "INC"))]
+    flow = {"from": "RU", "to": "FL", "what": "arms", "category": "weapons"}
+    agreement = {"name": "Pact", "parties": ["AG", "AG2"], "status": "signed"}
     config = CONFIG + "    include:\n      actors: [RU, INC]\n"
-    text = sheet(fact("f1", extra=flow), fact("f2", extra=agreement), actors=actors)
+    text = sheet(actors=actors, facts=[fact("f1", flow=flow), fact("f2", agreement=agreement)])
     # Not an unused actor; but a filter naming an actor no fact names matches nothing.
     assert warnings_of(project(tmp_path, text, config)) == [
         "briefgen.yaml:12:20: warning: briefing 'brief' includes facts naming actor 'INC', "
@@ -309,40 +265,44 @@ def test_actors_used_in_a_flow_an_agreement_or_an_include_filter_count(
 
 
 def test_high_confidence_with_two_independent_reliable_sources_is_fine(tmp_path: Path) -> None:
-    sources = SOURCES + "  - id: other\n    title: Another\n    reliability: D\n    type: media\n"
-    text = sheet(fact(confidence="high", cites=("src", "other")), sources=sources)
+    sources = [*SOURCES, source("other", "Another", reliability="D", type_="media")]
+    text = sheet(sources=sources, facts=[fact(confidence="high", sources=[cite(), cite("other")])])
     assert warnings_of(project(tmp_path, text)) == []
 
 
 def test_high_confidence_on_sources_of_one_origin_is_single_sourced(tmp_path: Path) -> None:
-    sources = (
-        "sources:\n"
-        "  - id: a\n    title: A\n    reliability: A\n    type: official\n    origin: agency\n"
-        "  - id: b\n    title: B\n    reliability: A\n    type: media\n    origin: agency\n"
-    )
-    text = sheet(fact(confidence="high", cites=("a", "b")), sources=sources)
+    sources = [
+        source("a", "A", reliability="A", origin="agency"),
+        source("b", "B", reliability="A", type_="media", origin="agency"),
+    ]
+    text = sheet(sources=sources, facts=[fact(confidence="high", sources=[cite("a"), cite("b")])])
     assert codes_of(project(tmp_path, text)) == ["high-confidence-single-source"]
 
 
 def test_partial_dates_are_compared_generously(tmp_path: Path) -> None:
     # Accessed "some day in November" may well be after the 20th; a fact of
     # 30 November is not after an edition of "November 2024".
-    sources = SOURCES + "    published: 2024-11-20\n    accessed: 2024-11\n"
+    sources = [source(published="2024-11-20", accessed="2024-11")]
     config = CONFIG.replace("edition: 2024-11-25", "edition: 2024-11")
-    text = sheet(fact(date="2024-11-30"), sources=sources)
+    text = sheet(sources=sources, facts=[fact(date="2024-11-30")])
     assert warnings_of(project(tmp_path, text, config)) == []
 
 
 def test_date_and_review_warnings_are_per_briefing(tmp_path: Path) -> None:
-    config = CONFIG + (
-        "    stale_after_days: 30\n"
-        "  - id: old\n    title: An older edition\n    edition: 2024-10-01\n"
-        "    formats: [html]\n    stale_after_days: 365\n"
-        "  - id: risks-only\n    title: Risks only\n    edition: 2024-10-01\n"
-        "    formats: [html]\n    sections: [risks]\n    stale_after_days: 1\n"
-    )
-    text = sheet(fact(extra="    reviewed: 2024-09-01\n"))
-    found = warnings_of(project(tmp_path, text, config))
+    briefings = [
+        briefing(formats=["html"], stale_after_days=30),
+        briefing("old", "An older edition", "2024-10-01", formats=["html"], stale_after_days=365),
+        briefing(
+            "risks-only",
+            "Risks only",
+            "2024-10-01",
+            formats=["html"],
+            sections=["risks"],
+            stale_after_days=1,
+        ),
+    ]
+    text = one(reviewed="2024-09-01")
+    found = warnings_of(project(tmp_path, text, config(briefings=briefings)))
     assert found == [
         "briefgen.yaml:21:5: warning: briefing 'risks-only' includes no facts (no fact is in "
         "its sections (risks); widen them, or remove the briefing)",
@@ -356,10 +316,12 @@ def test_date_and_review_warnings_are_per_briefing(tmp_path: Path) -> None:
 
 
 def test_hedges_outside_risks_and_the_month_may_do_not_warn(tmp_path: Path) -> None:
-    risk = "    risk:\n      likelihood: likely\n      impact: high\n"
+    risk = {"likelihood": "likely", "impact": "high"}
     text = sheet(
-        fact("f1", text="Troops may have moved; maybe, could be."),
-        fact("f2", text="Expected on 12 May, or in May 2025; mayhem.", extra=risk),
+        facts=[
+            fact("f1", text="Troops may have moved; maybe, could be."),
+            fact("f2", text="Expected on 12 May, or in May 2025; mayhem.", risk=risk),
+        ]
     )
     assert warnings_of(project(tmp_path, text)) == []
 
@@ -371,21 +333,20 @@ def test_the_example_project_is_free_of_warnings(example: Path) -> None:
 
 
 def test_confirmed_by_other_sources_is_fine_with_two_independent_sources(tmp_path: Path) -> None:
-    sources = SOURCES + "  - id: other\n    title: Another\n    reliability: C\n    type: media\n"
-    text = sheet(fact(cites=("src", "other"), credibility=1), sources=sources)
+    sources = [*SOURCES, source("other", "Another", reliability="C", type_="media")]
+    text = sheet(sources=sources, facts=[fact(sources=[cite(credibility=1), cite("other", 1)])])
     assert warnings_of(project(tmp_path, text)) == []
 
 
 # -- acknowledged warnings (FORMAT 1.1) --------------------------------------------------
 
-ACKNOWLEDGE = (
-    "    acknowledge:\n"
-    "      high-confidence-single-source: The designation notice is itself the public record.\n"
-)
+ACKNOWLEDGE = {
+    "high-confidence-single-source": "The designation notice is itself the public record."
+}
 
 
 def test_an_acknowledged_warning_is_not_reported_even_under_strict(tmp_path: Path) -> None:
-    root = project(tmp_path, sheet(fact(confidence="high", extra=ACKNOWLEDGE)))
+    root = project(tmp_path, one(confidence="high", acknowledge=ACKNOWLEDGE))
     for command in ("validate", "build"):
         result = run(command, "--strict", "--project", root)
         assert result.exit_code == 0, result.output
@@ -393,7 +354,7 @@ def test_an_acknowledged_warning_is_not_reported_even_under_strict(tmp_path: Pat
 
 
 def test_acknowledging_one_warning_leaves_the_others(tmp_path: Path) -> None:
-    root = project(tmp_path, sheet(fact(confidence="high", date="2024-12", extra=ACKNOWLEDGE)))
+    root = project(tmp_path, one(confidence="high", date="2024-12", acknowledge=ACKNOWLEDGE))
     assert warnings_of(root) == [
         "facts/main.yaml:16:11: warning: fact 'fact-one' is dated 2024-12, after the "
         "edition of briefing 'brief' (2024-11-25) (a briefing reports what happened up to "
@@ -402,7 +363,7 @@ def test_acknowledging_one_warning_leaves_the_others(tmp_path: Path) -> None:
 
 
 def test_an_acknowledgment_whose_warning_no_longer_fires_is_a_warning(tmp_path: Path) -> None:
-    root = project(tmp_path, sheet(fact(confidence="moderate", extra=ACKNOWLEDGE)))
+    root = project(tmp_path, one(confidence="moderate", acknowledge=ACKNOWLEDGE))
     assert warnings_of(root) == [
         "facts/main.yaml:20:7: warning: fact 'fact-one' acknowledges "
         "'high-confidence-single-source', but that warning no longer fires "
@@ -434,16 +395,15 @@ def test_an_acknowledgment_whose_warning_no_longer_fires_is_a_warning(tmp_path: 
 def test_acknowledging_an_unknown_code_is_a_located_error(
     tmp_path: Path, code: str, expected: str
 ) -> None:
-    extra = f"    acknowledge:\n      {code}: Because.\n"
-    root = project(tmp_path, sheet(fact(confidence="high", extra=extra)))
+    root = project(tmp_path, one(confidence="high", acknowledge={code: "Because."}))
     result = run("validate", "--project", root)
     assert result.exit_code == 1
     assert f"facts/main.yaml:20:7: error: {expected}" in result.stderr.splitlines()
 
 
 def test_an_acknowledgment_needs_a_reason(tmp_path: Path) -> None:
-    extra = "    acknowledge:\n      high-confidence-single-source:\n"
-    root = project(tmp_path, sheet(fact(confidence="high", extra=extra)))
+    acknowledge = {"high-confidence-single-source": ""}
+    root = project(tmp_path, one(confidence="high", acknowledge=acknowledge))
     result = run("validate", "--project", root)
     assert result.exit_code == 1
     assert "facts/main.yaml:20:37: error: 'high-confidence-single-source' must not be empty" in (
@@ -452,7 +412,7 @@ def test_an_acknowledgment_needs_a_reason(tmp_path: Path) -> None:
 
 
 def test_the_reasons_are_kept_in_the_edition_record(tmp_path: Path) -> None:
-    root = project(tmp_path, sheet(fact(confidence="high", extra=ACKNOWLEDGE)))
+    root = project(tmp_path, one(confidence="high", acknowledge=ACKNOWLEDGE))
     assert run("build", "--project", root).exit_code == 0
     record = json.loads((root / "editions/brief/2024-11-25.json").read_text())
     assert record["facts"][0]["acknowledged"] == {
@@ -479,9 +439,10 @@ def test_warnings_that_depend_on_a_broken_sheet_are_held_back(tmp_path: Path) ->
         tmp_path / "p",
         {
             "briefgen.yaml": CONFIG,
-            "facts/declared.yaml": ACTORS + SOURCES,
-            "facts/facts.yaml": "section: aid-flows\nfacts:\n"
-            + fact(confidence="high", extra=ACKNOWLEDGE).replace("    title:", "\ttitle:"),
+            "facts/declared.yaml": sheet(None, facts=[]),
+            "facts/facts.yaml": sheet(
+                actors=[], sources=[], facts=[fact(confidence="high", acknowledge=ACKNOWLEDGE)]
+            ).replace("    title:", "\ttitle:"),
         },
     )
     result = run("validate", "--project", root)

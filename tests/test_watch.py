@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import DEADLINE, MINIMAL_CONFIG, MINIMAL_SHEET, LiveCommand, minimal_project
+from helpers import DEADLINE, HTML_CONFIG, MINIMAL_SHEET, LiveCommand, minimal_project
 
-from briefgen.build import BuildOptions, Built, UnknownBriefing
+from briefgen.build import Built, UnknownBriefing
 from briefgen.build import build as build_project
 from briefgen.cache import CACHE_NAME
 from briefgen.errors import BuildError, Problem, ProjectError
+from briefgen.options import BuildOptions
 from briefgen.watch import Rebuild, is_input, run_step, watch_project
 
 CHANGED = re.compile(r"\d\d:\d\d:\d\d changed: facts/main\.yaml")
@@ -218,9 +219,7 @@ def test_a_save_is_told_as_soon_as_it_is_seen_before_the_build(tmp_path: Path) -
 def test_build_watch_started_by_a_script_ignores_ctrl_c_and_stops_on_sigterm(
     tmp_path: Path, live: type[LiveCommand]
 ) -> None:
-    project = minimal_project(
-        tmp_path, **{"briefgen.yaml": MINIMAL_CONFIG + "    formats: [html]\n"}
-    )
+    project = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
     command = live("build", "--watch", "--project", project, sigint_ignored=True)
     command.expect("output/brief.html")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -41,10 +42,8 @@ PARTS = [
 
 def _view(root: Path) -> BriefingView:
     view = view_of(export_project(root), "exports")
-    view.figures = [
-        Figure("flows", "Flows between actors", SVG, "Russia sends missiles to North Korea.")
-    ]
-    return view
+    figure = Figure("flows", "Flows between actors", SVG, "Russia sends missiles to North Korea.")
+    return dataclasses.replace(view, figures=[figure])
 
 
 @pytest.fixture(scope="module")
@@ -276,7 +275,9 @@ def test_written_judgments_scope_and_changes_since_the_last_edition(tmp_path: Pa
 
 def test_a_judgment_of_several_paragraphs_keeps_their_order(tmp_path: Path) -> None:
     view = view_of(judged_project(tmp_path / "p"), "exports")
-    view.judgments[0].text = Markup("<p>One.</p>\n<ul>\n<li>a point</li>\n</ul>\n<p>Two.</p>")
+    text = Markup("<p>One.</p>\n<ul>\n<li>a point</li>\n</ul>\n<p>Two.</p>")
+    judgments = [dataclasses.replace(view.judgments[0], text=text), *view.judgments[1:]]
+    view = dataclasses.replace(view, judgments=judgments)
     texts = [p.text for p in docx.Document(io.BytesIO(docx_bytes(view))).paragraphs]
     at = texts.index("1.\tOne.")
     assert texts[at + 1 : at + 4] == ["•\ta point", "Two.", "Likely (55–80%)"]
@@ -285,7 +286,10 @@ def test_a_judgment_of_several_paragraphs_keeps_their_order(tmp_path: Path) -> N
 def test_a_withdrawn_fact_is_struck_through_and_links_nowhere(tmp_path: Path) -> None:
     view = view_of(judged_project(tmp_path / "p"), "exports")
     assert view.changes is not None
-    view.changes.facts_withdrawn = [FactChangeView("gone", None, "A withdrawn fact")]
+    withdrawn = [FactChangeView("gone", None, "A withdrawn fact")]
+    view = dataclasses.replace(
+        view, changes=dataclasses.replace(view.changes, facts_withdrawn=withdrawn)
+    )
     document = docx.Document(io.BytesIO(docx_bytes(view)))
     (paragraph,) = [p for p in document.paragraphs if p.text == "•\tA withdrawn fact"]
     assert [r.font.strike for r in paragraph.runs] == [None, True]

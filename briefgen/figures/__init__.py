@@ -2,7 +2,7 @@
 to an SVG with its text alternative.
 
 `FIGURES` names every figure briefgen can draw, in the order a briefing shows
-them. Assembly (assemble.py) draws those a briefing asks for in its
+them. The edition (edition.py) draws those a briefing asks for in its
 `figures:` (by default every one that has data) into `BriefingView.figures`,
 and the theme shows each in its `<figure>` slot (templates/_figures.html).
 To add one, write `briefgen/figures/<module>.py` with a `draw` function and
@@ -15,56 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from . import flows, matrix, timeline
+from .base import Figure, FigureLink, KeyEntry
 
 if TYPE_CHECKING:
     from ..assemble import BriefingView
-
-
-@dataclass(frozen=True)
-class FigureLink:
-    """A link laid over a figure: where a mark leads, and the box it covers, in
-    percent of the figure's width and height (so it scales with the drawing)."""
-
-    href: str
-    label: str  # the mark in words: the link's accessible name
-    left: float
-    top: float
-    width: float
-    height: float
-
-
-@dataclass(frozen=True)
-class KeyEntry:
-    """One line of a figure's key: a mark drawn on the figure ("3") and what it
-    stands for, linked to its fact."""
-
-    mark: str
-    text: str
-    href: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One drawn figure of a briefing."""
-
-    name: str  # the FigureSpec's name
-    title: str  # shown as the caption
-    # A complete <svg> element, shown as it is: every text in it from the facts must be
-    # escaped (xml.sax.saxutils.escape). The same view always gives the same text.
-    svg: str
-    description: str  # the text alternative: what the figure shows, for a screen reader
-    # WeasyPrint makes no links of an SVG's <a>, so the theme lays these over the
-    # drawing as HTML links, which work alike in the page and the PDF.
-    links: tuple[FigureLink, ...] = ()
-    # Marks too small to carry their words (numbers) are written out below the
-    # drawing as text, which breaks across pages and reads aloud.
-    key: tuple[KeyEntry, ...] = ()
-
-    @property
-    def markup(self) -> Markup:
-        """The SVG for a template, which would otherwise escape it."""
-        return Markup(self.svg)
 
 
 @dataclass(frozen=True)
@@ -81,7 +36,14 @@ class FigureSpec:
     tools: Callable[[], tuple[str, ...]] | None = None
 
 
-FIGURES: dict[str, FigureSpec] = {}
+FIGURES: dict[str, FigureSpec] = {
+    spec.name: spec
+    for spec in (
+        FigureSpec("flows", flows.TITLE, flows.draw, tools=flows.tools),
+        FigureSpec("timeline", timeline.TITLE, timeline.draw),
+        FigureSpec("risks", matrix.TITLE, matrix.draw),
+    )
+}
 
 
 def draw_figures(view: BriefingView, names: list[str] | None) -> list[Figure]:
@@ -101,17 +63,5 @@ def figure_tools(figures: list[Figure]) -> tuple[str, ...]:
         for version in tools()
     )
 
-
-# The drawing modules import this module's types, so they are imported (and
-# listed) once those exist.
-from . import flows, matrix, timeline  # noqa: E402
-
-FIGURES.update(
-    {
-        "flows": FigureSpec("flows", flows.TITLE, flows.draw, tools=flows.tools),
-        "timeline": FigureSpec("timeline", timeline.TITLE, timeline.draw),
-        "risks": FigureSpec("risks", matrix.TITLE, matrix.draw),
-    }
-)
 
 __all__ = ["FIGURES", "Figure", "FigureLink", "FigureSpec", "KeyEntry", "draw_figures"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from . import FigureLink
+from .base import FigureLink
 
 FONT_FAMILY = "'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
 _FONT_DIR = next(

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildError
 from ..kinds import FlowView
-from . import Figure, FigureLink, KeyEntry
+from .base import Figure, FigureLink, KeyEntry
 from .canvas import MUTED, PALETTE, attrs, fit, link, num, svg_document, text, text_width, wrap
 
 if TYPE_CHECKING:

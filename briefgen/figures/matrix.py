@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..kinds import RiskView
 from ..model import LIKELIHOOD_BANDS
-from . import Figure, FigureLink, KeyEntry
+from .base import Figure, FigureLink, KeyEntry
 from .canvas import INK, MUTED, attrs, link, svg_document, text, wrap
 
 if TYPE_CHECKING:

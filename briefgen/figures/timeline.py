@@ -14,7 +14,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from ..dates import PartialDate
-from . import Figure, FigureLink
+from .base import Figure, FigureLink
 from .canvas import MUTED, PALETTE, RULE, attrs, fit, link, num, svg_document, text, text_width
 
 if TYPE_CHECKING:

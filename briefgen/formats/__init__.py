@@ -17,68 +17,23 @@ the same bytes as many.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
 from . import docx, jsonout, stix
+from .base import Format, Layout, RenderContext
 from .page import pdf_key, prepare_pdf, render_html_page, render_pdf
-
-if TYPE_CHECKING:
-    import jinja2
-
-    from ..assemble import BriefingView
-    from ..build import BuildOptions
-    from ..figures import Figure
-    from ..inputs import InputFile
-
-
-@dataclass(frozen=True)
-class RenderContext:
-    """Everything a renderer may draw on for one briefing."""
-
-    view: BriefingView  # what the reader sees, assembled once (assemble.py)
-    root: Path  # the project folder
-    options: BuildOptions
-    inputs: list[InputFile]  # briefgen.yaml and the sheets the briefing draws on, as read
-    env: jinja2.Environment  # the theme's templates (render.py)
-
-    @property
-    def figures(self) -> list[Figure]:
-        """The briefing's figures, drawn at assembly (figures/)."""
-        return self.view.figures
-
-
-class Layout(Protocol):
-    """The rest of a render, picklable, for a worker process to finish."""
-
-    def lay_out(self) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class Format:
-    """One output format of a briefing: `output/<briefing-id>.<suffix>`."""
-
-    name: str  # as a briefing's `formats:` lists it
-    suffix: str  # of the file in output/, without the dot
-    media_type: str  # as `serve` sends it
-    render: Callable[[RenderContext], bytes]
-    # Extra parts of the cache key, beyond the briefing's inputs and the format's name:
-    # whatever else changes the bytes (the PDF variant, the renderer's version).
-    key: Callable[[BuildOptions], tuple[str, ...]] | None = None
-    # A render split in two for `build --jobs` (see the module's docstring).
-    prepare: Callable[[RenderContext], Layout] | None = None
-    # Whether it shows the figures: then the versions of the programs laying them
-    # out are part of its cache key too (cache.output_key).
-    figures: bool = True
-
 
 FORMATS: dict[str, Format] = {
     entry.name: entry
     for entry in (
         Format("html", "html", "text/html; charset=utf-8", render_html_page),
-        Format("pdf", "pdf", "application/pdf", render_pdf, key=pdf_key, prepare=prepare_pdf),
+        Format(
+            "pdf",
+            "pdf",
+            "application/pdf",
+            render_pdf,
+            key=pdf_key,
+            prepare=prepare_pdf,
+            signable=True,
+        ),
         Format("json", "json", jsonout.MEDIA_TYPE, jsonout.render_json),
         Format("stix", "stix.json", stix.MEDIA_TYPE, stix.render_stix, figures=False),
         Format("docx", "docx", docx.MEDIA_TYPE, docx.render_docx, key=docx.docx_key),

@@ -34,7 +34,7 @@ from ..assemble import BriefingView, FactRef, FactView, JudgmentView, SectionVie
 from ..kinds import mapped_kinds
 
 if TYPE_CHECKING:
-    from . import RenderContext
+    from .base import RenderContext
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPE = "application/json"

@@ -13,20 +13,24 @@ from typing import TYPE_CHECKING
 
 from ..load import CONFIG_NAME
 from ..pdf import Attachment, PdfArguments, weasyprint_version
-from ..render import render_html, template_dirs
+from ..theme import template_dirs
 
 if TYPE_CHECKING:
-    from ..build import BuildOptions
-    from . import RenderContext
+    from ..options import BuildOptions
+    from .base import RenderContext
 
 
 def render_html_page(context: RenderContext) -> bytes:
     """The self-contained HTML page."""
+    from ..render import render_html  # Jinja2: not imported by `validate`
+
     return render_html(context.view, context.root, "html", context.env).encode("utf-8")
 
 
 def prepare_pdf(context: RenderContext) -> PdfArguments:
     """Everything the PDF is laid out from, decided in the main process."""
+    from ..render import render_html  # Jinja2: not imported by `validate`
+
     view = context.view
     dirs = template_dirs(context.root)
     variant = context.options.pdf_variant
@@ -52,8 +56,10 @@ def render_pdf(context: RenderContext) -> bytes:
 
 
 def pdf_key(options: BuildOptions) -> tuple[str, ...]:
-    """What else makes a PDF's bytes: its variant and the WeasyPrint that lays it out."""
-    return (options.pdf_variant, f"weasyprint {weasyprint_version()}")
+    """What else makes a PDF's bytes: its variant, the WeasyPrint that lays it out and,
+    if it is signed, the certificate it is signed with."""
+    signed = (f"signed {options.signing.fingerprint}",) if options.signing else ()
+    return (options.pdf_variant, f"weasyprint {weasyprint_version()}", *signed)
 
 
 def _describe(path: str, digest: str) -> str:

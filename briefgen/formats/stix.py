@@ -59,7 +59,7 @@ from ..assemble import BriefingView, CitationView, FactView, JudgmentView, Sourc
 from ..kinds import KINDS
 
 if TYPE_CHECKING:
-    from . import RenderContext
+    from .base import RenderContext
 
 MEDIA_TYPE = "application/stix+json;version=2.1"
 SPEC_VERSION = "2.1"
@@ -172,14 +172,14 @@ class _Bundle:
 
     def _author(self) -> str:
         if self.view.author:
-            name, kind = self.view.author, "organization"
+            name, identity_class = self.view.author, "organization"
         else:
-            name, kind = "briefgen", "system"
+            name, identity_class = "briefgen", "system"
         return self._sdo(
             "identity",
             f"author/{name}",
             name=name,
-            identity_class=kind,
+            identity_class=identity_class,
             by_author=False,
         )
 
@@ -194,8 +194,8 @@ class _Bundle:
         """The note for `fact` and its relationships; their ids."""
         references = [_citation_reference(c) for c in fact.citations]
         confidence = CONFIDENCE[fact.confidence]
-        kind = KINDS[fact.kind]
-        relations = kind.relations(fact.details) if kind.relations is not None else []
+        fact_kind = KINDS[fact.kind]
+        relations = fact_kind.relations(fact.details) if fact_kind.relations is not None else []
         for relation in relations:  # every actor first, then the relationships between them
             self._actor(relation.source)
             self._actor(relation.target)
@@ -265,13 +265,13 @@ class _Bundle:
             external_references=references or None,
         )
 
-    def _sdo(self, kind: str, key: str, by_author: bool = True, **properties: Any) -> str:
+    def _sdo(self, stix_type: str, key: str, by_author: bool = True, **properties: Any) -> str:
         """Add a STIX domain or relationship object; its id. None properties are left out."""
-        identifier = _id(kind, f"{self.view.id}/{key}")
+        identifier = _id(stix_type, f"{self.view.id}/{key}")
         if identifier in self.objects:
             return identifier
         sdo: dict[str, Any] = {
-            "type": kind,
+            "type": stix_type,
             "spec_version": SPEC_VERSION,
             "id": identifier,
             "created": self.time,
@@ -339,8 +339,8 @@ def _reference(source: SourceView, description: str) -> dict[str, str]:
 # -- ids and times --------------------------------------------------------------------
 
 
-def _id(kind: str, seed: str) -> str:
-    return f"{kind}--{uuid.uuid5(NAMESPACE, seed)}"
+def _id(stix_type: str, seed: str) -> str:
+    return f"{stix_type}--{uuid.uuid5(NAMESPACE, seed)}"
 
 
 def _timestamp(day: dt.date) -> str:

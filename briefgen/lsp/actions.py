@@ -10,7 +10,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from ..codes import acknowledgeable
+from ..checks import acknowledgeable
 from ..load import Placed, Project
 from .text import utf16
 

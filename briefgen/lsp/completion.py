@@ -7,7 +7,7 @@ from typing import Any, get_args
 
 from lsprotocol import types
 
-from ..codes import WARNINGS, acknowledgeable
+from ..checks import WARNINGS, acknowledgeable
 from ..load import Project
 from ..model import (
     CONFIDENCE_WORDS,

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build import check_loaded
-from ..checks import check_project
+from ..build import check_errors, check_loaded
 from ..errors import Problem
 from ..load import (
     CONFIG_NAME,
@@ -122,7 +121,7 @@ class Desk:
             if warnings:
                 found = check_loaded(project, found)
             else:
-                found += check_project(project)
+                found += check_errors(project)
         by_path: dict[str, list[Problem]] = {rel: [] for rel in self._parts}
         for problem in found:
             by_path.setdefault(problem.path, []).append(problem)

@@ -33,8 +33,8 @@ from .writer import Writer
 
 if TYPE_CHECKING:
     from ...assemble import BriefingView
-    from ...build import BuildOptions
-    from .. import RenderContext
+    from ...options import BuildOptions
+    from ..base import RenderContext
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

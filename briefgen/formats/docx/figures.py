@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...errors import BuildError
-from ...render import THEME_DIR
+from ...theme import THEME_DIR
 
 # The largest a figure is shown: the text width of an A4 page with 2.5 cm margins,
 # and most of its height, so a figure and its caption share a page.

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import Problem
-from .kinds import names_in_words, written_actors
-from .load import Placed, Project
-from .messages import did_you_mean
-from .model import Briefing
-from .rules import included_facts
+from ..errors import Problem
+from ..kinds import names_in_words, written_actors
+from ..load import Placed, Project
+from ..model import Briefing
+from ..wording import did_you_mean, join_words
+from .warnings import WarningRun
 
 
 def describe_scope(project: Project, briefing: Briefing) -> str | None:
@@ -27,10 +27,10 @@ def describe_scope(project: Project, briefing: Briefing) -> str | None:
     include = briefing.include
     if include is not None:
         if include.tags is not None:
-            parts.append(f"tagged {_either(include.tags)}")
+            parts.append(f"tagged {join_words(include.tags, 'or')}")
         if include.actors is not None:
             names = [_actor_name(project, actor) for actor in include.actors]
-            parts.append(f"naming {_either(names)}")
+            parts.append(f"naming {join_words(names, 'or')}")
         since, until = include.since, include.until
         if since is not None and until is not None:
             parts.append(f"dated {since.display()} to {until.display()}")
@@ -44,7 +44,7 @@ def describe_scope(project: Project, briefing: Briefing) -> str | None:
             project.sections[s].item.title for s in briefing.sections if s in project.sections
         ]
         noun = "section" if len(titles) == 1 else "sections"
-        parts.append(f"in the {noun} {_both(titles)}")
+        parts.append(f"in the {noun} {join_words(titles)}")
     return "facts " + ", ".join(parts) if parts else None
 
 
@@ -53,27 +53,23 @@ def _actor_name(project: Project, actor_id: str) -> str:
     return placed.item.name if placed is not None else actor_id
 
 
-def _either(items: list[str]) -> str:
-    return _join(items, "or")
-
-
-def _both(items: list[str]) -> str:
-    return _join(items, "and")
-
-
-def _join(items: list[str], word: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
-
-
-def scope_warnings(project: Project) -> Iterable[Problem]:
-    """Filters naming a tag or actor no fact carries; briefings left with no facts;
-    a project with no facts at all."""
+def _raw_facts(project: Project) -> list[dict[str, Any]] | None:
+    """The facts as written, or None when there is nothing to scope: without
+    briefgen.yaml, or without any fact (then `no-facts` says so)."""
     raw_facts = [raw.item for raw in project.raw.get("facts", [])]
     if project.config_file.problems:
-        return  # without briefgen.yaml there is nothing to scope
+        return None  # without briefgen.yaml there is nothing to scope
     if not raw_facts and not project.unreadable_sheet:
+        return None
+    return raw_facts
+
+
+def no_facts(run: WarningRun) -> Iterable[Problem]:
+    """A project with no facts at all."""
+    project = run.project
+    if project.config_file.problems or project.unreadable_sheet:
+        return
+    if not project.raw.get("facts"):
         # At the top of briefgen.yaml: facts/ may not exist, and a problem names a file.
         yield Problem(
             project.config_file.path,
@@ -83,6 +79,13 @@ def scope_warnings(project: Project) -> Iterable[Problem]:
             "add a fact sheet under facts/, e.g. with 'briefgen new fact --sheet facts/main.yaml'",
             code="no-facts",
         )
+
+
+def filters_matching_nothing(run: WarningRun) -> Iterable[Problem]:
+    """Filters naming a tag or actor no fact carries."""
+    project = run.project
+    raw_facts = _raw_facts(project)
+    if raw_facts is None:
         return
     tags = {tag for fact in raw_facts for tag in _strings(fact.get("tags"))}
     actors = set()
@@ -118,9 +121,20 @@ def scope_warnings(project: Project) -> Iterable[Problem]:
                         f"{names_in_words('or', True)}, or remove it from the filter",
                         code="filter-matches-nothing",
                     )
-        # A fact with an error is in no briefing yet; its error comes first.
-        all_valid = len(project.facts) == len(raw_facts) and not project.unreadable_sheet
-        if project.facts and all_valid and not included_facts(project, placed.item):
+
+
+def empty_briefings(run: WarningRun) -> Iterable[Problem]:
+    """Briefings left with no facts."""
+    project = run.project
+    raw_facts = _raw_facts(project)
+    if raw_facts is None:
+        return
+    # A fact with an error is in no briefing yet; its error comes first.
+    all_valid = len(project.facts) == len(raw_facts) and not project.unreadable_sheet
+    if not (project.facts and all_valid):
+        return
+    for briefing_id, placed in project.briefings.items():
+        if not run.included(briefing_id):
             yield _empty(project, briefing_id, placed)
 
 

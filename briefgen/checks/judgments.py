@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import Problem
-from .load import Placed, Project
-from .messages import did_you_mean
-from .model import Fact, Source
-from .rules import independent_origins, left_out_by
+from ..errors import Problem
+from ..load import Placed, Project
+from ..model import Fact, Judgment, Source
+from ..rules import independent_origins, left_out_by
+from ..wording import did_you_mean
+from .warnings import WarningRun
 
 
 def check_judgments(project: Project, raw: Placed[dict[str, Any]]) -> Iterable[Problem]:
@@ -65,39 +66,48 @@ def check_judgments(project: Project, raw: Placed[dict[str, Any]]) -> Iterable[P
                 )
 
 
-def judgment_warnings(project: Project) -> Iterable[Problem]:
-    """A judgment held with more confidence than the facts it rests on carry: high
-    on facts with one independent source between them, moderate on facts that are
-    all of low confidence."""
-    sources = {key: placed.item for key, placed in project.sources.items()}
-    for briefing_id, placed in project.briefings.items():
+def _judgments(run: WarningRun) -> Iterable[tuple[str, Placed[Any], int, Judgment, list[Fact]]]:
+    """Each judgment of each briefing whose facts all exist (else an error already says
+    what is wrong with it): briefing id, placed briefing, index, judgment, facts."""
+    facts = run.project.facts
+    for briefing_id, placed in run.project.briefings.items():
         for index, judgment in enumerate(placed.item.judgments or []):
-            facts = [project.facts[f].item for f in judgment.based_on if f in project.facts]
-            if len(facts) != len(judgment.based_on):
-                continue  # an error already says what is wrong with it
-            number = index + 1
-            if judgment.confidence == "high" and _origins(facts, sources) == 1:
-                yield placed.problem(
-                    "judgments",
-                    index,
-                    "confidence",
-                    message=f"judgment {number} of briefing '{briefing_id}' has high "
-                    "confidence but its facts have one independent source between them",
-                    hint="ICD 203 high confidence rests on several independent sources; base "
-                    "it on independently sourced facts or lower the confidence",
-                    code="judgment-single-source",
-                )
-            if judgment.confidence == "moderate" and all(f.confidence == "low" for f in facts):
-                yield placed.problem(
-                    "judgments",
-                    index,
-                    "confidence",
-                    message=f"judgment {number} of briefing '{briefing_id}' has moderate "
-                    "confidence but every fact it is based on has low confidence",
-                    hint="a judgment cannot be held more firmly than all of its evidence; "
-                    "lower it to low, or base it on firmer facts",
-                    code="judgment-above-evidence",
-                )
+            based_on = [facts[f].item for f in judgment.based_on if f in facts]
+            if len(based_on) == len(judgment.based_on):
+                yield briefing_id, placed, index, judgment, based_on
+
+
+def judgment_single_source(run: WarningRun) -> Iterable[Problem]:
+    """A judgment held with high confidence on facts with one independent source
+    between them."""
+    for briefing_id, placed, index, judgment, facts in _judgments(run):
+        if judgment.confidence == "high" and _origins(facts, run.sources) == 1:
+            yield placed.problem(
+                "judgments",
+                index,
+                "confidence",
+                message=f"judgment {index + 1} of briefing '{briefing_id}' has high "
+                "confidence but its facts have one independent source between them",
+                hint="ICD 203 high confidence rests on several independent sources; base "
+                "it on independently sourced facts or lower the confidence",
+                code="judgment-single-source",
+            )
+
+
+def judgment_above_evidence(run: WarningRun) -> Iterable[Problem]:
+    """A judgment held with moderate confidence on facts that are all of low confidence."""
+    for briefing_id, placed, index, judgment, facts in _judgments(run):
+        if judgment.confidence == "moderate" and all(f.confidence == "low" for f in facts):
+            yield placed.problem(
+                "judgments",
+                index,
+                "confidence",
+                message=f"judgment {index + 1} of briefing '{briefing_id}' has moderate "
+                "confidence but every fact it is based on has low confidence",
+                hint="a judgment cannot be held more firmly than all of its evidence; "
+                "lower it to low, or base it on firmer facts",
+                code="judgment-above-evidence",
+            )
 
 
 def _origins(facts: list[Fact], sources: dict[str, Source]) -> int:

@@ -1,0 +1,65 @@
+"""The edition: one briefing as a build makes it, in one forward pass, then frozen.
+
+`make_edition` is the only place a briefing's edition is made. In order: the
+record of the latest earlier edition (read once per build), the input files
+and the hash that names them (inputs.py), the reader's view with its inputs
+digest (assemble.py), its figures (figures/), and what changed since the
+earlier record with the New and Updated marks (changes.py). The `Edition` it
+returns serves the cache key, every format and the edition record alike, and
+nothing changes it afterwards: the view's dataclasses are frozen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from . import __version__
+from .assemble import BriefingView, assemble_briefing
+from .changes import compare, mark_changes
+from .editions import Earlier, current_record, earlier_edition
+from .figures import draw_figures, figure_tools
+from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
+from .load import Project
+
+GENERATOR = f"briefgen {__version__}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One briefing as this build makes it: what its reader sees, the project files
+    it is made from (inputs.py), and the hash of those and the theme."""
+
+    view: BriefingView  # its inputs_digest is the first 12 digits of `hash`
+    inputs: list[InputFile]
+    hash: str
+    # The versions of the programs that laid out its figures (Graphviz, when it has
+    # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
+    tools: tuple[str, ...] = ()
+
+
+def make_edition(
+    project: Project,
+    briefing_id: str,
+    shared: ProjectInputs | None = None,
+    earlier: Earlier | None = None,
+) -> Edition:
+    """Make one briefing's edition, finished. `shared` is `ProjectInputs.of(project)`
+    and `earlier` the briefing's `earlier_edition`, when a build has them already."""
+    briefing = project.briefings[briefing_id].item
+    shared = ProjectInputs.of(project) if shared is None else shared
+    earlier = earlier_edition(project.root, briefing) if earlier is None else earlier
+    # The record of the latest earlier edition is an input too: its Changes section.
+    inputs = briefing_inputs(project, briefing_id, shared)
+    inputs += [earlier.file] if earlier.file is not None else []
+    full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
+    view = assemble_briefing(project, briefing_id, GENERATOR, inputs_digest=full[:12])
+    # Figures are drawn from the rest of the view, as the changes are compared.
+    view = dataclasses.replace(view, figures=draw_figures(view, briefing.figures))
+    if earlier.record is not None:
+        titles = {key: placed.item.title for key, placed in project.sections.items()}
+        view = mark_changes(view, compare(earlier.record, current_record(view), titles))
+    return Edition(view, inputs, full, figure_tools(view.figures))
+
+
+__all__ = ["GENERATOR", "Edition", "make_edition"]
