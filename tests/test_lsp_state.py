@@ -128,3 +128,29 @@ def test_a_completion_after_source_offers_the_sources(desk: Desk) -> None:
     assert all(
         isinstance(item, types.CompletionItem) for item in complete(desk.project, spot, AIDS)
     )
+
+
+def test_hover_words_for_grades_and_terms() -> None:
+    text = "facts:\n  - id: x\n    risk:\n      likelihood: roughly even chance   # ICD\n"
+    spot = spot_at(text, 3, len("      likelihood: rou"))
+    assert spot.keys == ("facts", "risk", "likelihood")
+    assert describe_value(spot.keys[-1], spot.value) == "ICD 203 'roughly even chance': 45–55%"
+    assert describe_value("reliability", "B") == "Reliability B: usually reliable"
+    assert describe_value("credibility", "7") == ""
+
+
+def test_the_ids_a_key_holds() -> None:
+    assert id_kind(("facts", "flow", "from"), AIDS) == ("actors", False)
+    assert id_kind(("facts", "agreement", "parties"), AIDS) == ("actors", False)
+    assert id_kind(("briefings", "include", "actors"), "briefgen.yaml") == ("actors", False)
+    assert id_kind(("briefings", "judgments", "based_on"), "briefgen.yaml") == ("facts", False)
+    assert id_kind(("briefings", "sections"), "briefgen.yaml") == ("sections", False)
+    assert id_kind(("sources", "id"), "facts/sources.yaml") == ("sources", True)
+    assert id_kind(("facts", "title"), AIDS) is None
+    flow = "facts:\n  - id: x\n    flow:\n      from: RU\n      to: [KP\n"
+    assert spot_at(flow, 3, len("      from: R")).keys == ("facts", "flow", "from")
+    listed = (
+        "briefings:\n  - id: b\n    judgments:\n      - text: t\n        based_on:\n          - a\n"
+    )
+    spot = spot_at(listed, 5, len("          - a"))
+    assert (spot.keys, spot.word) == (("briefings", "judgments", "based_on"), "a")

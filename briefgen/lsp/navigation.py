@@ -66,7 +66,10 @@ def _references(project: Project, kind: str, item_id: str) -> Iterable[tuple[Yam
         for raw in briefings:
             yield from _listed(raw, ("sections",), item_id)
     elif kind == "facts":
-        for raw in briefings:
+        config = project.config_file.data
+        # FORMAT 1.2 lets briefgen.yaml hold judgments that briefings share.
+        shared = [Placed(config, project.config_file, ())] if isinstance(config, dict) else []
+        for raw in [*briefings, *shared]:
             for index, judgment in _entries(raw.item.get("judgments")):
                 if isinstance(judgment, dict):
                     inner = Placed(judgment, raw.file, (*raw.path, "judgments", index))
