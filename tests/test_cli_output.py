@@ -161,6 +161,7 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
         "plain,build",
         "plain,diff",
         "plain,init",
+        "plain,lsp",
         "plain,new",
         "plain,schema",
         "plain,serve",
