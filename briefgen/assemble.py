@@ -7,8 +7,11 @@ it out and stay easy to replace.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
@@ -383,6 +386,32 @@ def _estimated_lines(fact: Fact) -> int:
     return lines
 
 
+# What RFC 3986 allows as it is in a path, query or fragment ("%" only before two hex
+# digits); anything else, a non-ASCII letter, "|", "^", "[", is percent-encoded.
+_URI_SAFE = "!$&'()*+,;=:@/?~-._%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def uri(url: str) -> str:
+    """`url` (an IRI, as analysts paste them) as a URI: what a link, a STIX reference or
+    any other format that requires a URI gets. Escapes already there are kept."""
+    parts = urlsplit(url)
+
+    def encode(part: str, safe: str = _URI_SAFE) -> str:
+        return quote(_LONE_PERCENT.sub("%25", part), safe=safe)
+
+    netloc = parts.netloc
+    if not netloc.isascii():
+        # bücher.example: xn--bcher-kva.example; a name IDNA cannot spell is
+        # percent-encoded below.
+        with contextlib.suppress(UnicodeError):
+            netloc = netloc.encode("idna").decode("ascii")
+    netloc = encode(netloc, _URI_SAFE + "[]")  # [] only around an IPv6 address
+    return urlunsplit(
+        (parts.scheme, netloc, encode(parts.path), encode(parts.query), encode(parts.fragment))
+    )
+
+
 def _source_view(source: Source, number: int) -> SourceView:
     return SourceView(
         number=number,
@@ -390,7 +419,7 @@ def _source_view(source: Source, number: int) -> SourceView:
         anchor=f"source-{source.id}",
         title=source.title,
         publisher=source.publisher,
-        url=source.url,
+        url=uri(source.url) if source.url else None,
         published=source.published.display() if source.published else None,
         accessed=source.accessed.display() if source.accessed else None,
         type=source.type,

@@ -169,10 +169,34 @@ CREDIBILITY_WORDS: dict[int, str] = {
 }
 
 
+# C0 control characters but tab and line breaks, and DEL: YAML's escapes ("\0",
+# "\x01", "\e") can write them, no page or file format should carry them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_controls(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub("\ufffd", value) if _CONTROL.search(value) else value
+    if isinstance(value, list) and any(isinstance(v, str) for v in value):
+        return [_without_controls(v) for v in value]
+    return value
+
+
 class Strict(BaseModel):
     """Unknown keys are errors; values are never coerced from booleans or lists."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="after")
+    def _replace_control_characters(self) -> Strict:
+        """Every text of a valid item, as every output gets it: control characters
+        become U+FFFD here, the one place text from the sheets enters (messages about
+        the sheet still show them as escapes, from the YAML)."""
+        for name, value in self.__dict__.items():
+            cleaned = _without_controls(value)
+            if cleaned is not value:
+                self.__dict__[name] = cleaned
+        return self
 
 
 class DateRange(Strict):

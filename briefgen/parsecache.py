@@ -16,6 +16,12 @@ checks that span files run every time: rebuilding a model from a safe format
 costs as much as validating it (measured: 0.25-0.33 s against 0.23 s for
 10,000 facts), and a check that spans files cannot be cached by file.
 
+An entry cannot say more than its sheet does: each is signed with an HMAC
+under a key that lives outside every project (`machine_key`), made on first
+use, readable by its owner only. An entry planted in a project (a shared
+folder, a repository that commits its cache) does not verify, so it is
+ignored and the sheet parsed; only entries this account wrote are believed.
+
 Every failure here costs time, never correctness: an entry that cannot be
 read, does not decode, or has another key is parsed again and rewritten; a
 cache that cannot be written (a read-only project) is not written. Entries are
@@ -29,8 +35,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -46,8 +54,11 @@ from .yamlfile import Positions, YamlFile, load_yaml
 CACHE_DIR = ".briefgen-cache"
 PARSE_DIR = "parse"
 FORMAT_VERSION = "1.1"  # FORMAT.md's version: a new one may read the same bytes differently
-_ENTRY_VERSION = 1
+_ENTRY_VERSION = 2  # 2: signed (a MAC line before the JSON)
 _SUFFIX = ".json"
+KEY_DIR_VARIABLE = "BRIEFGEN_CACHE_KEY_DIR"  # where the key is, instead of the user's cache
+_KEY_NAME = "key"
+_KEY_BYTES = 32
 
 
 @functools.cache
@@ -69,6 +80,57 @@ def cache_key() -> str:
     return digest.hexdigest()
 
 
+def key_folder() -> Path:
+    """Where the key that signs cache entries lives: $BRIEFGEN_CACHE_KEY_DIR, else
+    briefgen/ in the user's cache ($XDG_CACHE_HOME, or ~/.cache). Never a project."""
+    if chosen := os.environ.get(KEY_DIR_VARIABLE):
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefgen"
+
+
+@functools.cache
+def machine_key(folder: Path) -> bytes | None:
+    """The key in `folder`, made (0600, in a 0700 folder) if there is none; None when it
+    cannot be made or read, or another account could have written it: then no entry
+    is trusted and every sheet is parsed."""
+    path = folder / _KEY_NAME
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            temp = folder / f".{_KEY_NAME}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
+            with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                out.write(secrets.token_bytes(_KEY_BYTES))
+            try:
+                os.link(temp, path)  # never over a key another process just made
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(temp)
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            key = handle.read(_KEY_BYTES + 1)
+    except OSError:
+        return None
+    getuid = getattr(os, "getuid", None)
+    if (getuid and status.st_uid != getuid()) or status.st_mode & 0o077 or len(key) != _KEY_BYTES:
+        return None
+    return key
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+
+
 class ParseCache:
     """The parse cache of the project at `root`, for one load."""
 
@@ -84,6 +146,8 @@ class ParseCache:
             self.enabled = not top.exists() or inside(top, root)
         except OSError:
             self.enabled = False
+        self._key = machine_key(key_folder()) if self.enabled else None
+        self.enabled = self._key is not None
 
     def load_yaml(self, raw: bytes, path: str) -> YamlFile:
         """`yamlfile.load_yaml(raw, path)`, from the cache when these bytes were parsed
@@ -95,16 +159,20 @@ class ParseCache:
         digest = hashlib.sha256(raw).hexdigest()
         found = self._read(name, path, digest)
         if found is not None:
-            self.hits += 1
-            # These bytes decoded and parsed clean before, so they decode now.
-            text = raw.decode("utf-8").removeprefix("\ufeff")
-            return YamlFile(path, data=found, positions=Positions(text), raw=raw)
+            # These bytes decoded and parsed clean before (the entry is ours), so they
+            # decode now; were they not, the parse below says where.
+            with contextlib.suppress(UnicodeDecodeError):
+                text = raw.decode("utf-8").removeprefix("\ufeff")
+                self.hits += 1
+                return YamlFile(path, data=found, positions=Positions(text), raw=raw)
         file = load_yaml(raw, path)
         if not file.problems:
             # Only files that parsed clean: a problem is reported from the parse itself,
             # and a file with one is usually about to be edited again.
             entry = {"key": cache_key(), "path": path, "sha256": digest, "data": file.data}
-            self._pending[name] = json.dumps(entry, separators=(",", ":")).encode()
+            body = json.dumps(entry, separators=(",", ":")).encode()
+            assert self._key is not None  # enabled
+            self._pending[name] = _mac(self._key, body) + b"\n" + body
         return file
 
     def _read(self, name: str, path: str, digest: str) -> Any:
@@ -117,7 +185,12 @@ class ParseCache:
             return None
         try:
             with os.fdopen(fd, "rb") as handle:
-                entry = json.loads(handle.read())
+                mac, _, body = handle.read().partition(b"\n")
+            # Not signed with this machine's key: planted, or another account's; never
+            # even decoded.
+            if self._key is None or not hmac.compare_digest(mac, _mac(self._key, body)):
+                return None
+            entry = json.loads(body)
         except (OSError, ValueError, RecursionError):
             return None  # half a file from a crash, or not ours: parse again
         if (

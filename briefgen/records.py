@@ -8,23 +8,29 @@ located error naming the file, and the build writes nothing.
 
 Version 1 records (no `record_version`) hold ids, titles, sections, dates,
 confidences and citations, and no judgments; they are compared on those alone.
+Having no digest, they are checked as closely as any: every field has the type
+and the shape briefgen writes (an id is an id, a date a date, a confidence one
+of the scale's words), so nothing the record says reaches a briefing unchecked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from .dates import PartialDate
 from .errors import InvalidValue, Problem
 from .kinds import compared_names
+from .model import ID_MAX, ID_PATTERN, LIKELIHOOD_BANDS, Confidence
 from .paths import inside
 
 EDITIONS_DIR = "editions"
 RECORD_VERSION = 2
+MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
 
 
 @dataclass(frozen=True)
@@ -110,10 +116,14 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         if not inside(path, root):
             problem = Problem(rel, 1, 1, "links to a file outside the project", code="record")
             return None, b"", [problem]
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RECORD_BYTES + 1)  # enough to know it is too large
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, before Python 3.13
         reason = exc.strerror if isinstance(exc, OSError) else "a link loop"
         return None, b"", [Problem(rel, 1, 1, f"cannot read: {reason}", code="io")]
+    if len(raw) > MAX_RECORD_BYTES:
+        limit = f"{MAX_RECORD_BYTES // 2**20} MiB"
+        return None, b"", [_bad(rel, 1, 1, f"is larger than the limit of {limit}")]
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -190,9 +200,7 @@ def parse_record(data: Any, path: str = "") -> Record:
     titles = {}
     for index, item in enumerate(_list(top, "sources", "record")):
         source = _mapping(item, f"sources[{index}]")
-        titles[_text(source, "id", f"sources[{index}]")] = _text(
-            source, "title", f"sources[{index}]"
-        )
+        titles[_id(source, "id", f"sources[{index}]")] = _text(source, "title", f"sources[{index}]")
     edition = _text(top, "edition", "record")
     try:
         PartialDate.parse(edition)
@@ -208,19 +216,31 @@ def parse_record(data: Any, path: str = "") -> Record:
     )
 
 
+# What briefgen writes in a record's fields (editions.py); anything else is refused.
+_CITATION = re.compile(r"(\S+) [A-F][1-6]")
+_TEXT_DIGEST = re.compile(r"[0-9a-f]{16}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _fact(item: Any, where: str) -> RecordedFact:
     fact = _mapping(item, where)
     citations = _list(fact, "citations", where)
-    if not all(isinstance(c, str) and " " in c for c in citations):
+    if not all(
+        isinstance(c, str) and (m := _CITATION.fullmatch(c)) and _is_id(m[1]) for c in citations
+    ):
         raise _Shape(f"'{where}.citations' must be texts such as \"source-id B2\"")
+    text = _optional(fact, "text", where)
+    if text is not None and not _TEXT_DIGEST.fullmatch(text):
+        raise _Shape(f"'text' of {where} must be the digest briefgen writes")
     return RecordedFact(
-        id=_text(fact, "id", where),
+        id=_id(fact, "id", where),
         title=_text(fact, "title", where),
-        section=_text(fact, "section", where),
-        date=_text(fact, "date", where),
-        confidence=_text(fact, "confidence", where),
+        section=_id(fact, "section", where),
+        date=_date(fact, where),
+        confidence=_word(fact, "confidence", where, get_args(Confidence)),
         citations=tuple(citations),
-        text=_optional(fact, "text", where),
+        text=text,
+        # What each kind of fact compares (kinds.py), each checked as plain text.
         compared={
             name: value
             for name in fact
@@ -232,14 +252,49 @@ def _fact(item: Any, where: str) -> RecordedFact:
 def _judgment(item: Any, where: str) -> RecordedJudgment:
     judgment = _mapping(item, where)
     based_on = _list(judgment, "based_on", where)
-    if not all(isinstance(f, str) for f in based_on):
+    if not all(isinstance(f, str) and _is_id(f) for f in based_on):
         raise _Shape(f"'{where}.based_on' must be fact ids")
     return RecordedJudgment(
         text=" ".join(_text(judgment, "text", where).split()),
-        confidence=_text(judgment, "confidence", where),
-        likelihood=_optional(judgment, "likelihood", where),
+        confidence=_word(judgment, "confidence", where, get_args(Confidence)),
+        likelihood=_optional_word(judgment, "likelihood", where, tuple(LIKELIHOOD_BANDS)),
         based_on=tuple(based_on),
     )
+
+
+def _is_id(value: str) -> bool:
+    return len(value) <= ID_MAX and ID_PATTERN.fullmatch(value) is not None
+
+
+def _id(data: dict[str, Any], key: str, where: str) -> str:
+    value = _text(data, key, where)
+    if not _is_id(value):
+        raise _Shape(f"'{key}' of {where} is not an id")
+    return value
+
+
+def _date(data: dict[str, Any], where: str) -> str:
+    """A date or a span of two ("2023-08/2024-11"), as editions.py writes them."""
+    value = _text(data, "date", where)
+    try:
+        for part in value.split("/", 1):
+            PartialDate.parse(part)
+    except InvalidValue as exc:
+        raise _Shape(f"'date' of {where} is not a date: {exc}") from None
+    return value
+
+
+def _word(data: dict[str, Any], key: str, where: str, words: tuple[str, ...]) -> str:
+    value = _text(data, key, where)
+    if value not in words:
+        raise _Shape(f"'{key}' of {where} is not one of {', '.join(words)}")
+    return value
+
+
+def _optional_word(
+    data: dict[str, Any], key: str, where: str, words: tuple[str, ...]
+) -> str | None:
+    return None if data.get(key) is None else _word(data, key, where, words)
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -259,11 +314,10 @@ def _text(data: dict[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
         raise _Shape(f"'{key}' of {where} must be text")
+    if _CONTROL.search(value):  # the views briefgen records never hold them
+        raise _Shape(f"'{key}' of {where} holds a control character")
     return value
 
 
 def _optional(data: dict[str, Any], key: str, where: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise _Shape(f"'{key}' of {where} must be text")
-    return value
+    return None if data.get(key) is None else _text(data, key, where)

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 _SAFE_LINK = re.compile(r"(https?:|mailto:|#)", re.IGNORECASE)
+# Emphasis, links and code nested deeper than this show their markers as text:
+# 500 nested `*` make elements so deep that laying them out overflows the stack.
+# markdown-it bounds the nesting of blocks (lists, quotes) at 20 itself.
+MAX_INLINE_DEPTH = 20
 
 
 def _parse_any_link(url: str) -> bool:
@@ -40,6 +44,23 @@ def _keep_safe_links(state: Any) -> None:
                 token.type, token.tag, token.content, token.attrs = "text", "", "", {}
 
 
+def _cap_inline_depth(state: Any) -> None:
+    """Turn markup nested deeper than MAX_INLINE_DEPTH back into the text it was."""
+    for block in state.tokens:
+        opened: list[bool] = []  # for each open element: was it turned into text?
+        for token in block.children or []:
+            if token.nesting == 1:
+                opened.append(len(opened) >= MAX_INLINE_DEPTH)
+                flatten = opened[-1]
+            elif token.nesting == -1:
+                flatten = opened.pop() if opened else False
+            else:
+                continue
+            if flatten:
+                token.type, token.tag, token.content = "text", "", token.markup
+                token.attrs, token.nesting = {}, 0
+
+
 def _image_as_text(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     alt = self.renderInline(token.children or [], options, env) if token.children else ""
@@ -55,6 +76,7 @@ def _parser() -> MarkdownIt:
     md.disable(["heading", "lheading"])
     md.validateLink = _parse_any_link  # type: ignore[method-assign]
     md.core.ruler.push("keep_safe_links", _keep_safe_links)
+    md.core.ruler.push("cap_inline_depth", _cap_inline_depth)
     md.add_render_rule("image", _image_as_text)
     return md
 

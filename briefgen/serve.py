@@ -23,6 +23,9 @@ from .formats import format_for_file
 from .watch import Rebuild
 
 HOST = "127.0.0.1"  # never another interface: a preview is for the person at this machine
+# The names a page on this machine reaches the server by. Any other Host is a page
+# elsewhere that made its own name resolve here (DNS rebinding): it gets nothing.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 STATE_PATH = "/__briefgen/state"
 SCRIPT_PATH = "/__briefgen/reload.js"
 
@@ -91,8 +94,12 @@ class PreviewServer:
         )
 
     @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
     def url(self) -> str:
-        return f"http://{HOST}:{self._httpd.server_address[1]}/"
+        return f"http://{HOST}:{self.port}/"
 
     def start(self) -> None:
         self._thread.start()
@@ -124,8 +131,13 @@ class PreviewServer:
         """The file `name` directly inside output/, or None: nothing else is served."""
         if not name or "/" in name or "\\" in name or name.startswith("."):
             return None
+        if any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+            return None
         path = self.output_dir / name
-        if path.resolve().parent != self.output_dir.resolve() or not path.is_file():
+        try:
+            if path.resolve().parent != self.output_dir.resolve() or not path.is_file():
+                return None
+        except (OSError, ValueError):  # a name too long for the file system, say
             return None
         return path
 
@@ -149,6 +161,27 @@ class _QuietServer(ThreadingHTTPServer):
         # A browser that closes a connection early is routine; anything else is a bug.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+def _local_host(host: str | None, port: int) -> bool:
+    """Whether a request's Host names this machine's loopback, with no port or the server's."""
+    if host is None:
+        return False
+    host = host.lower()
+    split = host.index("]") + 1 if host.startswith("[") and "]" in host else host.find(":")
+    name, rest = (host, "") if split < 0 else (host[:split], host[split:])
+    return name in LOCAL_HOSTS and rest in ("", f":{port}")
+
+
+def _request_path(raw: str) -> str | None:
+    """The decoded path of a request, or None if it holds bytes no file name can."""
+    try:
+        path = unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
+        return None
+    return path
 
 
 def _digest(data: bytes) -> str:
@@ -183,9 +216,14 @@ def _handler_for(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
         server_version = "briefgen-preview"
 
         def do_GET(self) -> None:
+            if not _local_host(self.headers.get("Host"), server.port):
+                self._send(b"misdirected request\n", "text/plain", HTTPStatus.MISDIRECTED_REQUEST)
+                return
             parts = urlsplit(self.path)
-            path = unquote(parts.path)
-            if path == STATE_PATH:
+            path = _request_path(parts.path)
+            if path is None:
+                self._send(b"bad request\n", "text/plain", HTTPStatus.BAD_REQUEST)
+            elif path == STATE_PATH:
                 name = parse_qs(parts.query).get("page", [""])[0]
                 state = {
                     "digest": server.digest(name),

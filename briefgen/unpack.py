@@ -20,20 +20,20 @@ from typing import Any
 
 from .edition import GENERATOR
 from .inputs import InputFile, inputs_hash, theme_files
-from .load import CONFIG_NAME, FACTS_DIR, SHEET_SUFFIXES
+from .load import CONFIG_NAME, FACTS_DIR, MAX_FILES, SHEET_SUFFIXES
 from .output import write_atomic
 from .paths import inside
-from .records import EDITIONS_DIR
+from .records import EDITIONS_DIR, MAX_RECORD_BYTES
 from .theme import THEME_DIR, template_dirs
-from .yamlfile import load_yaml
+from .yamlfile import MAX_BYTES, load_yaml
 
 # The attachment descriptions briefgen writes end so (formats/page.py).
 _DIGEST = re.compile(r"\(inputs ([0-9a-f]{12})\)$")
-
-# The largest attachment read back. A sheet is kilobytes; a stream that inflates
-# past this is refused before it is inflated further (a zip bomb fits in kilobytes).
-MAX_ATTACHMENT = 64 * 1024 * 1024
-_MIB = MAX_ATTACHMENT >> 20
+# Attachments are inflated under these bounds, never beyond: a few kilobytes of
+# PDF can hold gigabytes of zeros behind Flate filters. A sheet is at most what
+# load.py reads (FORMAT.md's 5 MiB), a record what records.py reads.
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_ATTACHMENTS = MAX_FILES + 2  # the sheets, briefgen.yaml and one record
 
 
 class UnpackError(Exception):
@@ -52,19 +52,16 @@ def unpack_pdf(pdf: Path, target: Path) -> Unpacked:
     digest the PDF names. Raises UnpackError (and writes nothing) when the PDF has
     no briefgen attachments, a name would leave `target` or is not a project file,
     a file is already there, or the files do not hash to the digest."""
-    files, digest = read_inputs(pdf)
-    names = sorted(files)
+    streams, digest = _attachments(pdf)
+    names = sorted(streams)
     for name in names:
         _check_name(name)
     target = target.absolute()
-    for name in names:
-        path = target / name
-        if path.is_symlink() or not inside(path, target):
-            raise UnpackError(f"'{name}' would be written outside {target} (through a link)")
-        if path.exists():
-            raise UnpackError(
-                f"{target} already has {name}; nothing was written (choose an empty folder)"
-            )
+    _check_target(names, target)
+    try:
+        files = _inflate(pdf, streams)
+    except UnpackError as error:
+        raise UnpackError(f"{error}; nothing was written") from None
     briefing_id = matching_briefing(files, digest, target)
     if briefing_id is None:
         raise UnpackError(
@@ -72,6 +69,7 @@ def unpack_pdf(pdf: Path, target: Path) -> Unpacked:
             f"were changed after it was made, or it was made by another version than "
             f"{GENERATOR} or with templates of its own; nothing was written"
         )
+    # Every check is done: only the disk can fail from here.
     written = []
     for name in names:
         write_atomic(target / name, files[name])
@@ -79,10 +77,39 @@ def unpack_pdf(pdf: Path, target: Path) -> Unpacked:
     return Unpacked(briefing_id, digest, written)
 
 
-def read_inputs(pdf: Path) -> tuple[dict[str, bytes], str]:
-    """The project files attached to `pdf` by name, and the digest their descriptions
-    name. Raises UnpackError when it is not a PDF, carries no briefgen inputs, or an
-    attachment is larger than MAX_ATTACHMENT."""
+def _check_target(names: list[str], target: Path) -> None:
+    """Refuse, before anything is written, every name that could not be written
+    as a file inside `target`: through a link, over a file already there, under a
+    plain file, or where another name needs a folder."""
+    for name in names:
+        if any(other.startswith(name + "/") for other in names):
+            raise UnpackError(
+                f"refused '{name}': another attachment needs a folder of that name; "
+                "nothing was written"
+            )
+    existing = target
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UnpackError(f"{existing} is not a folder; nothing was written")
+    for name in names:
+        path = target / name
+        if path.is_symlink() or not inside(path, target):
+            raise UnpackError(f"'{name}' would be written outside {target} (through a link)")
+        for folder in path.relative_to(target).parents:
+            if (target / folder).exists() and not (target / folder).is_dir():
+                raise UnpackError(
+                    f"{target} has a file {folder.as_posix()} where '{name}' needs a folder; "
+                    "nothing was written"
+                )
+        if path.exists() or path.is_symlink():
+            raise UnpackError(
+                f"{target} already has {name}; nothing was written (choose an empty folder)"
+            )
+
+
+def _attachments(pdf: Path) -> tuple[dict[str, Any], str]:
+    """briefgen's attachments in `pdf`, by name, as streams not yet inflated; the digest."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -91,7 +118,7 @@ def read_inputs(pdf: Path) -> tuple[dict[str, bytes], str]:
         root: Any = reader.trailer["/Root"]
         tree = root.get("/Names", {}).get("/EmbeddedFiles", {})
         entries = tree.get("/Names", []) if tree else []
-        files: dict[str, bytes] = {}
+        streams: dict[str, Any] = {}
         digests: set[str] = set()
         for index in range(0, len(entries) - 1, 2):
             spec = entries[index + 1].get_object()
@@ -100,40 +127,75 @@ def read_inputs(pdf: Path) -> tuple[dict[str, bytes], str]:
             if match is None:
                 continue  # not one of briefgen's inputs
             digests.add(match[1])
-            if name in files:
+            if name in streams:
                 raise UnpackError(f"{pdf.name} attaches '{name}' twice")
-            files[name] = _inflated(spec["/EF"]["/F"].get_object(), name, pdf)
-    except (PdfReadError, OSError, KeyError, TypeError, ValueError, zlib.error) as error:
+            if len(streams) == MAX_ATTACHMENTS:
+                raise UnpackError(f"{pdf.name} attaches more than {MAX_ATTACHMENTS:,} files")
+            streams[name] = spec["/EF"]["/F"].get_object()
+    except (PdfReadError, OSError, KeyError, TypeError, ValueError) as error:
         raise UnpackError(f"cannot read {pdf.name} as a PDF: {error}") from error
-    if not files:
+    if not streams:
         raise UnpackError(f"{pdf.name} carries no briefgen inputs: it was not made by briefgen")
     if len(digests) != 1:
         raise UnpackError(f"{pdf.name}'s attachments name {len(digests)} different digests")
-    if CONFIG_NAME not in files:
+    if CONFIG_NAME not in streams:
         raise UnpackError(f"{pdf.name} carries no {CONFIG_NAME}")
-    return files, digests.pop()
+    return streams, digests.pop()
 
 
-def _inflated(stream: Any, name: str, pdf: Path) -> bytes:
-    """An attachment's bytes, inflated at most to MAX_ATTACHMENT: briefgen's attachments
-    are Flate streams (WeasyPrint's) or plain ones, never anything else."""
-    raw = bytes(stream._data)  # pypdf keeps the stream's encoded bytes here
-    filters = stream.get("/Filter")
-    filters = [filters] if isinstance(filters, str) else list(filters or [])
-    if filters == ["/FlateDecode"] and not stream.get("/DecodeParms"):
+def _inflate(pdf: Path, streams: dict[str, Any]) -> dict[str, bytes]:
+    """Each attachment's bytes, inflated no further than its limit and the total's."""
+    limits = {
+        name: MAX_RECORD_BYTES if name.startswith(f"{EDITIONS_DIR}/") else MAX_BYTES
+        for name in sorted(streams)
+    }
+    for name, limit in limits.items():  # what the file says of itself, before any inflating
+        declared = streams[name].get("/Params", {}).get("/Size")
+        if isinstance(declared, int) and declared > limit:
+            raise UnpackError(f"refused '{name}': larger than the limit of {limit // 2**20} MiB")
+    files: dict[str, bytes] = {}
+    left = MAX_TOTAL_BYTES
+    for name, limit in limits.items():
+        try:
+            data = _stream_data(streams[name], min(limit, left))
+        except _TooLarge:
+            if left < limit:
+                raise UnpackError(
+                    f"{pdf.name}'s attachments come to more than {MAX_TOTAL_BYTES // 2**20} MiB"
+                ) from None
+            raise UnpackError(
+                f"refused '{name}': larger than the limit of {limit // 2**20} MiB"
+            ) from None
+        except (zlib.error, KeyError, TypeError, ValueError) as error:
+            raise UnpackError(f"cannot read '{name}' in {pdf.name}: {error}") from error
+        files[name] = data
+        left -= len(data)
+    return files
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _stream_data(stream: Any, limit: int) -> bytes:
+    """A stream's bytes through its Flate filters, each stage at most `limit` bytes:
+    never inflated beyond it, whatever size the file declares."""
+    filters = stream.get("/Filter", [])
+    filters = [filters] if isinstance(filters, str) else list(filters)
+    if any(str(f) != "/FlateDecode" for f in filters) or stream.get("/DecodeParms"):
+        raise ValueError(f"a filter briefgen never writes ({', '.join(map(str, filters))})")
+    data: bytes = stream._data  # as stored: get_data() would inflate it without a bound
+    for _ in filters:
         inflater = zlib.decompressobj()
-        data = inflater.decompress(raw, MAX_ATTACHMENT + 1)
-        if len(data) > MAX_ATTACHMENT:
-            raise UnpackError(f"{pdf.name} attaches '{name}', over {_MIB} MiB: refused")
-        return data
-    if filters:
-        raise UnpackError(
-            f"{pdf.name} attaches '{name}' encoded as {', '.join(map(str, filters))}, "
-            "which briefgen never writes"
-        )
-    if len(raw) > MAX_ATTACHMENT:
-        raise UnpackError(f"{pdf.name} attaches '{name}', over {_MIB} MiB: refused")
-    return raw
+        data = inflater.decompress(data, limit + 1)
+        if len(data) > limit or inflater.unconsumed_tail:
+            raise _TooLarge
+        data += inflater.flush()
+        if len(data) > limit:
+            raise _TooLarge
+    if len(data) > limit:  # stored as it is
+        raise _TooLarge
+    return data
 
 
 def _check_name(name: str) -> None:
@@ -158,6 +220,16 @@ def _check_name(name: str) -> None:
             f"refused '{name}': briefgen attaches only {CONFIG_NAME}, sheets under "
             f"{FACTS_DIR}/ and an earlier edition's record under {EDITIONS_DIR}/"
         )
+
+
+def read_inputs(pdf: Path) -> tuple[dict[str, bytes], str]:
+    """The project files attached to `pdf` by name, inflated within the bounds, and
+    the digest their descriptions name (verify.py). Raises UnpackError when it is not
+    a briefgen PDF or an attachment is too large."""
+    streams, digest = _attachments(pdf)
+    for name in streams:
+        _check_name(name)
+    return _inflate(pdf, streams), digest
 
 
 def matching_briefing(files: dict[str, bytes], digest: str, target: Path | None) -> str | None:

@@ -8,6 +8,17 @@ from pathlib import Path
 import pytest
 from helpers import LiveCommand, copy_example, run
 
+from briefgen.parsecache import KEY_DIR_VARIABLE
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The key signing parse-cache entries, kept out of the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache-key")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_DIR_VARIABLE, str(folder))
+        yield folder
+
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:

@@ -15,6 +15,7 @@ import pytest
 from helpers import edit, require_tool, run
 from projects import Data, briefing, cite, config, fact, sheet, source, write_tree
 
+from briefgen import records
 from briefgen.changes import compare, describe_changes
 from briefgen.records import Record, parse_record, record_digest
 
@@ -318,6 +319,18 @@ HINT = (
     "(records are written by briefgen build; restore it from version control, or delete "
     "it to compare with an earlier edition)"
 )
+NOT_WRITTEN_BY_BRIEFGEN = "1:1: error: the edition record is not an edition record briefgen wrote: "
+
+
+def first_fact(data: dict[str, Any], **changed: object) -> dict[str, Any]:
+    """`data` with its first fact's fields `changed`."""
+    return {**data, "facts": [{**data["facts"][0], **changed}, *data["facts"][1:]]}
+
+
+def version_1(data: dict[str, Any]) -> str:
+    """`data` as a version 1 record: no record_version, no digest, no judgments."""
+    old = {k: v for k, v in data.items() if k not in ("record_version", "digest", "judgments")}
+    return rewrite(old)
 
 
 @pytest.mark.parametrize(
@@ -352,6 +365,44 @@ HINT = (
             lambda text: "not json\n",
             "1:1: error: the edition record is not valid JSON: Expecting value " + HINT,
         ),
+        (
+            lambda text: signed(first_fact(json.loads(text), date="garbage-date")),
+            NOT_WRITTEN_BY_BRIEFGEN
+            + "'date' of facts[0] is not a date: 'garbage-date' is not a date "
+            + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), date="garbage-date")),
+            NOT_WRITTEN_BY_BRIEFGEN
+            + "'date' of facts[0] is not a date: 'garbage-date' is not a date "
+            + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), confidence="certain")),
+            NOT_WRITTEN_BY_BRIEFGEN
+            + "'confidence' of facts[0] is not one of low, moderate, high "
+            + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), id="<script>")),
+            NOT_WRITTEN_BY_BRIEFGEN + "'id' of facts[0] is not an id " + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), citations=["src"])),
+            NOT_WRITTEN_BY_BRIEFGEN
+            + "'facts[0].citations' must be texts such as \"source-id B2\" "
+            + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), title="Drones\x1b[2J")),
+            NOT_WRITTEN_BY_BRIEFGEN + "'title' of facts[0] holds a control character " + HINT,
+        ),
+        (
+            lambda text: version_1(first_fact(json.loads(text), text="Made-up text.")),
+            NOT_WRITTEN_BY_BRIEFGEN
+            + "'text' of facts[0] must be the digest briefgen writes "
+            + HINT,
+        ),
     ],
     ids=[
         "bad-json",
@@ -360,6 +411,13 @@ HINT = (
         "newer-version",
         "other-briefing",
         "not-json-at-all",
+        "garbage-date-signed",
+        "garbage-date-version-1",
+        "version-1-confidence",
+        "version-1-id",
+        "version-1-citation",
+        "version-1-control-character",
+        "version-1-text",
     ],
 )
 def test_a_bad_record_is_a_located_error_and_nothing_is_written(
@@ -381,6 +439,21 @@ def test_a_bad_record_is_a_located_error_and_nothing_is_written(
     diff = run("diff", "brief", "--project", root)
     assert diff.exit_code == 1
     assert located[0] in diff.output
+
+
+def test_a_record_over_the_size_limit_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = two_editions(tmp_path)
+    monkeypatch.setattr(records, "MAX_RECORD_BYTES", 2**20)
+    path = root / RECORD
+    path.write_text(path.read_text() + " " * 2**20)
+    result = run("build", "--project", root)
+    assert result.exit_code == 1
+    located = [line for line in result.output.splitlines() if line.startswith(RECORD)]
+    assert located == [
+        f"{RECORD}:1:1: error: the edition record is larger than the limit of 1 MiB {HINT}"
+    ]
 
 
 def test_a_record_of_version_1_is_compared_on_what_it_kept(tmp_path: Path) -> None:
@@ -471,7 +544,7 @@ def test_every_kind_of_change_is_said_in_words() -> None:
         "date": "2024-11",
         "confidence": "low",
         "citations": ["src B2", "second C3"],
-        "text": "aaaa",
+        "text": "a" * 16,  # a text digest, as editions.py writes them
         "likelihood": "unlikely",
         "impact": "high",
     }

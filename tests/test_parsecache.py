@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import hmac
 import json
 import os
 import subprocess
@@ -12,7 +13,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from helpers import REPO, edit, minimal_project
+from helpers import REPO, edit, minimal_project, run
 
 from briefgen import load, parsecache
 from briefgen.build import validate
@@ -66,6 +67,21 @@ def shown(root: Path) -> list[str]:
 
 def entries(root: Path) -> list[Path]:
     return sorted((root / CACHE_DIR / PARSE_DIR).glob("*.json"))
+
+
+def signed_entry(path: Path) -> dict[str, object]:
+    """The JSON of an entry, after checking it is signed with the suite's key."""
+    mac, _, body = path.read_bytes().partition(b"\n")
+    key = parsecache.machine_key(parsecache.key_folder())
+    assert key is not None
+    assert mac == hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    entry: dict[str, object] = json.loads(body)
+    return entry
+
+
+def entry_path(root: Path, sheet: str) -> Path:
+    name = hashlib.sha256(sheet.encode()).hexdigest()[:32] + ".json"
+    return root / CACHE_DIR / PARSE_DIR / name
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -125,7 +141,7 @@ def test_a_damaged_entry_is_parsed_again_and_rewritten(
     assert shown(project) == cold
     assert sorted(parsed) == sorted(ALL_FILES)
     for entry in entries(project):
-        assert json.loads(entry.read_bytes())["key"] == parsecache.cache_key()
+        assert signed_entry(entry)["key"] == parsecache.cache_key()
     parsed.clear()
     assert shown(project) == cold
     assert parsed == []
@@ -135,15 +151,99 @@ def test_an_entry_for_other_bytes_is_not_trusted(project: Path, parsed: list[str
     """An entry is used only for the bytes it was made from, whatever else it claims."""
     shown(project)
     sheet = project / "facts/main.yaml"
-    name = hashlib.sha256(b"facts/main.yaml").hexdigest()[:32] + ".json"
-    entry = json.loads((project / CACHE_DIR / PARSE_DIR / name).read_bytes())
-    entry["data"]["facts"][0]["confidence"] = "nonsense"  # claims other data for these bytes
-    (project / CACHE_DIR / PARSE_DIR / name).write_text(json.dumps(entry))
+    path = entry_path(project, "facts/main.yaml")
+    entry = signed_entry(path)
+    entry["data"]["facts"][0]["confidence"] = "nonsense"  # type: ignore[index]
+    body = json.dumps(entry).encode()
+    key = parsecache.machine_key(parsecache.key_folder())
+    assert key is not None
+    path.write_bytes(hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body)
     assert any("'nonsense'" in p for p in shown(project))  # the cache is believed for its bytes
     sheet.write_text(sheet.read_text() + "# a comment\n")
     parsed.clear()
     assert not any("'nonsense'" in p for p in shown(project))  # but never over the file
     assert parsed == ["facts/main.yaml"]
+
+
+BROKEN = "facts:\n  - id: [\n  - id: b: c\n\t- x\n"
+
+
+@pytest.mark.parametrize("signed_with", [None, b"k" * 32], ids=["unsigned", "another-key"])
+def test_a_planted_entry_says_no_more_than_the_sheet(
+    tmp_path: Path, parsed: list[str], signed_with: bytes | None
+) -> None:
+    """An entry this machine did not sign, for the exact bytes of a broken sheet,
+    claiming a clean parse: ignored, and the sheet's own problems are reported."""
+    root = minimal_project(tmp_path / "desk", **{"facts/broken.yaml": BROKEN})
+    honest = shown(root)
+    assert any(p.startswith("facts/broken.yaml:") for p in honest)
+    raw = BROKEN.encode()
+    entry = {
+        "key": parsecache.cache_key(),
+        "path": "facts/broken.yaml",
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "data": {"facts": []},
+    }
+    body = json.dumps(entry, separators=(",", ":")).encode()
+    mac = hmac.new(signed_with, body, hashlib.sha256).hexdigest().encode() if signed_with else b""
+    planted = entry_path(root, "facts/broken.yaml")
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(mac + b"\n" + body if signed_with else body)
+    parsed.clear()
+    assert shown(root) == honest
+    assert "facts/broken.yaml" in parsed
+
+
+def test_a_planted_entry_for_a_sheet_that_is_not_utf8_gives_the_usual_error(
+    tmp_path: Path,
+) -> None:
+    raw = b"facts: []\n# caf\xe9\n"
+    root = minimal_project(tmp_path / "desk", **{"facts/latin.yaml": raw})
+    entry = {"key": parsecache.cache_key(), "path": "facts/latin.yaml"}
+    entry |= {"sha256": hashlib.sha256(raw).hexdigest(), "data": {"facts": []}}
+    planted = entry_path(root, "facts/latin.yaml")
+    planted.parent.mkdir(parents=True)
+    planted.write_text(json.dumps(entry))
+    result = run("validate", "--project", root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        "facts/latin.yaml:2:6: error: not UTF-8: byte 0xe9 cannot start a character here "
+        "(save the file as UTF-8)"
+    )
+
+
+def test_the_key_is_made_once_outside_the_project_and_readable_by_its_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    folder = tmp_path / "home-cache" / "briefgen"
+    monkeypatch.setenv(parsecache.KEY_DIR_VARIABLE, str(folder))
+    root = minimal_project(tmp_path / "desk")
+    shown(root)
+    key = (folder / "key").read_bytes()
+    assert len(key) == 32
+    assert (folder / "key").stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert not any(p.name == "key" for p in root.rglob("*"))
+    parsed.clear()
+    shown(root)
+    assert parsed == []  # the entries it signed are used
+    assert (folder / "key").read_bytes() == key
+
+
+def test_a_key_others_can_read_or_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    (folder / "key").write_bytes(b"k" * 32)
+    (folder / "key").chmod(0o644)
+    monkeypatch.setenv(parsecache.KEY_DIR_VARIABLE, str(folder))
+    root = minimal_project(tmp_path / "desk")
+    shown(root)
+    parsed.clear()
+    shown(root)
+    assert parsed == ["briefgen.yaml", "facts/main.yaml"]  # parsed every time
+    assert not (root / CACHE_DIR / PARSE_DIR).exists()
 
 
 def test_a_new_briefgen_version_ignores_the_cache(
@@ -218,7 +318,7 @@ def test_two_validates_at_once_agree_and_leave_whole_entries(project: Path) -> N
         assert "Traceback" not in outputs[0][1]
         assert len(entries(project)) == 3
         for entry in entries(project):
-            json.loads(entry.read_bytes())
+            signed_entry(entry)
         leftovers = [p.name for p in (project / CACHE_DIR / PARSE_DIR).iterdir()]
         assert all(name.endswith(".json") for name in leftovers), leftovers
         for entry in entries(project):

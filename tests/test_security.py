@@ -18,16 +18,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, minimal_project, run
+from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 from pypdf import PdfReader
+from test_stix import check_bundle
 
 from briefgen import timelimit
+from briefgen.assemble import uri
 from briefgen.build import build
 from briefgen.errors import BuildError, ProjectError
+from briefgen.model import Fact
 from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
 from briefgen.render import make_environment
-from briefgen.richtext import render_inline, render_markdown
+from briefgen.richtext import MAX_INLINE_DEPTH, render_inline, render_markdown
 from briefgen.theme import THEME_DIR
 
 # Everything a fact sheet might carry to make a page run code or a template evaluate.
@@ -203,8 +206,9 @@ def test_fact_text_in_every_field_is_shown_as_written_and_never_runs(tmp_path: P
         assert f"{field}:{{{{ 7*7 }}}} {{% raw %}}raw{{% endraw %}} {{# c #}} <script>" in seen
     # (Nor in the year, nor in the inputs digest, whose hex digits may say anything.)
     assert "49" not in re.sub(r"\b[0-9a-f]{12}\b", "", seen.replace("2024", ""))
-    # A URL that tries to break out of its attribute stays one attribute value.
-    assert "https://example.org/?q=\"'><script>alert(4)</script>" in page.hrefs()
+    # A URL that tries to break out of its attribute stays one attribute value, and its
+    # quotes and brackets, which no URI holds, are percent-encoded.
+    assert "https://example.org/?q=%22'%3E%3Cscript%3Ealert(4)%3C/script%3E" in page.hrefs()
 
     text = "".join(page.extract_text() for page in PdfReader(root / "output/brief.pdf").pages)
     assert "briefing-title:{{ 7*7 }}" in text
@@ -708,3 +712,90 @@ def test_a_broken_project_template_is_a_build_error_not_a_crash(
     assert result.stderr.startswith(message), result.stderr
     assert result.stderr.endswith("; nothing was written\n")
     assert not (root / "output").exists()
+
+
+# -- valid input that once crashed a build (exit 70) ----------------------------------
+
+
+def test_emphasis_nested_past_the_limit_shows_its_markers_as_text() -> None:
+    deep = render_markdown("*" * 500 + "x" + "*" * 500)
+    assert deep.count("<strong>") == deep.count("</strong>") == MAX_INLINE_DEPTH
+    assert "<em>" not in deep
+    assert deep.count("*") == 1000 - 4 * MAX_INLINE_DEPTH  # every marker kept, as text
+    # Within the limit nothing changes.
+    assert render_inline("**a *b [c](https://x.org) d* e**") == (
+        '<strong>a <em>b <a href="https://x.org">c</a> d</em> e</strong>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/ü/a|b^c[d]", "https://example.org/%C3%BC/a%7Cb%5Ec%5Bd%5D"),
+        (
+            "https://example.org/a%20b?q=%zz&r=é#x y",
+            "https://example.org/a%20b?q=%25zz&r=%C3%A9#x%20y",
+        ),
+        ("https://bücher.example:8080/", "https://xn--bcher-kva.example:8080/"),
+        ("https://[2001:db8::1]/x", "https://[2001:db8::1]/x"),
+        ("https://example.org/plain?id=1&lang=en", "https://example.org/plain?id=1&lang=en"),
+    ],
+)
+def test_a_source_url_becomes_a_uri(url: str, expected: str) -> None:
+    assert uri(url) == expected
+
+
+def test_control_characters_from_yaml_escapes_become_replacement_characters() -> None:
+    fact = Fact.model_validate(
+        {
+            "id": "f",
+            "title": "A \x1b[31mtitle\x00",
+            "text": "tab\tand\nline stay; \x01 and \x7f do not",
+            "date": "2024",
+            "section": "s",
+            "confidence": "low",
+            "sources": [{"source": "src", "credibility": 2}],
+            "tags": ["a\x07"],
+        }
+    )
+    assert fact.title == "A \ufffd[31mtitle\ufffd"
+    assert fact.text == "tab\tand\nline stay; \ufffd and \ufffd do not"
+    assert fact.tags == ["a\ufffd"]
+
+
+HOSTILE_BUT_VALID = edit(
+    edit(
+        MINIMAL_SHEET,
+        "    text: Something happened.\n    date: 2024-11\n",
+        '    text: "' + "*" * 500 + "deep\\0nul\\x01one\\eesc" + "*" * 500 + '"\n'
+        "    date: 9999-12-31\n",
+    ),
+    "    type: official\n",
+    "    type: official\n    url: https://example.org/ü/a|b^c[d]\n",
+).replace("title: A fact", 'title: "A \\e[31mfact\\x01"')
+
+
+@pytest.mark.slow
+def test_valid_but_odd_input_builds_in_all_five_formats(tmp_path: Path) -> None:
+    """Deep emphasis, the last day Python can date, a URL no URI allows and control
+    characters from YAML escapes: every format is built, and none carries them raw."""
+    config = (
+        MINIMAL_CONFIG + "    formats: [html, pdf, json, stix, docx]\n    figures: [timeline]\n"
+    )
+    root = minimal_project(
+        tmp_path / "p", **{"briefgen.yaml": config, "facts/main.yaml": HOSTILE_BUT_VALID}
+    )
+    result = run("build", "--project", root)
+    assert result.exit_code == 0, result.output
+    page = (root / "output/brief.html").read_text()
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)
+    assert "A \ufffd[31mfact\ufffd" in page
+    assert 'href="https://example.org/%C3%BC/a%7Cb%5Ec%5Bd%5D"' in page
+    assert 'class="figure' in page and "9999" in page
+    bundle = check_bundle((root / "output/brief.stix.json").read_bytes())
+    urls = [
+        r["url"] for o in bundle["objects"] for r in o.get("external_references", []) if "url" in r
+    ]
+    assert set(urls) == {"https://example.org/%C3%BC/a%7Cb%5Ec%5Bd%5D"}
+    data = (root / "output/brief.json").read_text()
+    assert "\\u0000" not in data and "\\u001b" not in data and "\\u0001" not in data

@@ -7,6 +7,7 @@ title without being told to reload.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import signal
@@ -29,7 +30,7 @@ from helpers import (
 )
 
 from briefgen.errors import Problem
-from briefgen.serve import SCRIPT_PATH, STATE_PATH, PreviewServer, with_reload_script
+from briefgen.serve import HOST, SCRIPT_PATH, STATE_PATH, PreviewServer, with_reload_script
 from briefgen.watch import Rebuild
 
 PAGE = "<!DOCTYPE html>\n<html><body><h1>A briefing</h1></body></html>\n"
@@ -125,6 +126,76 @@ def test_state_follows_the_file_and_the_last_build(server: PreviewServer) -> Non
     server.publish(Rebuild((), (), (), "PDF: refused; nothing was written"))
     assert state()["problems"] == ["PDF: refused; nothing was written"]
     assert state()["warnings"] == []
+
+
+def _raw_get(server: PreviewServer, target: str, host: str | None) -> tuple[int, bytes]:
+    """GET `target` exactly as written, with `host` as the Host header (None: no header)."""
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=DEADLINE)
+    try:
+        connection.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            connection.putheader("Host", host.replace("PORT", str(server.port)))
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.0.0.1:PORT", "localhost", "LocalHost:PORT", "[::1]", "[::1]:PORT"]
+)
+def test_loopback_names_are_answered(server: PreviewServer, host: str) -> None:
+    status, body = _raw_get(server, "/brief.html", host)
+    assert status == 200
+    assert b"<h1>A briefing</h1>" in body
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "attacker.example:PORT",
+        "127.0.0.1.attacker.example:PORT",
+        "localhost.:PORT",
+        "127.0.0.1:1",
+        "[::1]:1",
+        "0.0.0.0:PORT",
+        "",
+        None,
+    ],
+)
+def test_any_other_host_gets_nothing(server: PreviewServer, host: str | None) -> None:
+    """A page whose name was made to resolve here (DNS rebinding) reads nothing."""
+    server.publish(Rebuild(("facts/a.yaml",), (), (Problem("facts/a.yaml", 1, 1, "secret"),)))
+    for target in ("/brief.html", "/", STATE_PATH + "?page=brief.html", SCRIPT_PATH):
+        assert _raw_get(server, target, host) == (421, b"misdirected request\n")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%00",
+        "/brief.html%00",
+        "/%ff%fe.html",
+        "/%1b%5b31m.html",
+        "/brief%0a.html",
+        "/" + "a" * 5000 + ".html",
+        STATE_PATH + "?page=%00",
+        STATE_PATH + "?page=" + "a" * 5000,
+    ],
+)
+def test_odd_bytes_in_a_url_get_an_answer_not_a_traceback(
+    server: PreviewServer, target: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    status, body = _raw_get(server, target, "127.0.0.1")
+    if target.startswith(STATE_PATH):
+        assert (status, json.loads(body)["digest"]) == (200, "missing")
+    elif "a" * 5000 in target:
+        assert (status, body) == (404, b"not found\n")
+    else:
+        assert (status, body) == (400, b"bad request\n")
+    assert capfd.readouterr().err == ""
 
 
 def test_reload_script_goes_before_the_end_of_the_body() -> None:

@@ -56,6 +56,8 @@ def draw(view: BriefingView) -> Figure | None:
     def x_of(day: dt.date) -> float:
         return PLOT_LEFT + (day - low).days / (high - low).days * (PLOT_RIGHT - PLOT_LEFT)
 
+    day_width = (PLOT_RIGHT - PLOT_LEFT) / (high - low).days
+
     height = AXIS + len(groups) * HEADING + count * ROW + 8
     body = [f'<g class="timeline-axis" font-size="{num(SIZE - 1)}">']
     for day, label in ticks:
@@ -82,7 +84,8 @@ def draw(view: BriefingView) -> Figure | None:
         y += HEADING
         for fact in facts:
             start, end = _span(fact)
-            left, right = x_of(start.first_day), x_of(end.last_day + dt.timedelta(days=1))
+            # To the end of its last day (never the day after: 9999-12-31 has none).
+            left, right = x_of(start.first_day), x_of(end.last_day) + day_width
             middle = y + ROW / 2
             label = fit(fact.title, SIZE, LABEL_WIDTH - 12)
             mark = (
@@ -116,6 +119,12 @@ def _days(start: PartialDate, end: PartialDate) -> tuple[dt.date, dt.date]:
     return start.first_day, end.last_day
 
 
+def _first_day(year: int, month: int) -> dt.date:
+    """The first day of a month; the axis of a fact dated 9999-12-31 ends a day short,
+    as Python's dates do."""
+    return dt.date.max if year > dt.MAXYEAR else dt.date(year, month, 1)
+
+
 def _diamond(x: float, y: float, colour: str) -> str:
     corners = ((x, y - 5.5), (x + 5.5, y), (x, y + 5.5), (x - 5.5, y))
     points = " ".join(f"{num(cx)},{num(cy)}" for cx, cy in corners)
@@ -128,7 +137,7 @@ def _ticks(first: dt.date, last: dt.date) -> tuple[list[tuple[dt.date, str]], dt
     runs into the next."""
     plot = PLOT_RIGHT - PLOT_LEFT
     if last.year - first.year >= 3:
-        years = [dt.date(year, 1, 1) for year in range(first.year, last.year + 2)]
+        years = [_first_day(year, 1) for year in range(first.year, last.year + 2)]
         room = plot / (len(years) - 1)
         step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if s * room >= 34)
         ticks = [(day, str(day.year) if day.year % step == 0 else "") for day in years[:-1]]
@@ -138,7 +147,7 @@ def _ticks(first: dt.date, last: dt.date) -> tuple[list[tuple[dt.date, str]], dt
     while (year, month) <= (last.year, last.month):
         months.append(dt.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    end = dt.date(year, month, 1)
+    end = _first_day(year, month)
     room = plot / len(months)
     step = next(s for s in (1, 2, 3, 6, 12) if s * room >= 50)
     ticks = []
