@@ -180,9 +180,9 @@ def inspect(result: SizeResult, root: Path) -> tuple[str, Path]:
 def inspect_here(root: Path) -> dict[str, object]:
     from briefgen.assemble import included_facts
     from briefgen.build import _prepare, validate
-    from briefgen.inputs import briefing_inputs
     from briefgen.options import BuildOptions
     from briefgen.pdf import PdfArguments
+    from briefgen.projection import project_briefing
 
     project, problems = validate(root)
     assert not [p for p in problems if p.severity == "error"], problems[:5]
@@ -195,7 +195,7 @@ def inspect_here(root: Path) -> dict[str, object]:
     arguments.write_bytes(pickle.dumps(pdf))
     html = root.parent / f"{root.name}-main.html"  # for bench/profile_weasyprint.py
     html.write_text(pdf.html, encoding="utf-8")
-    drawn_on = {item.path for item in briefing_inputs(project, "main")}
+    drawn_on = {item.path for item in project_briefing(project, "main")}
     elsewhere = [p.item.id for p in project.facts.values() if p.file.path not in drawn_on]
     return {
         "elsewhere": elsewhere[0] if elsewhere else None,

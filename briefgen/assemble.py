@@ -8,6 +8,7 @@ it out and stay easy to replace.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .dates import PartialDate, display_span
 from .figures.base import Figure
 from .kinds import KINDS, ActorName, kind_of
 from .load import Project
+from .markings import Scheme, fact_marking, judgment_marking, source_marking
 from .model import (
     CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
@@ -30,7 +32,14 @@ from .model import (
     Source,
 )
 from .richtext import plain, render_markdown
-from .rules import included_facts, independent_count, is_stale, order_facts
+from .rules import (
+    included_facts,
+    independent_count,
+    is_stale,
+    order_facts,
+    project_scheme,
+    shown_judgments,
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,11 @@ class SourceView:
     reliability: str
     reliability_words: str
     origin: str | None
+    lang: str | None = None  # the title's language, when not the briefing's
+    translated_title: str | None = None  # shown after the title, in brackets
     cited_by: list[FactRef] = field(default_factory=list)
+    # FORMAT 1.2: its portion mark (None while the project names no marking).
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +105,7 @@ class FactView:
     # Taller than a quarter of a page: it may break across pages rather than leave one
     # half empty (print.css); a shorter fact is kept whole.
     long: bool = False
+    marking: str | None = None  # FORMAT 1.2: its portion mark, as handled
 
     @property
     def single_sourced(self) -> bool:
@@ -119,7 +133,9 @@ class JudgmentView:
     confidence: str
     likelihood: str | None  # an ICD 203 term
     band: str | None  # its probability band, "80–95%"
-    based_on: list[FactRef]
+    based_on: list[FactRef]  # the facts it rests on that this briefing shows
+    id: str | None = None  # FORMAT 1.2: editions follow it by its id
+    marking: str | None = None  # FORMAT 1.2: its portion mark, as handled
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ class FactChangeView:
     anchor: str | None  # in this edition; None for a fact withdrawn
     title: str  # as this edition shows it; as the earlier one did, for a fact withdrawn
     changes: list[FieldChange] = field(default_factory=list)
+    reason: str | None = None  # FORMAT 1.2: why a withdrawn fact no longer stands
 
 
 @dataclass(frozen=True)
@@ -211,6 +228,11 @@ class BriefingView:
     scope: str | None = None  # the filter in words; None when every fact is in
     changes: ChangesView | None = None  # None: no earlier edition is recorded
     order: str = "newest-first"
+    # FORMAT 1.2: the banner on every page: never lower than the highest marking shown,
+    # then the classification; None when there is neither.
+    banner: str | None = None
+    release: str | None = None  # the highest marking this briefing may carry
+    lang: str = "en"  # the document's language (BCP 47)
 
     @property
     def facts(self) -> list[FactView]:
@@ -231,6 +253,8 @@ def assemble_briefing(
     sources = {key: placed.item for key, placed in project.sources.items()}
     actors = {key: placed.item for key, placed in project.actors.items()}
     sections = {key: placed.item for key, placed in project.sections.items()}
+    scheme = project_scheme(project)
+    marks = scheme if scheme.used else None  # portion marks once markings are in use
 
     def actor_name(actor_id: str) -> str:
         actor = actors.get(actor_id)
@@ -247,7 +271,7 @@ def assemble_briefing(
         for fact in facts:
             if project.fact_section.get(fact.id) != section_id:
                 continue
-            views.append(_fact_view(fact, briefing, sources, numbered, actor_name))
+            views.append(_fact_view(fact, briefing, sources, numbered, actor_name, marks))
         section_views.append(
             SectionView(
                 section.id,
@@ -262,7 +286,7 @@ def assemble_briefing(
     citations = [c for f in all_facts for c in f.citations]
     reliabilities = sorted({c.source.reliability for c in citations})
     credibilities = sorted({int(c.code[1:]) for c in citations})
-    written = briefing.judgments or []
+    written = shown_judgments(project, briefing)
     confidences = {f.confidence for f in all_facts} | {j.confidence for j in written}
     # LIKELIHOOD_BANDS runs from least to most likely; its bands sort wrongly as text.
     likelihoods = sorted(
@@ -272,6 +296,9 @@ def assemble_briefing(
     )
     tags = sorted({tag for f in all_facts for tag in f.tags})
     by_id = {f.id: f for f in all_facts}
+    fact_markings = {
+        key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
+    }
     judgments = [
         JudgmentView(
             number=number,
@@ -280,10 +307,21 @@ def assemble_briefing(
             confidence=judgment.confidence,
             likelihood=judgment.likelihood,
             band=LIKELIHOOD_BANDS[judgment.likelihood] if judgment.likelihood else None,
-            based_on=[FactRef(i, by_id[i].anchor, by_id[i].title) for i in judgment.based_on],
+            # Only what this briefing shows: a release may withhold some of them.
+            based_on=[
+                FactRef(i, by_id[i].anchor, by_id[i].title) for i in judgment.based_on if i in by_id
+            ],
+            id=judgment.id,
+            marking=judgment_marking(scheme, judgment, fact_markings) if marks else None,
         )
         for number, judgment in enumerate(written, start=1)
     ]
+    source_views = list(numbered.values())
+    if marks is not None:
+        source_views = [
+            dataclasses.replace(v, marking=source_marking(scheme, sources[v.id]))
+            for v in source_views
+        ]
     return BriefingView(
         id=briefing.id,
         title=briefing.title,
@@ -298,7 +336,7 @@ def assemble_briefing(
         tags=tags,
         sections=section_views,
         key_judgments=[f for f in all_facts if f.key],
-        sources=list(numbered.values()),
+        sources=source_views,
         reliabilities_used=[(r, RELIABILITY_WORDS[r]) for r in reliabilities],
         credibilities_used=[(c, CREDIBILITY_WORDS[c]) for c in credibilities],
         confidences_used=[c for c in CONFIDENCE_WORDS if c in confidences],
@@ -310,7 +348,25 @@ def assemble_briefing(
         judgments=judgments,
         scope=describe_scope(project, briefing),
         order=briefing.order,
+        banner=_banner(
+            marks,
+            briefing.classification,
+            [*(f.marking for f in all_facts), *(j.marking for j in judgments)]
+            + [source_marking(scheme, sources[v.id]) for v in source_views],
+        ),
+        release=briefing.release,
+        lang=briefing.lang,
     )
+
+
+def _banner(
+    scheme: Scheme | None, classification: str | None, shown: list[str | None]
+) -> str | None:
+    """The highest marking the briefing shows, then its classification; either alone."""
+    parts = [scheme.highest(shown)] if scheme is not None else []
+    if classification:
+        parts.append(classification)
+    return " · ".join(parts) or None
 
 
 def _fact_view(
@@ -319,6 +375,7 @@ def _fact_view(
     sources: dict[str, Source],
     numbered: dict[str, SourceView],
     actor_name: ActorName,
+    marks: Scheme | None,
 ) -> FactView:
     anchor = f"fact-{fact.id}"
     ref = FactRef(fact.id, anchor, fact.title)
@@ -361,6 +418,7 @@ def _fact_view(
         lead=kind.lead,
         acknowledged=dict(fact.acknowledge),
         long=_estimated_lines(fact) > LONG_FACT_LINES,
+        marking=fact_marking(marks, fact, sources) if marks is not None else None,
     )
 
 
@@ -426,6 +484,8 @@ def _source_view(source: Source, number: int) -> SourceView:
         reliability=source.reliability,
         reliability_words=RELIABILITY_WORDS[source.reliability],
         origin=source.origin,
+        lang=source.lang,
+        translated_title=source.translated_title,
     )
 
 

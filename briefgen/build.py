@@ -48,6 +48,9 @@ class Built:
     briefing_id: str
     paths: list[Path]  # written by this build
     up_to_date: list[Path] = field(default_factory=list)  # left alone: inputs unchanged
+    # What its release withheld (FORMAT 1.2), for the analyst's terminal only.
+    withheld: tuple[str, ...] = ()
+    release: str | None = None
 
 
 @dataclass
@@ -171,7 +174,16 @@ def build(
     # Even with nothing to write: this also removes what a killed build left.
     write_outputs(root / OUTPUT_DIR, pending, root)
     _record_editions(root, plans, cache)
-    built = [Built(p.briefing_id, [path for _, path, _ in p.stale], p.fresh) for p in plans]
+    built = [
+        Built(
+            p.briefing_id,
+            [path for _, path, _ in p.stale],
+            p.fresh,
+            p.edition.withheld,
+            p.edition.view.release,
+        )
+        for p in plans
+    ]
     return built, problems
 
 

@@ -30,15 +30,21 @@ SAME_JUDGMENT = 0.6
 
 
 def compare(
-    before: Record, after: Record, section_titles: dict[str, str] | None = None
+    before: Record,
+    after: Record,
+    section_titles: dict[str, str] | None = None,
+    reasons: dict[str, str] | None = None,
 ) -> ChangesView:
-    """The changes from the edition `before` records to the one `after` records."""
+    """The changes from the edition `before` records to the one `after` records;
+    `reasons` says why facts were withdrawn (FORMAT 1.2 `withdrawn:`), by id."""
     titles = section_titles or {}
     old = {fact.id: fact for fact in before.facts}
     new = {fact.id: fact for fact in after.facts}
     added = [_fact_ref(fact) for fact in after.facts if fact.id not in old]
     withdrawn = [
-        FactChangeView(fact.id, None, fact.title) for fact in before.facts if fact.id not in new
+        FactChangeView(fact.id, None, fact.title, reason=(reasons or {}).get(fact.id))
+        for fact in before.facts
+        if fact.id not in new
     ]
     changed = []
     for fact in after.facts:
@@ -238,12 +244,17 @@ def _judgment_fields(
     return found
 
 
+def _fact_line(fact: FactChangeView) -> str:
+    reason = f" (withdrawn: {fact.reason})" if fact.reason else ""
+    return f"{fact.id}: {fact.title}{reason}"
+
+
 def describe_changes(changes: ChangesView) -> list[str]:
     """The changes as lines of plain text, for the terminal."""
     if changes.empty:
         return ["No facts or judgments have changed."]
     groups: list[tuple[str, str, list[tuple[str, list[FieldChange]]]]] = [
-        (f"Facts {kind}", mark, [(f"{f.id}: {f.title}", f.changes) for f in items])
+        (f"Facts {kind}", mark, [(_fact_line(f), f.changes) for f in items])
         for kind, mark, items in (
             ("added", "+", changes.facts_added),
             ("changed", "~", changes.facts_changed),

@@ -77,7 +77,13 @@ def diff_editions(
         if path is None:
             raise NoEdition(f"no edition before {until} is recorded; {_listing(recorded)}")
         before = _record(project, recorded, path.stem, briefing_id)
-    return Diff(briefing_id, before.edition, until, compare(before, after, titles))
+    # Why a fact was withdrawn is said in its sheet, where it stays (FORMAT 1.2).
+    reasons = {
+        key: placed.item.withdrawn.reason
+        for key, placed in project.facts.items()
+        if placed.item.withdrawn is not None
+    }
+    return Diff(briefing_id, before.edition, until, compare(before, after, titles, reasons))
 
 
 def _record(project: Project, recorded: dict[str, Path], edition: str, briefing_id: str) -> Record:

@@ -12,6 +12,7 @@ nothing changes it afterwards: the view's dataclasses are frozen.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 
 from . import __version__
@@ -19,8 +20,12 @@ from .assemble import BriefingView, assemble_briefing
 from .changes import compare, mark_changes
 from .editions import Earlier, current_record, earlier_edition
 from .figures import draw_figures, figure_tools
-from .inputs import InputFile, ProjectInputs, briefing_inputs, inputs_hash
+from .inputs import InputFile, ProjectInputs, inputs_hash
 from .load import Project
+from .projection import project_briefing, project_record
+from .records import parse_record
+from .richtext import plain
+from .rules import briefing_judgments, withheld
 
 GENERATOR = f"briefgen {__version__}"
 
@@ -36,6 +41,9 @@ class Edition:
     # The versions of the programs that laid out its figures (Graphviz, when it has
     # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
     tools: tuple[str, ...] = ()
+    # What its release kept out of every output, by id (a judgment without one as
+    # "judgment N"): the build tells the analyst, on the terminal only.
+    withheld: tuple[str, ...] = ()
 
 
 def make_edition(
@@ -49,17 +57,40 @@ def make_edition(
     briefing = project.briefings[briefing_id].item
     shared = ProjectInputs.of(project) if shared is None else shared
     earlier = earlier_edition(project.root, briefing) if earlier is None else earlier
-    # The record of the latest earlier edition is an input too: its Changes section.
-    inputs = briefing_inputs(project, briefing_id, shared)
-    inputs += [earlier.file] if earlier.file is not None else []
+    hidden = withheld(project, briefing)
+    # The briefing's own slice of the project (projection.py): what its PDF carries,
+    # what its digest names. The record of the latest earlier edition is an input
+    # too (its Changes section), less what this release withholds.
+    inputs = project_briefing(project, briefing_id)
+    record = earlier.record
+    if earlier.file is not None:
+        withheld_texts = {
+            " ".join(plain(j.text).split())
+            for i, j in enumerate(briefing_judgments(project, briefing))
+            if i in hidden.judgments
+        }
+        shared_record = project_record(earlier.file, hidden, withheld_texts)
+        inputs.append(shared_record)
+        record = parse_record(json.loads(shared_record.data), shared_record.path)
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view = assemble_briefing(project, briefing_id, GENERATOR, inputs_digest=full[:12])
     # Figures are drawn from the rest of the view, as the changes are compared.
     view = dataclasses.replace(view, figures=draw_figures(view, briefing.figures))
-    if earlier.record is not None:
+    if record is not None:
         titles = {key: placed.item.title for key, placed in project.sections.items()}
-        view = mark_changes(view, compare(earlier.record, current_record(view), titles))
-    return Edition(view, inputs, full, figure_tools(view.figures))
+        reasons = {
+            key: placed.item.withdrawn.reason
+            for key, placed in project.facts.items()
+            if placed.item.withdrawn is not None
+        }
+        view = mark_changes(view, compare(record, current_record(view), titles, reasons))
+    written = briefing_judgments(project, briefing)
+    named = [
+        *hidden.facts,
+        *hidden.sources,
+        *(written[i].id or f"judgment {i + 1}" for i in hidden.judgments),
+    ]
+    return Edition(view, inputs, full, figure_tools(view.figures), tuple(sorted(named)))
 
 
 __all__ = ["GENERATOR", "Edition", "make_edition"]

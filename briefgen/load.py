@@ -28,6 +28,8 @@ from .model import (
     Fact,
     FactSheet,
     Section,
+    Settings,
+    SharedJudgment,
     Source,
 )
 from .parsecache import ParseCache
@@ -75,6 +77,11 @@ class Project:
     actors: dict[str, Placed[Actor]] = field(default_factory=dict)
     sources: dict[str, Placed[Source]] = field(default_factory=dict)
     facts: dict[str, Placed[Fact]] = field(default_factory=dict)
+    # FORMAT 1.2: judgments shared by briefings, and briefgen.yaml's markings.
+    judgments: dict[str, Placed[SharedJudgment]] = field(default_factory=dict)
+    settings: Placed[Settings] = field(
+        default_factory=lambda: Placed(Settings(), YamlFile(CONFIG_NAME), ())
+    )
     # Every item as written, valid or not, by kind: references are checked on these,
     # so a fact with a bad date still has its sources checked.
     raw: dict[str, list[Placed[dict[str, Any]]]] = field(default_factory=dict)
@@ -326,9 +333,11 @@ def load_config(project: Project, file: YamlFile, problems: list[Problem]) -> No
     data = file.data if file.data is not None else {}
     if not _is_mapping(data, file, (), CONFIG_NAME, problems):
         return
+    lists = ("sections", "briefings", "judgments")
     for key in data:
-        if key not in ("sections", "briefings"):
-            hint = did_you_mean(str(key), ["sections", "briefings"])
+        if key not in (*lists, *Settings.model_fields):
+            known = [*lists, *Settings.model_fields]
+            hint = did_you_mean(str(key), known)
             problems.append(
                 _at(
                     file,
@@ -338,6 +347,24 @@ def load_config(project: Project, file: YamlFile, problems: list[Problem]) -> No
                     "unknown-key",
                     key=True,
                 )
+            )
+    top = {k: v for k, v in data.items() if k in Settings.model_fields}
+    settings, settings_problems = validate_item(Settings, top, file, ())
+    problems += settings_problems
+    if isinstance(settings, Settings):
+        project.settings = Placed(settings, file, ())
+    shared = data.get("judgments")
+    if shared is not None and _is_list(shared, file, ("judgments",), problems):
+        for index, item in enumerate(shared):
+            _load_item(
+                project,
+                "judgments",
+                SharedJudgment,
+                project.judgments,
+                item,
+                file,
+                ("judgments", index),
+                problems,
             )
     for name, model, table in (
         ("sections", Section, project.sections),

@@ -27,7 +27,10 @@ from .model import (
     Judgment,
     QuantityRange,
     Section,
+    Settings,
+    SharedJudgment,
     Source,
+    Withdrawn,
 )
 from .wording import did_you_mean, join_words
 from .yamlfile import YamlFile
@@ -44,6 +47,7 @@ _MODELS: dict[str, type[BaseModel]] = {
     "judgments": Judgment,
     "quantity": QuantityRange,
     "date": DateRange,
+    "withdrawn": Withdrawn,
 }
 
 
@@ -243,6 +247,9 @@ def label(model: type[BaseModel]) -> str:
         Briefing: "a briefing",
         Include: "a briefing's include",
         Judgment: "a judgment",
+        SharedJudgment: "a shared judgment",
+        Withdrawn: "a withdrawal",
+        Settings: "briefgen.yaml",
         QuantityRange: "a quantity",
         DateRange: "a date range",
     }

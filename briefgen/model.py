@@ -102,6 +102,24 @@ LISTS: dict[ItemType, str] = {
     "briefing": "briefings",
 }
 
+# FORMAT 1.2: a handling marking; which names are known is the project's
+# (`markings:`, default TLP 2.0), so checks.py checks it against them.
+Marking = Text
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _check_language(value: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(value):
+        raise InvalidValue(
+            f"'{value}' is not a language tag",
+            "write a BCP 47 tag such as en, ko, ru, fa or zh-Hans",
+        )
+    return value
+
+
+LanguageTag = Annotated[str, AfterValidator(_check_language)]
+
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 SourceType = Literal[
     "official", "media", "think-tank", "academic", "intelligence", "ngo", "social", "other"
@@ -322,6 +340,11 @@ class Source(Strict):
     reliability: Reliability
     type: SourceType
     origin: Id | None = None
+    # FORMAT 1.2: the title's language (BCP 47) when not the briefing's, and its
+    # translation, shown after it in brackets.
+    lang: LanguageTag | None = None
+    translated_title: Text | None = None
+    marking: Marking | None = None
 
 
 class Citation(Strict):
@@ -356,6 +379,13 @@ class Risk(Strict):
     indicators: list[Text] = []
 
 
+class Withdrawn(Strict):
+    """FORMAT 1.2: the fact no longer stands; it leaves every briefing."""
+
+    date: PartialDate
+    reason: Text
+
+
 class Fact(Strict):
     id: Id
     title: Text
@@ -374,6 +404,9 @@ class Fact(Strict):
     flow: Flow | None = None
     agreement: Agreement | None = None
     risk: Risk | None = None
+    # FORMAT 1.2
+    marking: Marking | None = None
+    withdrawn: Withdrawn | None = None
 
     @property
     def start(self) -> PartialDate:
@@ -407,10 +440,29 @@ class Include(Strict):
 class Judgment(Strict):
     """A key judgment the analyst writes, resting on facts the briefing includes."""
 
+    id: Id | None = None  # FORMAT 1.2: editions follow a judgment by its id
     text: Text
     confidence: Confidence
+    marking: Marking | None = None  # FORMAT 1.2: its own, e.g. written for release
     likelihood: Likelihood | None = None
     based_on: list[Id] = Field(min_length=1)
+
+
+class SharedJudgment(Judgment):
+    """FORMAT 1.2: a judgment at the top of briefgen.yaml, named by id in briefings."""
+
+    id: Id
+
+
+def _judgment_kind(value: Any) -> str:
+    return "id" if isinstance(value, str) else "judgment"
+
+
+# A briefing's judgment: written in place, or a shared one named by its id.
+JudgmentEntry = Annotated[
+    Annotated[Id, Tag("id")] | Annotated[Judgment, Tag("judgment")],
+    Discriminator(_judgment_kind),
+]
 
 
 # How facts are ordered within a section: by date (a range counts by its end), or as
@@ -431,10 +483,20 @@ class Briefing(Strict):
     formats: list[FormatName] = Field(default=["html", "pdf"], min_length=1)
     figures: list[FigureName] | None = None  # None: every figure that has data
     stale_after_days: Annotated[WholeNumber, Field(ge=0)] | None = None
-    judgments: list[Judgment] | None = Field(default=None, min_length=1)
+    judgments: list[JudgmentEntry] | None = Field(default=None, min_length=1)
     order: Order = "newest-first"
+    release: Marking | None = None  # FORMAT 1.2: the highest marking it may carry
+    lang: LanguageTag = "en"  # FORMAT 1.2: the document's language
 
 
-class Config(Strict):
+class Settings(Strict):
+    """briefgen.yaml's keys other than its lists (FORMAT 1.2)."""
+
+    markings: list[Text] | None = Field(default=None, min_length=1)  # lowest first
+    default_marking: Marking | None = None
+
+
+class Config(Settings):
     sections: list[Section] = Field(min_length=1)
     briefings: list[Briefing] = Field(min_length=1)
+    judgments: list[SharedJudgment] = []  # FORMAT 1.2

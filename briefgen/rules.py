@@ -8,14 +8,94 @@ so a warning and the page can never disagree about a fact.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from .kinds import named_actors
 from .load import Project
-from .model import Briefing, Fact, Source
+from .markings import Scheme, fact_marking, judgment_marking, scheme_of, source_marking
+from .model import Briefing, Fact, Judgment, Source
+
+
+def project_scheme(project: Project) -> Scheme:
+    """The project's markings (markings.py), worked out once per project. Markings
+    are in use once anything names one: briefgen.yaml, a release, or any item."""
+    cached: Scheme | None = project.__dict__.get("_scheme")
+    if cached is None:
+        settings = project.settings.item
+        used = (
+            settings.default_marking is not None
+            or any(p.item.release is not None for p in project.briefings.values())
+            or any(
+                j.marking is not None
+                for b in project.briefings.values()
+                for j in briefing_judgments(project, b.item)
+            )
+            or any(p.item.marking is not None for p in project.judgments.values())
+            or any(p.item.marking is not None for p in project.facts.values())
+            or any(p.item.marking is not None for p in project.sources.values())
+        )
+        cached = project.__dict__["_scheme"] = scheme_of(settings, used)
+    return cached
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a briefing's `release:` keeps out of every output, by id (judgments by
+    their place in the briefing's list)."""
+
+    facts: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    judgments: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.facts or self.sources or self.judgments)
+
+
+def withheld(project: Project, briefing: Briefing) -> Withheld:
+    """The sources, facts and judgments marked above the briefing's release."""
+    if briefing.release is None:
+        return Withheld()
+    scheme = project_scheme(project)
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    fact_markings = {
+        key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
+    }
+    return Withheld(
+        facts=frozenset(k for k, m in fact_markings.items() if scheme.above(m, briefing.release)),
+        sources=frozenset(
+            k
+            for k, s in sources.items()
+            if scheme.above(source_marking(scheme, s), briefing.release)
+        ),
+        judgments=frozenset(
+            index
+            for index, judgment in enumerate(briefing_judgments(project, briefing))
+            if scheme.above(judgment_marking(scheme, judgment, fact_markings), briefing.release)
+        ),
+    )
+
+
+def briefing_judgments(project: Project, briefing: Briefing) -> list[Judgment]:
+    """The briefing's judgments in its order, shared ones (named by id) looked up in
+    briefgen.yaml's `judgments`; an unknown id is left out (the checks report it)."""
+    shared = {key: placed.item for key, placed in project.judgments.items()}
+    return [
+        entry if isinstance(entry, Judgment) else shared[entry]
+        for entry in briefing.judgments or ()
+        if isinstance(entry, Judgment) or entry in shared
+    ]
+
+
+def shown_judgments(project: Project, briefing: Briefing) -> list[Judgment]:
+    """The judgments a reader sees: the briefing's, less those its release withholds."""
+    hidden = withheld(project, briefing).judgments
+    return [j for i, j in enumerate(briefing_judgments(project, briefing)) if i not in hidden]
 
 
 def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
-    """The facts a briefing's `include` filter and section list let through."""
+    """The facts a briefing's `include` filter and section list let through, less
+    withdrawn facts and those its release withholds."""
+    hidden = withheld(project, briefing).facts
     wanted = set(briefing.sections or project.sections)
     include = briefing.include
     tags = actors = None
@@ -31,6 +111,8 @@ def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
     for placed in project.facts.values():  # asked once per briefing of 10,000 facts
         fact = placed.item
         if project.fact_section.get(fact.id) not in wanted:
+            continue
+        if fact.withdrawn is not None or fact.id in hidden:
             continue
         if tags is not None and tags.isdisjoint(fact.tags):
             continue
@@ -49,6 +131,8 @@ def left_out_by(project: Project, briefing: Briefing, fact: Fact) -> str | None:
 
     The same tests as `included_facts`, one fact at a time, for messages only.
     """
+    if fact.withdrawn is not None:
+        return f"it was withdrawn on {fact.withdrawn.date}: {fact.withdrawn.reason}"
     section = project.fact_section.get(fact.id)
     if briefing.sections is not None and section not in briefing.sections:
         return (

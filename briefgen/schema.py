@@ -82,6 +82,11 @@ HELP: dict[str, dict[str, str]] = {
         "(cannot be judged).",
         "type": "What kind of source it is.",
         "origin": "Optional: sources with the same origin are not independent of each other.",
+        "lang": "Optional: the title's language (BCP 47: ko, ru, fa, zh-Hans), when not the "
+        "briefing's.",
+        "translated_title": "Optional: the title in the briefing's language, shown after it "
+        "in brackets.",
+        "marking": "Optional handling marking (briefgen.yaml's markings; default TLP 2.0).",
     },
     "Fact": {
         "": "One statement, dated, sourced and rated.",
@@ -98,6 +103,10 @@ HELP: dict[str, dict[str, str]] = {
         "acknowledge": "Optional: analytic warnings on this fact judged and accepted, "
         "by code, each with the reason (kept in the edition record).",
         "sources": "One or more citations of declared sources.",
+        "marking": "Optional handling marking; the fact is handled at the highest of this and "
+        "its sources'.",
+        "withdrawn": "Optional: the fact no longer stands ({date, reason}); it leaves every "
+        "briefing and the next edition lists it with the reason.",
         # and each kind of fact's key, from kinds.KINDS (_help)
     },
     "DateRange": {
@@ -113,6 +122,11 @@ HELP: dict[str, dict[str, str]] = {
         "quote": "Optional: the words cited.",
         "locator": "Optional: where in the source, e.g. 'page 3' or 'minute 12'.",
     },
+    "Withdrawn": {
+        "": "Why and when a fact was withdrawn.",
+        "date": "When it was withdrawn: YYYY, YYYY-MM or YYYY-MM-DD.",
+        "reason": "Why it no longer stands, shown in the next edition's changes.",
+    },
     "QuantityRange": {
         "": "A quantity known as a range.",
         "min": "At least this many.",
@@ -123,6 +137,10 @@ HELP: dict[str, dict[str, str]] = {
         "": "briefgen.yaml: the project's sections and briefings.",
         "sections": "The sections facts may belong to; this order is the default.",
         "briefings": "One or more briefings to build.",
+        "judgments": "Optional: judgments several briefings share, each with an id that "
+        "briefings name in their judgments.",
+        "markings": "Optional: the desk's handling markings, lowest first; default TLP 2.0.",
+        "default_marking": "Optional: the marking of what names none; default the lowest.",
     },
     "Section": {
         "": "A section of the briefings.",
@@ -148,11 +166,17 @@ HELP: dict[str, dict[str, str]] = {
         "judgments": "Optional key judgments, in the order shown; without them the facts "
         "marked key: true are listed.",
         "order": "Facts within a section: newest-first (default), oldest-first or as-written.",
+        "release": "Optional: the highest marking this briefing may carry; everything marked "
+        "above it is withheld from every output.",
+        "lang": "The briefing's language (BCP 47), default en.",
     },
     "Judgment": {
         "": "A key judgment, written by the analyst, resting on facts of this briefing.",
+        "id": "Optional id: editions follow the judgment by it; a shared judgment's name.",
         "text": "The judgment, in Markdown.",
         "confidence": "ICD 203 analytic confidence: low, moderate or high.",
+        "marking": "Optional handling marking of its own (a judgment written for release); "
+        "else the highest of its facts'.",
         "likelihood": "Optional ICD 203 estimative term, for a judgment about what will happen.",
         "based_on": "Ids of the facts, included in this briefing, the judgment rests on.",
     },
@@ -163,6 +187,12 @@ HELP: dict[str, dict[str, str]] = {
         "since": "Its date (or the end of its range) is on or after this.",
         "until": "Its date (or the start of its range) is on or before this.",
     },
+}
+
+HELP["SharedJudgment"] = {
+    **HELP["Judgment"],
+    "": "A judgment shared by briefings (FORMAT 1.2), named by its id in their judgments.",
+    "id": "Unique judgment id; briefings name the judgment by it.",
 }
 
 # Words for each choice of a scale, shown by the editor on hover and completion.

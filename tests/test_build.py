@@ -45,7 +45,7 @@ def html_text(path: Path) -> str:
     """What a reader of the HTML page sees, flattened: styles dropped, inline tags
     removed and every other tag a space."""
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(), flags=re.S)
-    page = re.sub(r"</?(a|em|strong|span|time|code|q)\b[^>]*>", "", page)
+    page = re.sub(r"</?(a|em|strong|span|time|code|q|bdi)\b[^>]*>", "", page)
     return flatten(html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 

@@ -132,17 +132,19 @@ def test_an_edit_rebuilds_only_the_briefings_that_draw_on_its_sheet(project: Pat
     assert digest(project, "beta") != beta_digest
 
 
-def test_an_edit_to_a_sheet_both_draw_on_rebuilds_both(project: Path) -> None:
-    # Alpha cites only src-a, but the sheet declaring it is one of its inputs, byte
-    # for byte: its PDF carries that sheet and its digest covers it.
+def test_an_edit_to_a_source_only_one_cites_rebuilds_that_one(project: Path) -> None:
+    # Alpha cites only src-a: its projection (what its PDF carries, what its digest
+    # covers) holds none of src-b, though the sheet declares both.
     edit(project / "facts/shared.yaml", "title: Source B", "title: Source B, revised")
-    assert build(project) == (BOTH, [])
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
     assert "Source B, revised" in (project / "output/beta.html").read_text()
 
 
-def test_a_comment_in_a_sheet_it_draws_on_counts(project: Path) -> None:
+def test_a_comment_is_not_shared_so_it_changes_nothing(project: Path) -> None:
+    # The projection is made from the data, without comments: a note to the desk
+    # is not in the PDF, so it rebuilds nothing.
     edit(project / "facts/alpha.yaml", "facts:\n", "# checked by J.\nfacts:\n")
-    assert build(project) == (["output/alpha.html"], ["output/beta.html"])
+    assert build(project) == ([], BOTH)
 
 
 def test_a_sheet_no_briefing_draws_on_changes_nothing(project: Path) -> None:
@@ -175,14 +177,16 @@ def test_a_file_briefgen_does_not_read_changes_nothing(project: Path) -> None:
     assert build(project) == ([], BOTH)
 
 
-def test_briefgen_yaml_changes_rebuild_every_briefing(project: Path) -> None:
+def test_another_briefings_entry_rebuilds_only_that_one(project: Path) -> None:
+    # Each PDF carries briefgen.yaml with its own briefing alone.
     edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta, second edition\n")
-    assert build(project) == (BOTH, [])
+    assert build(project) == (["output/beta.html"], ["output/alpha.html"])
 
 
-def test_even_a_comment_counts(project: Path) -> None:
-    # The digest on every page covers the files byte for byte.
-    edit(project / "briefgen.yaml", "briefings:\n", "# a note to the desk\nbriefings:\n")
+def test_a_section_both_show_rebuilds_both(project: Path) -> None:
+    text = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    section = text.split("title: ", 1)[1].split("\n", 1)[0]
+    edit(project / "briefgen.yaml", f"title: {section}\n", f"title: {section}, renamed\n")
     assert build(project) == (BOTH, [])
 
 
@@ -227,7 +231,9 @@ def test_force_rebuilds_what_is_up_to_date(project: Path) -> None:
 
 
 def test_building_one_briefing_keeps_the_others_entries(project: Path) -> None:
-    edit(project / "briefgen.yaml", "title: Beta\n", "title: Beta two\n")
+    text = (project / "briefgen.yaml").read_text(encoding="utf-8")
+    section = text.split("title: ", 1)[1].split("\n", 1)[0]
+    edit(project / "briefgen.yaml", f"title: {section}\n", f"title: {section} two\n")
     assert build(project, "alpha") == (["output/alpha.html"], [])
     assert build(project, "beta") == (["output/beta.html"], [])
     assert build(project) == ([], BOTH)

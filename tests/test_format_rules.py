@@ -290,7 +290,7 @@ def test_formats(tmp_path: Path, config: str, expected: list[str]) -> None:
             "    confidence: moderate\n    zzz: 1\n",
             "facts/main.yaml:18:5: error: unknown key 'zzz' in a fact (the keys are id, title, "
             "text, date, section, confidence, key, actors, tags, reviewed, acknowledge, sources, "
-            "flow, agreement and risk)",
+            "flow, agreement, risk, marking and withdrawn)",
         ),
         sheet_case(
             "source",

@@ -63,6 +63,16 @@ def test_validate_imports_none_of_the_rendering_stack(example: Path) -> None:
     assert packages(modules, *RENDERING) == set()
 
 
+def test_validate_reads_no_font(tmp_path: Path) -> None:
+    """The no-glyph warning reads the theme's coverage.json: neither fontTools nor
+    HarfBuzz is imported to validate a project in every script."""
+    from scripts_project import multilingual_project
+
+    modules = imported("validate", "--project", multilingual_project(tmp_path))
+    assert "briefgen.fonts" in modules
+    assert {m.split(".")[0] for m in modules} & {"fontTools", "uharfbuzz"} == set()
+
+
 @pytest.mark.slow
 def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
     # The same log for a build does show WeasyPrint, so the tests above can fail.

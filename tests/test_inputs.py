@@ -10,23 +10,21 @@ import pytest
 from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, edit, minimal_project
 
 from briefgen.build import build, validate
-from briefgen.inputs import briefing_inputs
 from briefgen.options import BuildOptions
+from briefgen.projection import project_briefing
 
 
-def test_the_inputs_are_the_bytes_that_were_validated(tmp_path: Path) -> None:
+def test_the_inputs_are_what_was_validated(tmp_path: Path) -> None:
     # A sheet edited between checking and building must not be attached
-    # unchecked: the build uses what the loader read.
+    # unchecked: the projection is made from what the loader read.
     root = minimal_project(tmp_path)
-    validated = (root / "facts/main.yaml").read_bytes()
     project, problems = validate(root)
     assert problems == []
     (root / "facts/main.yaml").write_text("not: [valid", encoding="utf-8")
-    inputs = briefing_inputs(project, "brief")
-    assert [(i.path, i.data) for i in inputs] == [
-        ("briefgen.yaml", (root / "briefgen.yaml").read_bytes()),
-        ("facts/main.yaml", validated),
-    ]
+    inputs = project_briefing(project, "brief")
+    assert [i.path for i in inputs] == ["briefgen.yaml", "facts/main.yaml"]
+    sheet = inputs[1].data.decode()
+    assert "id: fact-one" in sheet and "not: [valid" not in sheet
 
 
 def test_briefgen_yaml_comes_first_then_sheets_by_path(tmp_path: Path) -> None:
@@ -41,7 +39,7 @@ def test_briefgen_yaml_comes_first_then_sheets_by_path(tmp_path: Path) -> None:
     root = minimal_project(tmp_path, **files)
     project, problems = validate(root)
     assert [p for p in problems if p.severity == "error"] == []
-    paths = [i.path for i in briefing_inputs(project, "brief")]
+    paths = [i.path for i in project_briefing(project, "brief")]
     assert paths == ["briefgen.yaml", "facts/0-first.yaml", "facts/z/last.yaml"]
 
 

@@ -24,13 +24,30 @@ LAYERS: list[tuple[str, ...]] = [
     ("briefgen", "errors", "paths", "dates", "options", "output", "wording", "timelimit", "shard"),
     ("yamlsyntax", "yamlfile", "yamlinsert", "parsecache"),  # parse
     ("model",),  # FORMAT.md's shape
+    ("markings",),  # the project's markings and each item's
+    ("fonts", "shaping", "svgtext"),  # the theme's faces, shaping text with them
     ("richtext", "kinds", "figures.base"),  # the parts a view is made of
     ("messages", "load"),  # load
-    ("rules", "checks.references", "checks.warnings", "checks.judgments", "checks.scope"),
+    (
+        "rules",
+        "checks.markings",
+        "checks.references",
+        "checks.warnings",
+        "checks.judgments",
+        "checks.scope",
+    ),
     ("checks",),  # check: the entry points and the table of warnings
     ("assemble",),  # the reader's view
     ("figures.canvas", "figures.flows", "figures.timeline", "figures.matrix", "figures"),
-    ("theme", "records", "changes", "render", "inputs", "editions"),  # what an edition draws on
+    (
+        "theme",
+        "records",
+        "changes",
+        "render",
+        "inputs",
+        "projection",
+        "editions",
+    ),  # what an edition draws on
     ("edition",),  # the edition, made once
     # Render: the formats and what they render with.
     ("pdf", "formats.base", "formats.page", "formats.jsonout", "formats.stix"),

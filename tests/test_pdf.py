@@ -30,6 +30,7 @@ from briefgen.edition import make_edition
 from briefgen.errors import BuildError
 from briefgen.options import BuildOptions
 from briefgen.pdf import write_pdf
+from briefgen.projection import project_briefing
 
 MAIN = "ru-kp-exchange"
 EXTRACT = "ru-kp-air-defence"
@@ -504,11 +505,18 @@ def test_text_reads_in_order(built_example: Path) -> None:
 
 
 def test_the_inputs_are_attached_under_their_project_paths(built_example: Path) -> None:
+    # What is attached is the briefing's projection (projection.py), under the paths
+    # of the files it comes from.
     reader = PdfReader(pdf_of(built_example))
-    files = {"briefgen.yaml", *(f"facts/{p.name}" for p in (built_example / "facts").iterdir())}
-    assert set(reader.attachments) == files
-    for name, contents in reader.attachments.items():
-        assert contents == [(built_example / name).read_bytes()], name
+    project, _ = validate(built_example)
+    projected = {f.path: f.data for f in project_briefing(project, MAIN)}
+    assert set(projected) <= {
+        "briefgen.yaml",
+        *(f"facts/{p.name}" for p in (built_example / "facts").iterdir()),
+    }
+    assert {name: contents for name, contents in reader.attachments.items()} == {
+        name: [data] for name, data in projected.items()
+    }
     names = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"]
     for spec in (ref.get_object() for ref in names[1::2]):
         stream = spec["/EF"]["/F"].get_object()
@@ -531,11 +539,16 @@ def digest_of(project: Path, briefing_id: str = "brief") -> str:
 def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
     first = digest_of(minimal_project(tmp_path / "a"))
     assert digest_of(minimal_project(tmp_path / "b")) == first  # folder does not matter
-    # A comment changes nothing a reader sees, but the attachment differs.
+    # A comment is the desk's: the projection leaves it out, so nothing changes.
     commented = minimal_project(tmp_path / "c")
     sheet = commented / "facts/main.yaml"
     sheet.write_text("# checked by J.\n" + sheet.read_text())
-    assert digest_of(commented) != first
+    assert digest_of(commented) == first
+    # A word of a shown fact changes the attachment, and so the digest.
+    reworded = minimal_project(tmp_path / "r")
+    sheet = reworded / "facts/main.yaml"
+    sheet.write_text(sheet.read_text().replace("title: ", "title: Reportedly, ", 1))
+    assert digest_of(reworded) != first
     # A sheet the briefing does not draw on is not attached, so not in its digest.
     extra = minimal_project(tmp_path / "d", **{"facts/more.yaml": "actors: []\n"})
     assert digest_of(extra) == first
@@ -549,9 +562,9 @@ def test_the_digest_changes_with_any_attached_byte(tmp_path: Path) -> None:
 
 
 # Alpha shows fact-a only, but its sheet also holds fact-c, whose source is in
-# another sheet, and briefgen.yaml names KP (for beta), declared in a third: a
-# project restored from alpha's PDF needs all of those to validate. Beta's own
-# sheets are not alpha's business.
+# another sheet, and briefgen.yaml names KP (for beta), declared in a third: alpha's
+# PDF carries none of those, only its own projection, and that still rebuilds it.
+# Beta's own sheets are not alpha's business.
 DRAWS_ON = {
     "briefgen.yaml": projects.config(
         sections=[projects.section("aid-flows", "Aid flows")],
@@ -586,13 +599,10 @@ def test_a_pdf_carries_the_sheets_its_briefing_draws_on(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "desk", DRAWS_ON)
     assert run("build", "--project", project).exit_code == 0
     attached = PdfReader(pdf_of(project, "alpha")).attachments
-    assert sorted(attached) == [
-        "briefgen.yaml",
-        "facts/alpha.yaml",
-        "facts/kp.yaml",
-        "facts/more-sources.yaml",
-        "facts/sources.yaml",
-    ]
+    assert sorted(attached) == ["briefgen.yaml", "facts/alpha.yaml", "facts/sources.yaml"]
+    carried = b"".join(data for (data,) in attached.values())
+    for other in (b"fact-c", b"Not shown", b"src-c", b"beta", b"KP"):
+        assert other not in carried
     # What it carries is enough to build the same file again, byte for byte.
     restored = tmp_path / "restored"
     for name, (data,) in attached.items():
@@ -605,20 +615,19 @@ def test_a_pdf_carries_the_sheets_its_briefing_draws_on(tmp_path: Path) -> None:
 def test_same_inputs_give_byte_identical_files(built_example: Path, tmp_path: Path) -> None:
     # Another folder, another process, another hash seed: still the same bytes. The
     # project there is the one a recipient restores from the PDF's attachments.
-    other = tmp_path / "somewhere" / "else"
-    for name, (data,) in PdfReader(pdf_of(built_example)).attachments.items():
-        write_tree(other, {name: data})
-    for seed, ids in (("1", []), ("2", [EXTRACT])):
+    for seed, briefing_id in (("1", MAIN), ("2", EXTRACT)):
+        other = tmp_path / "somewhere" / briefing_id
+        for name, (data,) in PdfReader(pdf_of(built_example, briefing_id)).attachments.items():
+            write_tree(other, {name: data})
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
-        command = [sys.executable, "-m", "briefgen", "build", "--project", str(other), *ids]
+        command = [sys.executable, "-m", "briefgen", "build", "--project", str(other)]
         done = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr
-        for briefing_id in (MAIN, EXTRACT):
-            for suffix in ("pdf", "html"):
-                name = f"output/{briefing_id}.{suffix}"
-                ours, theirs = (other / name).read_bytes(), (built_example / name).read_bytes()
-                assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
-    pdf = pdf_of(other).read_bytes()
+        for suffix in ("pdf", "html"):
+            name = f"output/{briefing_id}.{suffix}"
+            ours, theirs = (other / name).read_bytes(), (built_example / name).read_bytes()
+            assert hashlib.sha256(ours).digest() == hashlib.sha256(theirs).digest(), name
+    pdf = pdf_of(other, EXTRACT).read_bytes()
     assert b"D:20241125" in pdf
 
 

@@ -17,7 +17,13 @@ from typing import Any
 from ..errors import Problem
 from ..load import Placed, Project
 from ..wording import did_you_mean
-from .judgments import check_judgments, judgment_above_evidence, judgment_single_source
+from .judgments import (
+    check_judgments,
+    check_shared_judgments,
+    judgment_above_evidence,
+    judgment_single_source,
+)
+from .markings import check_markings, judgments_without_shown_evidence, marked_below_source
 from .references import TableNames, check_references
 from .scope import empty_briefings, filters_matching_nothing, no_facts
 from .warnings import (
@@ -30,6 +36,7 @@ from .warnings import (
     high_confidence_single_source,
     high_confidence_weak_sources,
     incomplete,
+    missing_glyphs,
     never_reviewed,
     skeleton_todos,
     stale_facts,
@@ -83,6 +90,12 @@ WARNINGS: dict[str, WarningCode] = {
             confirmed_single_source,
         ),
         WarningCode(
+            "marked-below-source",
+            "fact",
+            "a fact marked lower than a source it cites (it is handled at the source's marking)",
+            marked_below_source,
+        ),
+        WarningCode(
             "accessed-before-published",
             "source",
             "a source accessed before it was published",
@@ -119,6 +132,12 @@ WARNINGS: dict[str, WarningCode] = {
             skeleton_todos,
         ),
         WarningCode(
+            "no-glyph",
+            "project",
+            "a character no font of the theme has, which would print blank",
+            missing_glyphs,
+        ),
+        WarningCode(
             "judgment-single-source",
             "briefing",
             "a judgment held with high confidence on facts with one independent source "
@@ -130,6 +149,12 @@ WARNINGS: dict[str, WarningCode] = {
             "briefing",
             "a judgment held with moderate confidence on facts all of low confidence",
             judgment_above_evidence,
+        ),
+        WarningCode(
+            "judgment-without-shown-evidence",
+            "briefing",
+            "a judgment a briefing's `release` shows while withholding every fact it is based on",
+            judgments_without_shown_evidence,
         ),
         # A filter's tags and actors are known only when every sheet was read.
         WarningCode(
@@ -184,6 +209,8 @@ def check_project(project: Project, tables: TableNames) -> list[Problem]:
     """Every error in the project as a whole; warnings are in `analytic_warnings`.
     `tables` names what a briefing's `formats:` and `figures:` may list."""
     problems = list(check_references(project, tables))
+    problems += check_markings(project)
+    problems += check_shared_judgments(project)
     for raw in project.raw.get("facts", []):
         problems += _acknowledged_codes(raw)
     for raw in project.raw.get("briefings", []):

@@ -15,7 +15,7 @@ from ..model import LISTS
 from ..wording import did_you_mean, join_words
 
 # 'facts' -> 'fact': a kind of item by the key of its list, as load.py files them.
-_KIND_NAMES = {key: kind for kind, key in LISTS.items()}
+_KIND_NAMES = {**{key: kind for kind, key in LISTS.items()}, "judgments": "judgment"}
 
 
 @dataclass(frozen=True)

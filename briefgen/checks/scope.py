@@ -38,8 +38,10 @@ def describe_scope(project: Project, briefing: Briefing) -> str | None:
             parts.append(f"dated {since.display()} or later")
         elif until is not None:
             parts.append(f"dated {until.display()} or earlier")
-    every = list(project.sections)
-    if briefing.sections is not None and set(briefing.sections) != set(every):
+    # Whenever the briefing names its sections, not only when it names fewer than the
+    # project has: its PDF carries only the sections it shows (projection.py), and the
+    # project rebuilt from it must state the same scope.
+    if briefing.sections is not None:
         titles = [
             project.sections[s].item.title for s in briefing.sections if s in project.sections
         ]

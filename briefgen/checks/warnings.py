@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import Problem
+from ..fonts import describe, unprintable
 from ..kinds import names_in_words, written_actors
 from ..load import Project
 from ..model import Briefing, DateRange, Fact, Source
@@ -311,6 +312,46 @@ def skeleton_todos(run: WarningRun) -> Iterable[Problem]:
                         hint="replace it with what you know",
                         code="todo",
                     )
+
+
+def missing_glyphs(run: WarningRun) -> Iterable[Problem]:
+    """Each character no font of the theme has (fonts.py reads their coverage from
+    a data file, not the fonts), at the line and column where it is written: the
+    PDF would show a gap there, or a machine's font would stand in."""
+    project = run.project
+    for file in [project.config_file, *project.files]:
+        if file.raw.isascii():  # every ASCII character is in Noto Serif and Sans
+            continue
+        source = file.raw.decode("utf-8", errors="replace")
+        starts = [0] + [at + 1 for at, char in enumerate(source) if char == "\n"]
+        for keys, text in _texts(file.data, ()):
+            seen: set[str] = set()
+            for _, char in unprintable(text):
+                if char in seen:
+                    continue
+                seen.add(char)
+                line, column = _written_at(source, starts, file.positions.of(keys), char)
+                yield Problem(
+                    file.path,
+                    line,
+                    column,
+                    f"{describe(char)} has no glyph in the theme's fonts; it would print blank",
+                    "write it in a script the theme prints, or spell it out",
+                    code="no-glyph",
+                )
+
+
+def _written_at(
+    source: str, starts: list[int], value_at: tuple[int, int], char: str
+) -> tuple[int, int]:
+    """Where `char` is written in the value that starts at `value_at` (its first
+    occurrence from there); the value's own position if it is written as an escape."""
+    line, column = value_at
+    at = source.find(char, starts[line - 1] + column - 1)
+    if at < 0:
+        return value_at
+    row = next(index for index in range(len(starts) - 1, -1, -1) if starts[index] <= at)
+    return row + 1, at - starts[row] + 1
 
 
 def _texts(value: Any, keys: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], str]]:

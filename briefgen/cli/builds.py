@@ -175,6 +175,9 @@ def build(
     if shard is not None and not built:
         click.echo(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
     for item in built:
+        if item.withheld:  # the analyst's to know; never in an output
+            withheld = ", ".join(item.withheld)
+            click.echo(f"{item.briefing_id}: release {item.release} withheld {withheld}", err=True)
         for path in item.up_to_date:
             click.echo(f"up to date: {shown(path, root)}", err=True)
         for path in item.paths:

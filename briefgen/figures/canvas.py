@@ -1,31 +1,23 @@
-"""Small SVG helpers the figures share: text measured in the theme's font, escaping,
+"""Small SVG helpers the figures share: text measured in the theme's fonts, escaping,
 numbers written the same way on every run.
 
-Every label is drawn with `textLength` set to the width measured here, so it
-fills exactly the box the layout reserved for it whichever font the reader's
-browser falls back to (the HTML page loads no fonts) and in WeasyPrint, which
-draws the PDF with the theme's Noto Sans.
+Every label is measured as HarfBuzz shapes it in the theme's faces for its
+scripts (shaping.py) and drawn as one `<text>` with `textLength` set to that
+width, so it fills exactly the box the layout reserved for it: in the HTML page
+(which carries the same faces), in WeasyPrint (which lays each label out as one
+line, svgtext.py, so Arabic script joins and reads right to left) and in resvg.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from .. import shaping
+from ..fonts import SANS
 from .base import FigureLink
 
-FONT_FAMILY = "'Noto Sans', 'Helvetica Neue', Arial, sans-serif"
-_FONT_DIR = next(
-    path
-    for path in (
-        Path(__file__).parent.parent / "theme" / "fonts",  # installed
-        Path(__file__).parent.parent.parent / "templates" / "fonts",  # a source checkout
-    )
-    if path.is_dir()
-)
+FONT_FAMILY = ", ".join(f"'{family}'" for family in SANS)
 # Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito),
 # darkened where needed to keep 3:1 against white for lines and marks.
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8f6d00", "#56b4e9", "#555d66")
@@ -34,33 +26,10 @@ MUTED = "#555d66"
 RULE = "#c9ced4"
 
 
-@functools.lru_cache(maxsize=2)
-def _advances(bold: bool) -> tuple[dict[int, int], int]:
-    """Each character's advance width in font units, and the font's units per em."""
-    from fontTools.ttLib import TTFont
-
-    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
-    font = TTFont(_FONT_DIR / name, lazy=True)
-    cmap = font.getBestCmap()
-    metrics = font["hmtx"].metrics
-    advances = {code: metrics[glyph][0] for code, glyph in cmap.items()}
-    units: int = font["head"].unitsPerEm
-    font.close()
-    return advances, units
-
-
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of `text` set in Noto Sans at `size`, in the same units."""
-    advances, units = _advances(bold)
-    total = 0.0
-    for char in text:
-        advance = advances.get(ord(char))
-        if advance is None:  # a glyph Noto Sans lacks: CJK is a full em wide
-            wide = unicodedata.east_asian_width(char) in ("W", "F")
-            total += units if wide else 0.6 * units
-        else:
-            total += advance
-    return total * size / units
+    """The width of `text` set in the theme's sans-serif faces at `size`, shaped
+    by HarfBuzz (shaping.py), in the same units."""
+    return shaping.text_width(text, size, bold)
 
 
 def fit(text: str, size: float, width: float, bold: bool = False) -> str:

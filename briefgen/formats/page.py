@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from .. import fonts
 from ..load import CONFIG_NAME
 from ..pdf import Attachment, PdfArguments, weasyprint_version
 from ..theme import template_dirs
@@ -21,10 +22,24 @@ if TYPE_CHECKING:
 
 
 def render_html_page(context: RenderContext) -> bytes:
-    """The self-contained HTML page."""
+    """The self-contained HTML page, carrying the theme's faces its text needs."""
     from ..render import render_html  # Jinja2: not imported by `validate`
 
-    return render_html(context.view, context.root, "html", context.env).encode("utf-8")
+    html = render_html(context.view, context.root, "html", context.env)
+    return with_fonts(html, fonts.embedded_css(html)).encode("utf-8")
+
+
+FONTS_MARK = "/* briefgen:fonts */"
+
+
+def with_fonts(html: str, css: str) -> str:
+    """`html` with the @font-face rules `css` where the theme's <style> marks them
+    (a project's own briefing.html without the mark gets them before </head>)."""
+    if not css:
+        return html
+    if FONTS_MARK in html:
+        return html.replace(FONTS_MARK, css, 1)
+    return html.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
 
 
 def prepare_pdf(context: RenderContext) -> PdfArguments:
@@ -36,8 +51,10 @@ def prepare_pdf(context: RenderContext) -> PdfArguments:
     variant = context.options.pdf_variant
     # The file identifier names this exact file: these inputs, in this variant.
     identifier = hashlib.sha256(f"{view.inputs_digest} {variant}".encode())
+    html = render_html(view, context.root, "pdf", context.env)
+    faces = fonts.print_fonts(html)
     return PdfArguments(
-        html=render_html(view, context.root, "pdf", context.env),
+        html=with_fonts(html, fonts.print_css(faces)),
         base_dir=dirs[-1],
         allowed=dirs,
         variant=variant,
@@ -47,6 +64,7 @@ def prepare_pdf(context: RenderContext) -> PdfArguments:
             Attachment(item.path, item.data, _describe(item.path, view.inputs_digest))
             for item in context.inputs
         ],
+        fonts=faces,
     )
 
 

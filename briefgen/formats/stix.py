@@ -329,7 +329,10 @@ def _citation_reference(citation: CitationView) -> dict[str, str]:
 
 
 def _reference(source: SourceView, description: str) -> dict[str, str]:
-    reference = {"source_name": source.title, "description": description}
+    name = source.title
+    if source.translated_title:
+        name += f" [{source.translated_title}]"
+    reference = {"source_name": name, "description": description}
     if source.url:
         reference["url"] = source.url
     reference["external_id"] = source.id

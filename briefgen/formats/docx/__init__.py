@@ -63,7 +63,7 @@ def docx_bytes(view: BriefingView) -> bytes:
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, as the PDF
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.5))
-    prepare_styles(document)
+    prepare_styles(document, view)
     set_properties(document, view)
     classification_banners(document, view.classification)
     writer = Writer(document, view)

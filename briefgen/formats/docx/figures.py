@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ... import fonts
 from ...errors import BuildError
-from ...theme import THEME_DIR
 
 # The largest a figure is shown: the text width of an A4 page with 2.5 cm margins,
 # and most of its height, so a figure and its caption share a page.
@@ -25,12 +25,15 @@ def figure_png(svg: str) -> bytes:
     every machine; resvg reads no file the SVG names and fetches nothing."""
     import resvg_py
 
-    fonts = sorted(str(p) for p in (THEME_DIR / "fonts").glob("*.ttf"))
+    # The theme's own faces, and those of the other scripts the figure's labels use.
+    faces = [face for face in fonts.FACES if not face.package] + fonts.faces_for(svg)
+    fonts.require(faces)
+    files = sorted({str(face.path) for face in faces})
     try:
         png = resvg_py.svg_to_bytes(
             svg_string=svg,
             skip_system_fonts=True,
-            font_files=fonts,
+            font_files=files,
             font_family="Noto Sans",
             sans_serif_family="Noto Sans",
             serif_family="Noto Serif",

@@ -18,8 +18,24 @@ LANGUAGE = "en-GB"
 HYPERLINK_STYLE = "Hyperlink"
 
 
-def prepare_styles(document: Document) -> None:
-    """The styles the body uses that python-docx's template lacks, and the language."""
+def document_language(view: BriefingView) -> str:
+    """The document's language: the briefing's `lang`, English as written in Britain
+    when it is the default `en`."""
+    return LANGUAGE if view.lang == "en" else view.lang
+
+
+def set_language(run: Any, lang: str) -> None:
+    """`run` in the language `lang`, whatever its script (w:val for Latin,
+    w:eastAsia for CJK, w:bidi for Arabic script and Hebrew)."""
+    properties = run._r.get_or_add_rPr()
+    language = set_child(properties, "w:lang", lang)
+    language.set(qname("w:eastAsia"), lang)
+    language.set(qname("w:bidi"), lang)
+
+
+def prepare_styles(document: Document, view: BriefingView) -> None:
+    """The styles the body uses that python-docx's template lacks, the theme's font
+    families for each kind of script, and the language."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Cm, Pt, RGBColor
 
@@ -73,7 +89,32 @@ def prepare_styles(document: Document) -> None:
         run_properties = defaults.find(qname("w:rPrDefault") + "/" + qname("w:rPr"))
         if run_properties is not None:
             language = set_child(run_properties, "w:lang", None)
-            language.set(qname("w:val"), LANGUAGE)
+            language.set(qname("w:val"), document_language(view))
+            _name_fonts(run_properties)
+
+
+def _name_fonts(run_properties: Any) -> None:
+    """The theme's families for Latin, East Asian and complex scripts (fonts.py),
+    in place of Word's theme fonts, so Word looks for the faces the PDF prints
+    with (Word has one complex-script family: Arabic script's)."""
+    from docx.oxml import OxmlElement
+
+    from ... import fonts
+
+    names = run_properties.find(qname("w:rFonts"))
+    if names is None:
+        names = OxmlElement("w:rFonts")
+        run_properties.insert(0, names)  # the schema's order: rFonts first
+    for name in list(names.attrib):
+        del names.attrib[name]
+    serif = fonts.SERIF
+    for slot, family in (
+        ("w:ascii", serif[0]),
+        ("w:hAnsi", serif[0]),
+        ("w:eastAsia", next(f for f in serif if "CJK" in f)),
+        ("w:cs", next(f for f in serif if "Arabic" in f)),
+    ):
+        names.set(qname(slot), family)
 
 
 def set_properties(document: Document, view: BriefingView) -> None:
@@ -84,7 +125,7 @@ def set_properties(document: Document, view: BriefingView) -> None:
     properties.subject = view.subtitle or ""
     properties.author = view.author or ""
     properties.keywords = ", ".join(view.tags)
-    properties.language = LANGUAGE
+    properties.language = document_language(view)
     properties.category = "Briefing"
     properties.identifier = view.id
     properties.comments = f"{view.generator}; inputs {view.inputs_digest}"
@@ -137,7 +178,9 @@ __all__ = [
     "LANGUAGE",
     "ask_word_to_update_fields",
     "classification_banners",
+    "document_language",
     "drop_thumbnail",
     "prepare_styles",
+    "set_language",
     "set_properties",
 ]

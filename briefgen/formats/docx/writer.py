@@ -14,6 +14,7 @@ from .body import Body
 from .figures import figure_png, shown_width_cm
 from .ooxml import field_char, field_instruction, set_child
 from .richtext import HtmlWriter
+from .styles import set_language
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
@@ -152,7 +153,12 @@ class Writer(Body):
             ("Facts withdrawn", changes.facts_withdrawn),
         ):
             entries = [
-                _ChangeEntry(f.title, f.anchor and self.bookmarks[f.anchor], "", f.changes)
+                _ChangeEntry(
+                    f.title + (f": {f.reason}" if f.reason else ""),
+                    f.anchor and self.bookmarks[f.anchor],
+                    "",
+                    f.changes,
+                )
                 for f in facts
             ]
             self._change_group(heading, entries)
@@ -284,7 +290,12 @@ class Writer(Body):
         paragraph = self.para(style="Numbered Item")
         self._bookmark(paragraph, self.bookmarks[source.anchor])
         paragraph.add_run(f"[{source.number}]\t")
-        paragraph.add_run(source.title).bold = True
+        title = paragraph.add_run(source.title)
+        title.bold = True
+        if source.lang:  # spelling, hyphenation and reading aloud in its own language
+            set_language(title, source.lang)
+        if source.translated_title:
+            paragraph.add_run(f" [{source.translated_title}]")
         details = []
         details += [source.publisher] if source.publisher else []
         details += [f"published {source.published}"] if source.published else []
