@@ -38,11 +38,20 @@ def test_the_desk_finds_what_validate_finds(tmp_path: Path) -> None:
         ).replace("source: kr-intelligence-assessments", "source: kr-intel", 1),
         encoding="utf-8",
     )
+    config = root / "briefgen.yaml"
+    config.write_text("markings: [OFFICIAL, SECRET]\n" + config.read_text(encoding="utf-8"))
+    sources = root / "facts/sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "    reliability: B\n", "    reliability: B\n    marking: SECRT\n", 1
+        )
+    )
     desk = Desk(root)
     desk.scan()
     found = flat(desk.check())
     _, expected = validate(root)
-    assert len(expected) >= 2
+    assert len(expected) >= 3
+    assert any("SECRT" in p.message for p in expected)
     assert found == sorted(expected)
     assert [(p.hint, p.code, p.severity) for p in found] == [
         (p.hint, p.code, p.severity) for p in sorted(expected)
@@ -154,3 +163,23 @@ def test_the_ids_a_key_holds() -> None:
     )
     spot = spot_at(listed, 5, len("          - a"))
     assert (spot.keys, spot.word) == (("briefings", "judgments", "based_on"), "a")
+
+
+def test_markings_complete_from_the_project_or_tlp(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    desk = Desk(root)
+    desk.scan()
+    desk.check()
+    spot = spot_at("sources:\n  - id: s\n    marking: \n", 2, len("    marking: "))
+    assert [i.label for i in complete(desk.project, spot, "facts/sources.yaml")] == [
+        "TLP:CLEAR",
+        "TLP:GREEN",
+        "TLP:AMBER",
+        "TLP:AMBER+STRICT",
+        "TLP:RED",
+    ]
+    config = (root / "briefgen.yaml").read_text(encoding="utf-8")
+    desk.edit("briefgen.yaml", f"markings: [OFFICIAL, SECRET]\n{config}".encode())
+    desk.check()
+    labels = [i.label for i in complete(desk.project, spot, "facts/sources.yaml")]
+    assert labels == ["OFFICIAL", "SECRET"]

@@ -9,6 +9,7 @@ from lsprotocol import types
 
 from ..checks import WARNINGS, acknowledgeable
 from ..load import Project
+from ..markings import TLP
 from ..model import (
     CONFIDENCE_WORDS,
     CREDIBILITY_WORDS,
@@ -23,7 +24,6 @@ from ..model import (
 from .describe import describe_id
 from .text import Spot, id_kind
 
-TLP = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 REFERENCE = types.CompletionItemKind.Reference
 _MARKING_KEYS = {"marking", "release", "markings", "default_marking"}
 
@@ -84,12 +84,8 @@ def complete(project: Project | None, spot: Spot, rel: str) -> list[types.Comple
 
 
 def markings(project: Project) -> list[str]:
-    """The project's `markings:` (FORMAT 1.2), or TLP 2.0's."""
-    config = project.config_file.data
-    declared = config.get("markings") if isinstance(config, dict) else None
-    if isinstance(declared, list) and all(isinstance(m, str) for m in declared):
-        return list(declared)
-    return list(TLP)
+    """The project's `markings:` (FORMAT 1.2), lowest first, or TLP 2.0's."""
+    return list(project.settings.item.markings or TLP)
 
 
 def _tags(project: Project) -> list[str]:

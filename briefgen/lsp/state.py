@@ -183,7 +183,11 @@ def _merge(root: Path, parts: dict[str, _Part], unread: dict[str, str]) -> Proje
         for spec in dataclasses.fields(Project):
             if spec.name in ("root", "config_file", "unread"):
                 continue
-            _merge_value(getattr(project, spec.name), getattr(part, spec.name))
+            value = getattr(part, spec.name)
+            if isinstance(value, list | dict):
+                _merge_value(getattr(project, spec.name), value)
+            elif rel == CONFIG_NAME:  # a single value only briefgen.yaml sets (its settings)
+                setattr(project, spec.name, value)
     return project
 
 
