@@ -231,6 +231,10 @@ class BriefingView:
     # FORMAT 1.2: the banner on every page: never lower than the highest marking shown,
     # then the classification; None when there is neither.
     banner: str | None = None
+    # The highest marking the briefing shows, the banner's; None while the project
+    # names no marking.
+    marking: str | None = None
+    markings: tuple[str, ...] = ()  # the project's markings, lowest first, once in use
     release: str | None = None  # the highest marking this briefing may carry
     lang: str = "en"  # the document's language (BCP 47)
 
@@ -322,6 +326,14 @@ def assemble_briefing(
             dataclasses.replace(v, marking=source_marking(scheme, sources[v.id]))
             for v in source_views
         ]
+    highest = (
+        scheme.highest(
+            [*(f.marking for f in all_facts), *(j.marking for j in judgments)]
+            + [v.marking for v in source_views]
+        )
+        if marks is not None
+        else None
+    )
     return BriefingView(
         id=briefing.id,
         title=briefing.title,
@@ -348,25 +360,12 @@ def assemble_briefing(
         judgments=judgments,
         scope=describe_scope(project, briefing),
         order=briefing.order,
-        banner=_banner(
-            marks,
-            briefing.classification,
-            [*(f.marking for f in all_facts), *(j.marking for j in judgments)]
-            + [source_marking(scheme, sources[v.id]) for v in source_views],
-        ),
+        banner=" · ".join(part for part in (highest, briefing.classification) if part) or None,
+        marking=highest,
+        markings=marks.names if marks is not None else (),
         release=briefing.release,
         lang=briefing.lang,
     )
-
-
-def _banner(
-    scheme: Scheme | None, classification: str | None, shown: list[str | None]
-) -> str | None:
-    """The highest marking the briefing shows, then its classification; either alone."""
-    parts = [scheme.highest(shown)] if scheme is not None else []
-    if classification:
-        parts.append(classification)
-    return " · ".join(parts) or None
 
 
 def _fact_view(

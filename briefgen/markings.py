@@ -47,7 +47,8 @@ def stix_marking_id(name: str) -> str:
 
 def stix_marking(name: str, created: str) -> dict[str, object]:
     """The marking-definition object for `name`: TLP 2.0's as OASIS publishes it,
-    else a statement marking (`created` is then the first edition naming it)."""
+    else a statement marking created at `created`, which should never change (a
+    marking-definition is immutable: another `created` would be another object)."""
     if name in TLP_STIX_IDS:
         return {
             "type": "marking-definition",

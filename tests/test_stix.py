@@ -49,16 +49,22 @@ def bundle(tmp_path: Path) -> dict[str, Any]:
 def test_the_validators_command_accepts_the_example_strictly(tmp_path: Path, example: Path) -> None:
     """stix2_validator as a user runs it, with every best-practice warning an error
     but the two check_bundle allows (103, 302)."""
+    for file in validate_strictly(tmp_path, example, ["ru-kp-exchange", "ru-kp-air-defence"]):
+        check_bundle(file.read_bytes())
+
+
+def validate_strictly(folder: Path, root: Path, briefings: list[str]) -> list[Path]:
+    """Each briefing's bundle written into `folder` and passed through stix2_validator's
+    command, strictly (every warning an error but 103 and 302); the files."""
     files = []
-    for briefing in ("ru-kp-exchange", "ru-kp-air-defence"):
-        files.append(tmp_path / f"{briefing}.stix.json")
-        files[-1].write_bytes(stix_bytes(view_of(example, briefing)))
+    for briefing in briefings:
+        files.append(folder / f"{briefing}.stix.json")
+        files[-1].write_bytes(stix_bytes(view_of(root, briefing)))
     validator = Path(sys.executable).with_name("stix2_validator")
     command = [str(validator), "--version", "2.1", "--enforce-refs", "--strict", "-d", "103,302"]
     result = subprocess.run([*command, *map(str, files)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    for file in files:
-        check_bundle(file.read_bytes())
+    return files
 
 
 def test_one_report_names_everything_and_carries_the_briefing(bundle: dict[str, Any]) -> None:

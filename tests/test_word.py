@@ -100,6 +100,12 @@ def test_the_classification_heads_and_foots_every_page(document: Document) -> No
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
 
 
+def test_without_markings_nothing_is_portion_marked(document: Document) -> None:
+    # The project names no marking: no "(TLP:...)" run, only the classification's banner.
+    assert "Portion Mark" not in {run.style.name for p in document.paragraphs for run in p.runs}
+    assert "(TLP:" not in "\n".join(p.text for p in document.paragraphs)
+
+
 def test_facts_show_badges_in_words_and_text_as_text(document: Document) -> None:
     texts = [p.text for p in document.paragraphs]
     assert "November 2024 · High confidence · Key judgment · 2 independent sources" in texts

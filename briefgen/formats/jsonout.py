@@ -12,7 +12,8 @@ schema's test instead of slipping through. The rules:
   judgment's fact) it is a reference: `{"number", "id", "anchor"}` for a source,
   `{"id", "anchor", "title"}` for a fact.
 - Dates are ISO 8601 text; tuples are arrays; a field that is None is null.
-- A few fields that only the page's legend needs are left out (`_OMIT`).
+- A few fields that only the page's legend needs are left out (`_OMIT`), and so
+  are the analyst's reasons for acknowledging a warning (the desk keeps them).
 
 Same view, same bytes: keys keep the dataclasses' order and nothing reads the clock.
 """
@@ -52,7 +53,9 @@ _OMIT: dict[type, frozenset[str]] = {
             "likelihoods_used",
         }
     ),
-    FactView: frozenset({"details", "partial", "lead"}),
+    # A fact's acknowledged warnings hold the analyst's reasons: the desk's record
+    # (editions.py), not what is shared.
+    FactView: frozenset({"details", "partial", "lead", "acknowledged"}),
     JudgmentView: frozenset({"text_plain"}),  # text.text
 }
 

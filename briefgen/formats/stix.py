@@ -34,9 +34,21 @@ What each part of a briefing becomes, and why:
 - Sources: `external_references`, each with its citation in words
   ("[3 B2] usually reliable; probably true"), on each fact's objects, and all
   of them, numbered, on the report.
-- The classification: a `marking-definition` on every object: one of STIX's
-  four predefined TLP markings when it names one (TLP:CLEAR is TLP:WHITE's
-  successor), otherwise a statement marking carrying the text.
+- The classification, while the project names no marking: a
+  `marking-definition` on every object: one of STIX's four predefined TLP
+  markings when it names one (TLP:CLEAR is TLP:WHITE's successor), otherwise a
+  statement marking carrying the text.
+- Markings (FORMAT 1.2), once the project uses them: each fact's note and
+  relationships, and each judgment's note, carry its own marking; an actor's
+  identity the lowest marking of the facts that name it (the level at which
+  its name is told); the report the briefing's highest marking (its banner's),
+  and the classification beside it as a statement when it is not a TLP name.
+  TLP 2.0 markings are the marking-definitions OASIS publishes (markings.py);
+  neither the `stix2` library nor stix2-validator asks for the TLP 2.0
+  extension-definition itself, and OASIS's own TLP 2.0 bundles leave it out, so
+  the bundle does too. Other schemes' markings are statement markings whose id
+  and `created` never change, so every edition names the same definition.
+  Sources are external references, not objects: a fact's carry its marking.
 
 Ids are UUIDv5 in a namespace fixed here, from the briefing id and the thing's
 own id (a fact's id, an actor's name), so exporting a briefing again gives the
@@ -57,6 +69,7 @@ from markupsafe import Markup
 
 from ..assemble import BriefingView, CitationView, FactView, JudgmentView, SourceView
 from ..kinds import KINDS
+from ..markings import stix_marking, stix_marking_id
 
 if TYPE_CHECKING:
     from .base import RenderContext
@@ -67,6 +80,10 @@ NAMESPACE = uuid.UUID("cd97e5a7-1d26-47fd-913a-33f90e3b3b53")  # never change: i
 
 # STIX's "Low/Med/High" scale (STIX 2.1, appendix A) for ICD 203's analytic confidence.
 CONFIDENCE = {"low": 15, "moderate": 50, "high": 85}
+
+# A statement marking's `created`: fixed, so that its definition is the same object in
+# every edition (a marking-definition cannot change; a later `created` would be another).
+_STATEMENT_CREATED = "2024-01-01T00:00:00.000Z"
 
 # The four TLP markings STIX 2.1 predefines (section 7.2.1.4), exactly as the spec gives them.
 _TLP_IDS = {
@@ -100,9 +117,14 @@ class _Bundle:
         self.view = view
         self.time = _timestamp(view.edition_date)  # a partial edition: its first day
         self.objects: dict[str, dict[str, Any]] = {}  # by id, in the order made
-        self.marking = self._marking()
+        # Once the project uses markings, each object carries its own (`marks`);
+        # until then the classification, if any, is on every object (`marking`).
+        self.marked = view.marking is not None
+        self.marking = None if self.marked else self._marking()
+        self.marks: dict[str, list[str]] = {}  # object id -> its marking-definitions
         self.author = self._author()
         self.actors: dict[str, str] = {}  # name -> identity id
+        self.actor_marking: dict[str, str] = {}  # identity id -> lowest naming fact's
 
     def build(self) -> dict[str, Any]:
         view = self.view
@@ -112,8 +134,12 @@ class _Bundle:
             made = self._fact(fact)
             notes[fact.id] = made[0]
             facts.extend(made)
+            self._mark(made, fact.marking)
         for judgment in view.judgments:
             facts.append(self._judgment(judgment, notes))
+            self._mark(facts[-1:], judgment.marking)
+        for identity, marking in self.actor_marking.items():
+            self._mark([identity], marking)
         description = "\n\n".join(
             part
             for part in (Markup(view.summary).striptags(), view.scope and f"Scope: {view.scope}.")
@@ -130,12 +156,40 @@ class _Bundle:
             labels=list(view.tags) or None,
             external_references=[_source_reference(s) for s in view.sources] or None,
         )
+        if self.marked:
+            self._mark([report], view.marking, self._classification_statement())
+        for identifier, refs in self.marks.items():
+            self.objects[identifier]["object_marking_refs"] = refs
         first = [i for i, o in self.objects.items() if o["type"] == "marking-definition"]
         first += [self.author, report]
         ids = [*first, *(i for i in self.objects if i not in first)]
         seed = f"{view.id}/bundle/{view.edition_iso}"
         objects = [self.objects[i] for i in ids]
         return {"type": "bundle", "id": _id("bundle", seed), "objects": objects}
+
+    # -- markings ----------------------------------------------------------------------
+
+    def _mark(self, identifiers: list[str], *names: str | None) -> None:
+        """Mark the objects `identifiers` with the markings `names` (None: none),
+        adding each marking-definition to the bundle once."""
+        refs = []
+        for name in names:
+            if name is None:
+                continue
+            definition = stix_marking(name, _STATEMENT_CREATED)
+            self.objects.setdefault(stix_marking_id(name), definition)
+            refs.append(stix_marking_id(name))
+        for identifier in identifiers:
+            if refs:
+                self.marks[identifier] = refs
+
+    def _classification_statement(self) -> str | None:
+        """The classification beside the markings, when it is not a TLP name
+        (the markings already say that)."""
+        classification = (self.view.classification or "").strip()
+        if not classification or "".join(classification.split()).upper().startswith("TLP:"):
+            return None
+        return classification
 
     # -- objects -----------------------------------------------------------------------
 
@@ -183,12 +237,19 @@ class _Bundle:
             by_author=False,
         )
 
-    def _actor(self, name: str) -> str:
+    def _actor(self, name: str, marking: str | None = None) -> str:
+        """The identity of the actor `name`, named by a fact marked `marking`."""
         if name not in self.actors:
             self.actors[name] = self._sdo(
                 "identity", f"actor/{name}", name=name, identity_class="organization"
             )
-        return self.actors[name]
+        identity = self.actors[name]
+        if marking is not None:
+            order = self.view.markings
+            known = self.actor_marking.get(identity)
+            if known is None or order.index(marking) < order.index(known):
+                self.actor_marking[identity] = marking
+        return identity
 
     def _fact(self, fact: FactView) -> list[str]:
         """The note for `fact` and its relationships; their ids."""
@@ -197,8 +258,8 @@ class _Bundle:
         fact_kind = KINDS[fact.kind]
         relations = fact_kind.relations(fact.details) if fact_kind.relations is not None else []
         for relation in relations:  # every actor first, then the relationships between them
-            self._actor(relation.source)
-            self._actor(relation.target)
+            self._actor(relation.source, fact.marking)
+            self._actor(relation.target, fact.marking)
         related = [
             self._relationship(
                 f"{fact.id}/{relation.key}",
@@ -211,7 +272,7 @@ class _Bundle:
             )
             for relation in relations
         ]
-        actors = [self._actor(a) for a in fact.actors]
+        actors = [self._actor(a, fact.marking) for a in fact.actors]
         refs = list(dict.fromkeys([*actors, *related])) or [self.author]
         note = self._sdo(
             "note",
@@ -232,14 +293,15 @@ class _Bundle:
         if judgment.likelihood:
             lines.append(f"Likelihood: {judgment.likelihood} ({judgment.band}).")
         lines.append(f"Confidence: {judgment.confidence}.")
-        lines.append("Based on: " + "; ".join(ref.title for ref in judgment.based_on) + ".")
+        if judgment.based_on:  # a released judgment may show none of its evidence
+            lines.append("Based on: " + "; ".join(ref.title for ref in judgment.based_on) + ".")
         return self._sdo(
             "note",
             f"judgment/{judgment.number}",
             abstract=f"Key judgment {judgment.number}",
             content="\n".join(lines),
             authors=[self.view.author] if self.view.author else None,
-            object_refs=[notes[ref.id] for ref in judgment.based_on],
+            object_refs=[notes[ref.id] for ref in judgment.based_on] or [self.author],
             confidence=CONFIDENCE[judgment.confidence],
             labels=["key-judgment"],
         )

@@ -3,8 +3,11 @@
 Built on Word's own styles, so the document behaves as one written in Word:
 Title and Subtitle for the title block, Heading 1 for each part (summary,
 key judgments, figures, each section, sources) and Heading 2 for each fact,
-so the navigation pane and the contents field work; the classification is in
-the header and the footer of every page; citations read `[3 B2]` and jump to
+so the navigation pane and the contents field work; the banner (the highest
+marking shown, then the classification) is in the header and the footer of
+every page, and once the project uses markings each fact's title, judgment and
+source starts with its portion mark, "(TLP:GREEN)"; the document's language is
+the briefing's; citations read `[3 B2]` and jump to
 their source, a numbered list with working links; agreements and risks are
 tables; figures are PNG images (drawn from the figure's SVG with the theme's
 own fonts, so every machine draws the same pixels) with the figure's text
@@ -65,7 +68,7 @@ def docx_bytes(view: BriefingView) -> bytes:
         setattr(section, side, Cm(2.5))
     prepare_styles(document, view)
     set_properties(document, view)
-    classification_banners(document, view.classification)
+    classification_banners(document, view.banner)
     writer = Writer(document, view)
     writer.write()
     ask_word_to_update_fields(document)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .styles import HYPERLINK_STYLE
+from .styles import HYPERLINK_STYLE, PORTION_MARK_STYLE
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -90,6 +90,13 @@ class Body:
         paragraph._p.append(hyperlink)
         hyperlink.append(run._r)  # moves the run inside the link
         return run
+
+    def portion_mark(self, paragraph: Paragraph, marking: str | None) -> None:
+        """The marking `marking`, "(TLP:GREEN) ", as the paragraph's next run; nothing
+        while the project uses no markings (None)."""
+        if marking is not None:
+            paragraph.add_run(f"({marking})")._r.style = self.style_ids[PORTION_MARK_STYLE]
+            paragraph.add_run(" ")
 
     def _bookmark(self, paragraph: Paragraph, name: str, run: Any = None) -> None:
         from docx.oxml import OxmlElement

@@ -13,9 +13,13 @@ if TYPE_CHECKING:
 
     from ...assemble import BriefingView
 
-# British English, as briefgen's own words ("Key judgments", "defence") are written.
+# British English, as briefgen's own words ("Key judgments", "defence") are written:
+# a briefing's language when it names none but English (FORMAT 1.2 `lang`, default en).
 LANGUAGE = "en-GB"
 HYPERLINK_STYLE = "Hyperlink"
+# A portion mark, "(TLP:GREEN)", before each fact's title, judgment and source, as
+# classified documents mark each paragraph: small and bold, in the text's own colour.
+PORTION_MARK_STYLE = "Portion Mark"
 
 
 def document_language(view: BriefingView) -> str:
@@ -44,6 +48,9 @@ def prepare_styles(document: Document, view: BriefingView) -> None:
     link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
     link.font.underline = True
     link.unhide_when_used = True
+    mark = styles.add_style(PORTION_MARK_STYLE, WD_STYLE_TYPE.CHARACTER)
+    mark.font.bold = True
+    mark.font.size = Pt(8)
 
     def paragraph_style(name: str, base: str = "Normal") -> Any:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -129,23 +136,24 @@ def set_properties(document: Document, view: BriefingView) -> None:
     properties.category = "Briefing"
     properties.identifier = view.id
     properties.comments = f"{view.generator}; inputs {view.inputs_digest}"
-    properties.content_status = view.classification or ""
+    properties.content_status = view.banner or ""
     properties.last_modified_by = view.author or "briefgen"
     properties.created = midnight
     properties.modified = midnight
     properties.revision = 1
 
 
-def classification_banners(document: Document, classification: str | None) -> None:
-    """The classification at the top and the bottom of every page; the page number below."""
+def classification_banners(document: Document, banner: str | None) -> None:
+    """The banner (the highest marking shown, then the classification) at the top and the
+    bottom of every page; the page number below."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     section = document.sections[0]
     for part in (section.header, section.footer):
         paragraph = part.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if classification:
-            paragraph.add_run(classification).bold = True
+        if banner:
+            paragraph.add_run(banner).bold = True
     footer = section.footer.add_paragraph()
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("Page ")
@@ -176,6 +184,7 @@ def drop_thumbnail(document: Document) -> None:
 __all__ = [
     "HYPERLINK_STYLE",
     "LANGUAGE",
+    "PORTION_MARK_STYLE",
     "ask_word_to_update_fields",
     "classification_banners",
     "document_language",

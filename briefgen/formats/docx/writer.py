@@ -110,6 +110,7 @@ class Writer(Body):
             paragraph = self.para(style="Numbered Item")
             self._bookmark(paragraph, f"_judgment{judgment.number}")
             paragraph.add_run(f"{judgment.number}.\t")
+            self.portion_mark(paragraph, judgment.marking)
             HtmlWriter(self, self.body, paragraph).feed_all(str(judgment.text))
             if judgment.likelihood:
                 words = f"{judgment.likelihood.capitalize()} ({judgment.band})"
@@ -222,7 +223,9 @@ class Writer(Body):
                     self.link(paragraph, entry.text, anchor=anchor, style=False)
 
     def _fact(self, fact: FactView) -> None:
-        self._heading(fact.title, 2, self.bookmarks[fact.anchor])
+        heading = self.para(style="Heading 2")
+        self.portion_mark(heading, fact.marking)
+        self._bookmark(heading, self.bookmarks[fact.anchor], heading.add_run(fact.title))
         self.para(" · ".join(_badges(fact)), "Fact Details")
         if fact.actors:
             actors = f"Actors: {', '.join(fact.actors)}"
@@ -290,6 +293,7 @@ class Writer(Body):
         paragraph = self.para(style="Numbered Item")
         self._bookmark(paragraph, self.bookmarks[source.anchor])
         paragraph.add_run(f"[{source.number}]\t")
+        self.portion_mark(paragraph, source.marking)
         title = paragraph.add_run(source.title)
         title.bold = True
         if source.lang:  # spelling, hyphenation and reading aloud in its own language
