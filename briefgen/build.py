@@ -97,19 +97,36 @@ def _validate(root: Path, strict: bool) -> tuple[Project, list[Problem], dict[st
     to check it, so that a build reads each record once."""
     with pause_collector_and_freeze():
         project, problems = load_project(root)
-        problems += check_project(project, _table_names())
-        warnings = analytic_warnings(project)
-        earlier = {
-            key: earlier_edition(project.root, placed.item)
-            for key, placed in project.briefings.items()
-        }
-        problems += [problem for record in earlier.values() for problem in record.problems]
+        problems, earlier = _check(project, problems, strict)
+    return project, problems, earlier
+
+
+def check_loaded(project: Project, problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """`problems` (the loader's) and every problem the checks find in the loaded
+    `project`, sorted by place: what `validate` reports (and `briefgen lsp`)."""
+    return _check(project, problems, strict)[0]
+
+
+def check_errors(project: Project) -> list[Problem]:
+    """The errors the checks find in the loaded `project`, without the warnings."""
+    return check_project(project, _table_names())
+
+
+def _check(
+    project: Project, problems: list[Problem], strict: bool
+) -> tuple[list[Problem], dict[str, Earlier]]:
+    problems = problems + check_errors(project)
+    warnings = analytic_warnings(project)
+    earlier = {
+        key: earlier_edition(project.root, placed.item) for key, placed in project.briefings.items()
+    }
+    problems += [problem for record in earlier.values() for problem in record.problems]
     problems += [w.as_error() for w in warnings] if strict else warnings
-    problems += check_templates(root)
+    problems += check_templates(project.root)
     # By key, not by Problem's own ordering: a file of a million bad items sorts in
     # a second rather than a minute.
     problems = sorted(set(problems), key=attrgetter("path", "line", "column", "message"))
-    return project, problems, earlier
+    return problems, earlier
 
 
 def build(

@@ -12,9 +12,10 @@ import contextlib
 import functools
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -104,14 +105,18 @@ class Project:
         )
 
 
-def load_project(root: Path, *, cache: bool = True) -> tuple[Project, list[Problem]]:
+def load_project(
+    root: Path, *, cache: bool = True, overlay: Mapping[str, bytes] | None = None
+) -> tuple[Project, list[Problem]]:
     """Read and validate every file of the project at `root`.
 
     With `cache`, a file whose bytes were parsed before is not parsed again
-    (parsecache.py); the result is the same either way.
+    (parsecache.py); the result is the same either way. `overlay` gives the bytes
+    of some files by project-relative path, read instead of the folder's (an
+    editor's unsaved text); a sheet under facts/ there need not exist on disk.
     """
     with pause_collector_and_freeze():
-        return _load_project(root, ParseCache(root) if cache else None)
+        return _load_project(root, ParseCache(root) if cache else None, overlay or {})
 
 
 # How many objects were frozen after the first load, or after the last load that
@@ -153,29 +158,49 @@ def pause_collector_and_freeze() -> Iterator[None]:
                 _baseline = gc.get_freeze_count()
 
 
-def _load_project(root: Path, cache: ParseCache | None) -> tuple[Project, list[Problem]]:
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Python's cycle collector off for a while, and nothing frozen: for work that
+    makes many objects that live on or die young, in no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_project(
+    root: Path, cache: ParseCache | None, overlay: Mapping[str, bytes]
+) -> tuple[Project, list[Problem]]:
     problems: list[Problem] = []
     parse = cache.load_yaml if cache is not None else load_yaml
-    config_file = _read_inside(root, root / CONFIG_NAME, problems, parse)
+    config_file = _read_inside(root, root / CONFIG_NAME, problems, parse, overlay)
     project = Project(root=root, config_file=config_file)
     if config_file.data is not None or not config_file.problems:
-        _load_config(project, config_file, problems)
+        load_config(project, config_file, problems)
 
-    facts_dir = root / FACTS_DIR
-    for path in _fact_files(root, facts_dir, problems, project.unread):
-        sheet = _read(root, path, problems, parse)
+    paths = fact_files(root, problems, project.unread)
+    paths += [root / rel for rel in overlay if is_sheet(rel) and root / rel not in paths]
+    for path in sorted(paths):
+        sheet = _read(root, path, problems, parse, overlay)
         project.files.append(sheet)
         if not sheet.problems:
-            _load_sheet(project, sheet, problems)
+            load_sheet(project, sheet, problems)
     if cache is not None:
         cache.save()
     return project, problems
 
 
-def _fact_files(
-    root: Path, facts_dir: Path, problems: list[Problem], unread: dict[str, str]
-) -> list[Path]:
+def is_sheet(rel: str) -> bool:
+    """Whether the project-relative path `rel` names a fact sheet."""
+    return rel.startswith(f"{FACTS_DIR}/") and rel.endswith(SHEET_SUFFIXES)
+
+
+def fact_files(root: Path, problems: list[Problem], unread: dict[str, str]) -> list[Path]:
     """The sheets to read; what could not be read is a problem and is noted in `unread`."""
+    facts_dir = root / FACTS_DIR
     if not facts_dir.is_dir():
         return []
     if not inside(facts_dir, root):
@@ -253,22 +278,34 @@ def _outside(rel: str, what: str) -> Problem:
 Parse = Callable[[bytes, str], YamlFile]
 
 
-def _read_inside(root: Path, path: Path, problems: list[Problem], parse: Parse) -> YamlFile:
+def _read_inside(
+    root: Path, path: Path, problems: list[Problem], parse: Parse, overlay: Mapping[str, bytes]
+) -> YamlFile:
     """`_read`, unless `path` is a link out of the project: briefgen reads nothing there."""
     if path.is_symlink() and not inside(path, root):
         file = YamlFile(_rel(root, path))
         file.problems.append(_outside(file.path, "a file"))
         problems.extend(file.problems)
         return file
-    return _read(root, path, problems, parse)
+    return _read(root, path, problems, parse, overlay)
 
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _read(root: Path, path: Path, problems: list[Problem], parse: Parse) -> YamlFile:
+def _read(
+    root: Path,
+    path: Path,
+    problems: list[Problem],
+    parse: Parse,
+    overlay: Mapping[str, bytes] = MappingProxyType({}),
+) -> YamlFile:
     rel = _rel(root, path)
+    if rel in overlay:
+        file = parse(overlay[rel], rel)
+        problems.extend(file.problems)
+        return file
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)  # enough to know it is too large
@@ -292,7 +329,7 @@ def _read(root: Path, path: Path, problems: list[Problem], parse: Parse) -> Yaml
 # -- validation, item by item ------------------------------------------------------------
 
 
-def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> None:
+def load_config(project: Project, file: YamlFile, problems: list[Problem]) -> None:
     data = file.data if file.data is not None else {}
     if not _is_mapping(data, file, (), CONFIG_NAME, problems):
         return
@@ -347,7 +384,7 @@ def _load_config(project: Project, file: YamlFile, problems: list[Problem]) -> N
             _load_item(project, name, model, table, item, file, (name, index), problems)
 
 
-def _load_sheet(project: Project, file: YamlFile, problems: list[Problem]) -> None:
+def load_sheet(project: Project, file: YamlFile, problems: list[Problem]) -> None:
     data = file.data if file.data is not None else {}
     if not _is_mapping(data, file, (), "a fact sheet", problems):
         return

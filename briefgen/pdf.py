@@ -6,17 +6,15 @@ WeasyPrint is imported inside the functions that need it, so `briefgen
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from .errors import BuildError
+from .load import collector_off
 from .options import DEFAULT_PDF_VARIANT, PDF_VARIANTS
 from .paths import inside
 
@@ -185,21 +183,13 @@ def write_pdf(
     return pdf
 
 
-@contextlib.contextmanager
-def _pause_collector_for_layout() -> Iterator[None]:
-    """Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
-    short-lived objects, and the collector walks the ones that stay (boxes, styles,
-    pages) again and again: pausing it saved 16 % of the CPU time of a 35-page
-    briefing and 8-14 % of a 329-page one, for 14 % and 6 % more peak memory, with
-    the same bytes (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the
-    PDF is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+# Python's cycle collector off while WeasyPrint lays out. Layout makes millions of
+# short-lived objects, and the collector walks the ones that stay (boxes, styles,
+# pages) again and again: pausing it saved 16 % of the CPU time of a 35-page
+# briefing and 8-14 % of a 329-page one, for 14 % and 6 % more peak memory, with
+# the same bytes (bench/gc_pause.py, BENCHMARKS.md). Collection resumes when the
+# PDF is done.
+_pause_collector_for_layout = collector_off
 
 
 @functools.cache

@@ -140,7 +140,38 @@ def project_files(blank: bool = False) -> dict[str, bytes]:
         }
     )
     files[".vscode/extensions.json"] = _json({"recommendations": ["redhat.vscode-yaml"]})
+    files[".helix/languages.toml"] = HELIX_LANGUAGES.encode()
+    files[".nvim.lua"] = NEOVIM_EXRC.encode()
     return files
+
+
+# `briefgen lsp` beside the YAML language server, for editors that read a workspace's own
+# configuration (VS Code needs the extension in editors/vscode/: README, Editors).
+HELIX_LANGUAGES = """\
+# Helix: briefgen's language server beside the YAML one, for this project's sheets.
+[language-server.briefgen]
+command = "briefgen"
+args = ["lsp"]
+
+[[language]]
+name = "yaml"
+language-servers = ["yaml-language-server", "briefgen"]
+"""
+NEOVIM_EXRC = """\
+-- Neovim 0.9 or later reads this with `:set exrc` (it asks once whether to trust it).
+vim.api.nvim_create_autocmd("FileType", {
+  pattern = "yaml",
+  callback = function(args)
+    local found = vim.fs.find("briefgen.yaml", { upward = true, path = vim.fs.dirname(
+      vim.api.nvim_buf_get_name(args.buf)) })[1]
+    vim.lsp.start({
+      name = "briefgen",
+      cmd = { "briefgen", "lsp" },
+      root_dir = found and vim.fs.dirname(found) or vim.fn.getcwd(),
+    })
+  end,
+})
+"""
 
 
 def schema_text(kind: SchemaName) -> str:

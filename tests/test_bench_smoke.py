@@ -96,3 +96,20 @@ def test_the_desk_benchmark_writes_its_table(tmp_path: Path) -> None:
     ):
         row = rf"^\| {re.escape(label)}( \(1 run\))? \| \d+\.\d+ s \| \d+\.\d+ s \|"
         assert re.search(row, text, re.M), label
+
+
+def test_the_language_server_benchmark_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text(
+        "# Benchmarks\n\n<!-- lsp:begin (written by bench/lsp.py; edit around it) -->\nold\n"
+        "<!-- lsp:end -->\n\nNotes after.\n"
+    )
+    command = [sys.executable, str(REPO / "bench/lsp.py"), "--facts", "100", "--runs", "2"]
+    done = subprocess.run(
+        [*command, "--out", str(out)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    assert "old\n" not in text and text.endswith("<!-- lsp:end -->\n\nNotes after.\n")
+    assert re.search(r"\| `didChange` → `publishDiagnostics` \(errors\) \| \d\.\d{3} s \|", text)
+    assert re.search(r"\| server memory at 100 facts \| \d+ MB \|", text)

@@ -162,6 +162,7 @@ def test_completion_offers_commands_kinds_and_sections(tmp_path: Path) -> None:
         "plain,diff",
         "plain,init",
         "plain,issue",
+        "plain,lsp",
         "plain,new",
         "plain,schema",
         "plain,serve",

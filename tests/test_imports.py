@@ -79,3 +79,11 @@ def test_the_check_would_see_weasyprint(tmp_path: Path) -> None:
     modules = imported("build", "--project", minimal_project(tmp_path))
     assert "weasyprint" in modules
     assert {"jinja2", "markdown_it"} <= modules  # and the rest of the rendering stack
+
+
+@pytest.mark.parametrize("args", [["--help"], ["lsp", "--help"]])
+def test_help_does_not_import_pygls(args: list[str]) -> None:
+    # `briefgen lsp` imports its server (and pygls) only when it starts.
+    modules = imported(*args)
+    assert {m for m in modules if m.split(".")[0] in ("pygls", "lsprotocol")} == set()
+    assert "briefgen.lsp.server" not in modules

@@ -66,6 +66,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("cache", "build"),  # the pipeline
     ("signing",),  # build --sign's key, handed to the build as options.Signer
     ("diff", "unpack", "verify", "watch", "serve", "scaffold", "schema"),  # around the pipeline
+    # briefgen lsp: where things are in the text and what ids say; the desk; the
+    # features; the server.
+    ("lsp.text", "lsp.describe", "lsp.navigation", "lsp.state"),
+    ("lsp.diagnostics", "lsp.completion", "lsp.actions"),
+    ("lsp.server", "lsp"),
     # The command line, by group of commands.
     ("cli.exits", "cli.report", "cli.params", "cli.sharing", "cli.preview"),
     ("cli.builds", "cli.authoring", "cli", "__main__"),

@@ -675,7 +675,7 @@ def test_the_cycle_collector_rests_while_weasyprint_lays_out(
     assert seen == [False]
     assert gc.isenabled()
 
-    monkeypatch.setattr("briefgen.pdf.gc.disable", lambda: None)  # the collector runs on
+    monkeypatch.setattr("briefgen.load.gc.disable", lambda: None)  # the collector runs on
     running = write_pdf(html, **arguments, date=dt.date(2024, 1, 1))
     assert seen == [False, True]
     assert running == paused

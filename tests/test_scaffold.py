@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ INIT_FILES = [
     "schemas/config.schema.json",
     ".vscode/settings.json",
     ".vscode/extensions.json",
+    ".helix/languages.toml",
+    ".nvim.lua",
     ".gitignore",
 ]
 
@@ -68,6 +71,12 @@ def test_init_wires_the_schemas_for_the_editor(tmp_path: Path) -> None:
             "./schemas/config.schema.json": ["briefgen.yaml"],
         }
     }
+    helix = tomllib.loads((target / ".helix/languages.toml").read_text())
+    assert helix["language-server"]["briefgen"] == {"command": "briefgen", "args": ["lsp"]}
+    assert helix["language"] == [
+        {"name": "yaml", "language-servers": ["yaml-language-server", "briefgen"]}
+    ]
+    assert 'cmd = { "briefgen", "lsp" }' in (target / ".nvim.lua").read_text()
     for name in EXAMPLE_SHEETS:
         text = (target / name).read_text()
         assert text.startswith("# yaml-language-server: $schema=../schemas/facts.schema.json\n")

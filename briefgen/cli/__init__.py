@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .authoring import init, new, schema, unpack
+from .authoring import init, lsp, new, schema, unpack
 from .builds import build, diff, issue, validate
 from .preview import serve
 from .sharing import verify
@@ -28,7 +28,7 @@ def main() -> None:
     """
 
 
-for command in (validate, build, issue, diff, init, new, unpack, verify, schema, serve):
+for command in (validate, build, issue, diff, init, new, unpack, verify, schema, serve, lsp):
     main.add_command(command)
 
 __all__ = ["main"]

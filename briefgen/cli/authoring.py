@@ -1,4 +1,5 @@
-"""The commands that start and add to a project: init, new, unpack, schema."""
+"""The commands that start and add to a project: init, new, unpack, schema, and lsp,
+the language server editors start."""
 
 from __future__ import annotations
 
@@ -194,3 +195,17 @@ def schema(kind: str) -> None:
 
 
 __all__ = ["init", "new", "schema", "unpack"]
+
+
+@click.command()
+@guard
+def lsp() -> None:
+    """Answer an editor as a language server, over stdin and stdout.
+
+    Diagnostics as you type (what `validate` finds), completion, hover, go to
+    definition, references, rename and quick fixes for fact sheets and
+    briefgen.yaml. Editors start it in the project folder (README, Editors).
+    """
+    from ..lsp.server import serve  # pygls only for this command
+
+    serve()

@@ -1,0 +1,1 @@
+"""`briefgen lsp`: a language server for fact sheets, a package by job (server.py lists them)."""
