@@ -22,7 +22,7 @@ from .params import (
     strict_option,
 )
 from .preview import build_on_change
-from .report import Progress, report_json, report_problems, shown
+from .report import Progress, report_json, report_problems, say, shown
 from .sharing import signing_key
 
 
@@ -56,7 +56,7 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
         (len(loaded.actors), "actor"),
         (len(loaded.briefings), "briefing"),
     )
-    click.echo("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts))
+    say("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts))
 
 
 @click.command()
@@ -161,27 +161,27 @@ def build(
         built, warnings = build_project(root, list(briefing_ids) or None, options, progress)
     except ProjectError as error:
         report_problems(error.problems)
-        click.echo("nothing was written; output/ is unchanged", err=True)
+        say("nothing was written; output/ is unchanged", err=True)
         sys.exit(EXIT_PROBLEMS)
     except UnknownBriefing as error:
         raise click.UsageError(str(error)) from error
     except BuildError as error:
-        click.echo(f"briefgen: {error}; nothing was written", err=True)
+        say(f"briefgen: {error}; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
     finally:
         if progress is not None:
             progress.clear()
     report_problems(warnings)
     if shard is not None and not built:
-        click.echo(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
+        say(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
     for item in built:
         if item.withheld:  # the analyst's to know; never in an output
             withheld = ", ".join(item.withheld)
-            click.echo(f"{item.briefing_id}: release {item.release} withheld {withheld}", err=True)
+            say(f"{item.briefing_id}: release {item.release} withheld {withheld}", err=True)
         for path in item.up_to_date:
-            click.echo(f"up to date: {shown(path, root)}", err=True)
+            say(f"up to date: {shown(path, root)}", err=True)
         for path in item.paths:
-            click.echo(shown(path, root))
+            say(shown(path, root))
 
 
 @click.command()
@@ -230,9 +230,9 @@ def diff(
         click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
         return
     to = f"the edition of {found.after}" if found.after else "the current facts"
-    click.echo(f"{briefing_id}: changes from the edition of {found.before} to {to}")
+    say(f"{briefing_id}: changes from the edition of {found.before} to {to}")
     for line in describe_changes(found.changes):
-        click.echo(line)
+        say(line)
 
 
 __all__ = ["build", "diff", "validate"]

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
+from ..errors import printable
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -35,12 +36,12 @@ def guard(command: F) -> F:
             sys.exit(130)
         except Exception as exc:  # the one place a traceback is turned into a sentence
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            click.echo(
+            message = (
                 f"briefgen: internal error: {type(exc).__name__}: {exc} "
                 f"(at {Path(where.filename).name}:{where.lineno}); this is a bug in briefgen "
-                f"{__version__}, please report it with the command you ran at {BUG_URL}",
-                err=True,
+                f"{__version__}, please report it with the command you ran at {BUG_URL}"
             )
+            click.echo(printable(message), err=True)  # the exception may quote a name
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
@@ -50,6 +51,9 @@ class WrongUse(click.ClickException):
     """A command used wrongly (exit 2), said in one line without the usage text."""
 
     exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:  # it may quote a name from the project
+        return printable(self.message)
 
 
 __all__ = ["BUG_URL", "EXIT_INTERNAL", "EXIT_PROBLEMS", "EXIT_USAGE", "WrongUse", "guard"]
