@@ -10,22 +10,23 @@ Which formats exist, and how each renders, is formats.FORMATS's to say.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from .cache import Cache, output_key
+from .cache import Cache, file_digest, output_key
 from .checks import TableNames, analytic_warnings, check_project
 from .edition import Edition, make_edition
-from .editions import EDITIONS_DIR, Earlier, earlier_edition, edition_path, edition_record
-from .errors import BuildError, Problem, ProjectError
+from .editions import Earlier, earlier_edition, edition_path, edition_record
+from .errors import Problem, ProjectError
 from .formats import FORMATS
 from .formats.base import Layout, RenderContext
 from .inputs import ProjectInputs
 from .load import Project, load_project, pause_collector_and_freeze
 from .options import BuildOptions
-from .output import output_path, write_atomic, write_outputs
+from .output import output_path, write_outputs
 from .paths import inside
 from .rules import included_facts
 from .shard import split
@@ -138,7 +139,12 @@ def build(
     plans = [
         _plan(
             project,
-            make_edition(project, briefing_id, shared, earlier[briefing_id]),
+            # Under the time limit too: comparing with a record from outside can be slow.
+            call_with_time_limit(
+                options.render_timeout,
+                f"briefing '{briefing_id}'",
+                lambda: make_edition(project, briefing_id, shared, earlier[briefing_id]),  # noqa: B023
+            ),
             options,
             cache,
         )
@@ -154,9 +160,9 @@ def build(
         for _, path, key in (stale for plan in plans for stale in plan.stale):
             cache.record(path, key, rendered[path])
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
-    # Even with nothing to write: this also removes what a killed build left.
-    write_outputs(root / OUTPUT_DIR, pending, root)
-    _record_editions(root, plans, cache)
+    # Even with nothing to write: this also removes what a killed build left. The
+    # records go in the same all-or-none step, renamed after the outputs they describe.
+    write_outputs(root / OUTPUT_DIR, pending, root, _edition_records(root, plans, cache))
     built = [
         Built(
             p.briefing_id,
@@ -184,23 +190,49 @@ def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
     return split(weights, n)[k - 1]
 
 
-def _record_editions(root: Path, plans: list[_Plan], cache: Cache) -> None:
-    """Keep editions/<id>/<edition>.json in step with what output/ now holds.
+def _edition_records(root: Path, plans: list[_Plan], cache: Cache) -> list[tuple[Path, bytes]]:
+    """The editions/<id>/<edition>.json to write so they stay in step with output/.
 
-    Written after the outputs, with the hashes the cache holds for them (of
-    the bytes just written, or checked unchanged), so a record always
-    describes outputs that exist; an unchanged record is not touched.
+    With the hashes the cache holds for the outputs (of the bytes about to be
+    written, or checked unchanged), plus those the record already holds for
+    outputs this build did not make (`build --format json` keeps the PDF's) while
+    output/ still holds those very files; a record that would not change is left out.
     """
+    records = []
     for plan in plans:
         view = plan.edition.view
-        paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
-        outputs = {path.relative_to(root).as_posix(): cache.written(path) for path in paths}
-        record = edition_record(view, outputs)
         target = edition_path(root, view)
-        if not inside(target, root):
-            raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")
-        if not target.is_file() or target.read_bytes() != record:
-            write_atomic(target, record)
+        # One that leads out of the project is never read; write_outputs refuses it.
+        known = inside(target, root) and target.is_file()
+        paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
+        outputs = _still_recorded(root, target, view.id) if known else {}
+        outputs.update((p.relative_to(root).as_posix(), cache.written(p)) for p in paths)
+        record = edition_record(view, dict(sorted(outputs.items())))
+        if not known or target.read_bytes() != record:
+            records.append((target, record))
+    return records
+
+
+def _still_recorded(root: Path, record: Path, briefing_id: str) -> dict[str, tuple[str, int]]:
+    """The outputs of `briefing_id` that `record` lists and output/ still holds as listed."""
+    try:
+        listed = json.loads(record.read_bytes()).get("outputs", {}) if record.is_file() else {}
+    except (OSError, ValueError, AttributeError):
+        return {}  # a bad record is reported where it is read; nothing of it is kept
+    kept = {}
+    for name, entry in listed.items() if isinstance(listed, dict) else ():
+        path = root / name
+        if (
+            isinstance(name, str)
+            and name.startswith(f"{OUTPUT_DIR}/{briefing_id}.")
+            and path.parent == root / OUTPUT_DIR
+            and isinstance(entry, dict)
+            and path.is_file()
+            and not path.is_symlink()
+            and (entry.get("sha256"), entry.get("bytes")) == file_digest(path)
+        ):
+            kept[name] = (str(entry["sha256"]), int(entry["bytes"]))
+    return kept
 
 
 def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cache) -> _Plan:
