@@ -28,6 +28,7 @@ from .load import Project, load_project, pause_collector_and_freeze
 from .options import BuildOptions
 from .output import output_path, write_outputs
 from .paths import inside
+from .records import read_bounded
 from .rules import included_facts
 from .shard import split
 from .theme import check_templates
@@ -208,7 +209,7 @@ def _edition_records(root: Path, plans: list[_Plan], cache: Cache) -> list[tuple
         outputs = _still_recorded(root, target, view.id) if known else {}
         outputs.update((p.relative_to(root).as_posix(), cache.written(p)) for p in paths)
         record = edition_record(view, dict(sorted(outputs.items())))
-        if not known or target.read_bytes() != record:
+        if not known or read_bounded(target) != record:
             records.append((target, record))
     return records
 
@@ -216,7 +217,7 @@ def _edition_records(root: Path, plans: list[_Plan], cache: Cache) -> list[tuple
 def _still_recorded(root: Path, record: Path, briefing_id: str) -> dict[str, tuple[str, int]]:
     """The outputs of `briefing_id` that `record` lists and output/ still holds as listed."""
     try:
-        listed = json.loads(record.read_bytes()).get("outputs", {}) if record.is_file() else {}
+        listed = json.loads(read_bounded(record) or b"").get("outputs", {})
     except (OSError, ValueError, AttributeError):
         return {}  # a bad record is reported where it is read; nothing of it is kept
     kept = {}
