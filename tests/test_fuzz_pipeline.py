@@ -3,8 +3,9 @@ odd unicode, extreme dates, quantities, every kind of fact, judgments and markin
 built in all five formats in-process. The only outcomes are exit 0 (built) or 1 (a
 located problem, or a clear build error), never 70 (a crash).
 
-Derandomized, so CI sees the same examples every run. `make check` runs a few dozen;
-the slow test a few hundred; to search harder (a few thousand), run
+Derandomized, so CI sees the same examples every run. `make check` runs ten
+without the PDF (each example costs seconds); the slow test a few hundred in all five
+formats; to search harder (a few thousand), run
     BRIEFGEN_FUZZ_EXAMPLES=3000 python -m pytest -p no:asyncio tests/test_fuzz_pipeline.py -m slow
 """
 
@@ -96,7 +97,7 @@ def kinds(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def projects(draw: st.DrawFn) -> dict[str, str]:
+def projects(draw: st.DrawFn, formats: tuple[str, ...] = tuple(FORMATS)) -> dict[str, str]:
     count = draw(st.integers(min_value=1, max_value=4))
     facts = [
         fact(
@@ -130,7 +131,7 @@ def projects(draw: st.DrawFn) -> dict[str, str]:
             briefing(
                 title=q(draw(TEXT)),
                 edition=draw(st.dates()).isoformat(),
-                formats=list(FORMATS),
+                formats=list(formats),
                 **keys,
             )
         ]
@@ -150,12 +151,12 @@ def _built_or_refused(files: dict[str, str]) -> None:
 @pytest.mark.fuzz
 @settings(
     derandomize=True,
-    max_examples=20,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(projects())
-def test_generated_projects_build_in_all_five_formats_or_say_why(files: dict[str, str]) -> None:
+@given(projects(tuple(name for name in FORMATS if name != "pdf")))
+def test_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
     _built_or_refused(files)
 
 
@@ -168,5 +169,5 @@ def test_generated_projects_build_in_all_five_formats_or_say_why(files: dict[str
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(projects())
-def test_many_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
+def test_many_projects_build_in_all_five_formats_or_say_why(files: dict[str, str]) -> None:
     _built_or_refused(files)
