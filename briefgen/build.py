@@ -10,31 +10,26 @@ Which formats exist, and how each renders, is formats.FORMATS's to say.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 
-from .cache import Cache, output_key
+from .cache import Cache, file_digest, output_key
 from .checks import TableNames, analytic_warnings, check_project
 from .edition import Edition, make_edition
-from .editions import (
-    EDITIONS_DIR,
-    Earlier,
-    content_changed,
-    earlier_edition,
-    edition_path,
-    edition_record,
-)
-from .errors import BuildError, Problem, ProjectError
+from .editions import Earlier, content_changed, earlier_edition, edition_path, edition_record
+from .errors import Problem, ProjectError
 from .formats import FORMATS
 from .formats.base import Layout, RenderContext
 from .inputs import ProjectInputs
 from .issuing import Issuing, Standing, check_issuing, edition_standing, next_issued
 from .load import Project, load_project, pause_collector_and_freeze
 from .options import BuildOptions
-from .output import output_path, write_atomic, write_outputs
+from .output import output_path, write_outputs
 from .paths import inside
+from .records import read_bounded
 from .rules import included_facts
 from .shard import split
 from .theme import check_templates
@@ -174,12 +169,17 @@ def build(
     for briefing_id in ids:
         found = standing[briefing_id]
         correction = issuing.correction if issuing is not None else None
-        edition = make_edition(
-            project,
-            briefing_id,
-            shared,
-            earlier[briefing_id],
-            correction if correction is not None else found.correction,
+        # Under the time limit too: comparing with a record from outside can be slow.
+        edition = call_with_time_limit(
+            options.render_timeout,
+            f"briefing '{briefing_id}'",
+            lambda: make_edition(
+                project,
+                briefing_id,  # noqa: B023
+                shared,
+                earlier[briefing_id],  # noqa: B023
+                correction if correction is not None else found.correction,  # noqa: B023
+            ),
         )
         changed = found.data is not None and content_changed(edition.view, found.data)
         placed = project.briefings[briefing_id]
@@ -197,9 +197,10 @@ def build(
         for _, path, key in (stale for plan in plans for stale in plan.stale):
             cache.record(path, key, rendered[path])
         pending.append((cache.path, cache.dump()))  # with the outputs, all or none
-    # Even with nothing to write: this also removes what a killed build left.
-    write_outputs(root / OUTPUT_DIR, pending, root)
-    _record_editions(root, plans, cache, standing, issuing)
+    # Even with nothing to write: this also removes what a killed build left. The
+    # records go in the same all-or-none step, renamed after the outputs they describe.
+    records = _edition_records(root, plans, cache, standing, issuing)
+    write_outputs(root / OUTPUT_DIR, pending, root, records)
     built = [
         Built(
             p.briefing_id,
@@ -227,31 +228,57 @@ def shard_ids(project: Project, ids: list[str], k: int, n: int) -> list[str]:
     return split(weights, n)[k - 1]
 
 
-def _record_editions(
+def _edition_records(
     root: Path,
     plans: list[_Plan],
     cache: Cache,
     standing: dict[str, Standing],
     issuing: Issuing | None,
-) -> None:
-    """Keep editions/<id>/<edition>.json in step with what output/ now holds.
+) -> list[tuple[Path, bytes]]:
+    """The editions/<id>/<edition>.json to write so they stay in step with output/.
 
-    Written after the outputs, with the hashes the cache holds for them (of
-    the bytes just written, or checked unchanged), so a record always
-    describes outputs that exist; an unchanged record is not touched. What it
-    said of the edition's issue is kept, and, when issuing, added to.
+    With the hashes the cache holds for the outputs (of the bytes about to be
+    written, or checked unchanged), plus those the record already holds for
+    outputs this build did not make (`build --format json` keeps the PDF's) while
+    output/ still holds those very files; a record that would not change is left out.
+    What it said of the edition's issue is kept, and, when issuing, added to.
     """
+    records = []
     for plan in plans:
         view = plan.edition.view
-        paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
-        outputs = {path.relative_to(root).as_posix(): cache.written(path) for path in paths}
-        issued = next_issued(standing[view.id], issuing, outputs)
-        record = edition_record(view, outputs, issued)
         target = edition_path(root, view)
-        if not inside(target, root):
-            raise BuildError(f"{EDITIONS_DIR}/ leads outside the project; remove the link")
-        if not target.is_file() or target.read_bytes() != record:
-            write_atomic(target, record)
+        # One that leads out of the project is never read; write_outputs refuses it.
+        known = inside(target, root) and target.is_file()
+        paths = sorted(plan.fresh + [path for _, path, _ in plan.stale])
+        outputs = _still_recorded(root, target, view.id) if known else {}
+        outputs.update((p.relative_to(root).as_posix(), cache.written(p)) for p in paths)
+        outputs = dict(sorted(outputs.items()))
+        record = edition_record(view, outputs, next_issued(standing[view.id], issuing, outputs))
+        if not known or read_bounded(target) != record:
+            records.append((target, record))
+    return records
+
+
+def _still_recorded(root: Path, record: Path, briefing_id: str) -> dict[str, tuple[str, int]]:
+    """The outputs of `briefing_id` that `record` lists and output/ still holds as listed."""
+    try:
+        listed = json.loads(read_bounded(record) or b"").get("outputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}  # a bad record is reported where it is read; nothing of it is kept
+    kept = {}
+    for name, entry in listed.items() if isinstance(listed, dict) else ():
+        path = root / name
+        if (
+            isinstance(name, str)
+            and name.startswith(f"{OUTPUT_DIR}/{briefing_id}.")
+            and path.parent == root / OUTPUT_DIR
+            and isinstance(entry, dict)
+            and path.is_file()
+            and not path.is_symlink()
+            and (entry.get("sha256"), entry.get("bytes")) == file_digest(path)
+        ):
+            kept[name] = (str(entry["sha256"]), int(entry["bytes"]))
+    return kept
 
 
 def _plan(project: Project, edition: Edition, options: BuildOptions, cache: Cache) -> _Plan:

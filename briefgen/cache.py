@@ -101,6 +101,11 @@ def output_key(
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def file_digest(path: Path) -> tuple[str, int]:
+    """The SHA-256 and size of the file at `path`, as a record lists an output."""
+    return _file_sha256(path), path.stat().st_size
+
+
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

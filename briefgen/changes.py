@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 
 from .assemble import (
@@ -201,43 +203,22 @@ def _judgment_changes(
     new_facts: dict[str, RecordedFact],
 ) -> tuple[list[JudgmentChangeView], list[JudgmentChangeView], list[JudgmentChangeView]]:
     pairs: dict[int, int] = {}  # index in `after` -> index in `before`
-    unmatched = set(range(len(before)))
     by_id = {j.id: i for i, j in enumerate(before) if j.id is not None}
     for index, judgment in enumerate(after):
         if judgment.id is not None and judgment.id in by_id:
             pairs[index] = by_id[judgment.id]
-            unmatched.discard(by_id[judgment.id])
     # An id on both sides settles it: such judgments are matched by id or not at all.
-    ided = {i for i in unmatched if before[i].id is not None}
-    for index, judgment in enumerate(after):
-        if index in pairs:
-            continue
-        same = next(
-            (
-                i
-                for i in sorted(unmatched)
-                if before[i].text == judgment.text and not (judgment.id is not None and i in ided)
-            ),
-            None,
-        )
-        if same is not None:
-            pairs[index] = same
-            unmatched.discard(same)
-    # Of the rest, the most alike pairs first, so a small edit is never taken for a
-    # judgment withdrawn and another added.
-    scored = sorted(
-        (
-            (-_alike(before[i].text, judgment.text), index, i)
-            for index, judgment in enumerate(after)
-            if index not in pairs
-            for i in unmatched
-            if not (judgment.id is not None and i in ided)
-        ),
-    )
-    for score, index, i in scored:
-        if -score >= SAME_JUDGMENT and index not in pairs and i in unmatched:
-            pairs[index] = i
-            unmatched.discard(i)
+    # The rest are matched by their text (bounded: see _pair_judgments).
+    old = [i for i, j in enumerate(before) if i not in pairs.values() and j.id is None]
+    old += [i for i, j in enumerate(before) if j.id is not None and i not in pairs.values()]
+    new = [i for i in range(len(after)) if i not in pairs]
+    by_text = _pair_judgments([before[i].text for i in old], [after[i].text for i in new])
+    for index_new, index_old in by_text.items():
+        i, index = old[index_old], new[index_new]
+        if before[i].id is not None and after[index].id is not None:
+            continue  # both have ids, and they differ
+        pairs[index] = i
+    unmatched = set(range(len(before))) - set(pairs.values())
     added, changed = [], []
     for index, judgment in enumerate(after):
         if index not in pairs:
@@ -250,8 +231,75 @@ def _judgment_changes(
     return added, changed, withdrawn
 
 
+# Comparing judgments by text similarity is quadratic twice over (every pair, and
+# difflib's ratio is quadratic in the texts' length), and records come from outside.
+# So the work is bounded: up to ALL_PAIRS pairs are all compared; beyond, each new
+# judgment is compared only with the CANDIDATES old ones sharing most of its words
+# (words in more than COMMON_WORD old judgments do not count); only the first
+# COMPARED_CHARS characters of each text are compared, after difflib's cheap upper
+# bounds (length, then letters) have not ruled the pair out.
+ALL_PAIRS = 2_500
+CANDIDATES = 2
+COMMON_WORD = 16
+COMPARED_CHARS = 600
+_WORD = re.compile(r"\w+")
+
+
+def _pair_judgments(before: list[str], after: list[str]) -> dict[int, int]:
+    """Which judgment of `before` each of `after` is (index in `after` -> in `before`):
+    the same text first, then of the rest, the most alike pairs first, so a small edit
+    is never taken for a judgment withdrawn and another added."""
+    pairs: dict[int, int] = {}
+    same: dict[str, deque[int]] = defaultdict(deque)
+    for i, text in enumerate(before):
+        same[text].append(i)
+    for index, text in enumerate(after):
+        if same.get(text):
+            pairs[index] = same[text].popleft()
+    unmatched = sorted(set(range(len(before))) - set(pairs.values()))
+    rest = [index for index in range(len(after)) if index not in pairs]
+    if len(rest) * len(unmatched) <= ALL_PAIRS:
+        candidates = {index: unmatched for index in rest}
+    else:
+        candidates = _candidates(before, after, unmatched, rest)
+    scored = sorted(
+        (-score, index, i)
+        for index in rest
+        for i in candidates[index]
+        if (score := _alike(before[i], after[index])) >= SAME_JUDGMENT
+    )
+    taken: set[int] = set()
+    for _, index, i in scored:
+        if index not in pairs and i not in taken:
+            pairs[index] = i
+            taken.add(i)
+    return pairs
+
+
+def _candidates(
+    before: list[str], after: list[str], unmatched: list[int], rest: list[int]
+) -> dict[int, list[int]]:
+    """For each of `rest`, the few of `unmatched` sharing most of its uncommon words."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i in unmatched:
+        for word in set(_WORD.findall(before[i][:COMPARED_CHARS].lower())):
+            holders[word].append(i)
+    found = {}
+    for index in rest:
+        shared: Counter[int] = Counter()
+        for word in set(_WORD.findall(after[index][:COMPARED_CHARS].lower())):
+            if len(holders.get(word, ())) <= COMMON_WORD:
+                shared.update(holders.get(word, ()))
+        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+        found[index] = [i for i, _ in best]
+    return found
+
+
 def _alike(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, a[:COMPARED_CHARS], b[:COMPARED_CHARS], autojunk=False)
+    if matcher.real_quick_ratio() < SAME_JUDGMENT or matcher.quick_ratio() < SAME_JUDGMENT:
+        return 0.0
+    return matcher.ratio()
 
 
 def _judgment_fields(

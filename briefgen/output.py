@@ -30,13 +30,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(_stage(path, data), path)
 
 
-def write_outputs(output_dir: Path, files: list[tuple[Path, bytes]], project_root: Path) -> None:
-    """Write every file of a build into `output_dir`, all or none.
+def write_outputs(
+    output_dir: Path,
+    files: list[tuple[Path, bytes]],
+    project_root: Path,
+    records: list[tuple[Path, bytes]] | None = None,
+) -> None:
+    """Write every file of a build into `output_dir`, and its `records` (editions/),
+    all or none.
 
     Refuses an `output_dir` that leads out of `project_root` (a link to
-    elsewhere) and any path not directly inside `output_dir`. Raises
-    BuildError, with output_dir unchanged, when anything cannot be written.
+    elsewhere), any path not directly inside `output_dir`, and a record whose
+    folder leads out of the project or is in the way (a file). Raises
+    BuildError, with output_dir and the records unchanged, when anything
+    cannot be written; the records are renamed into place after the outputs.
     """
+    records = records or []
     if not inside(output_dir, project_root):
         raise BuildError(
             f"{output_dir.name}/ links to {output_dir.resolve()}, outside the project; "
@@ -47,13 +56,16 @@ def write_outputs(output_dir: Path, files: list[tuple[Path, bytes]], project_roo
             raise BuildError(f"refused to write {path}: not directly inside {output_dir}")
         if path.is_dir() and not path.is_symlink():
             raise BuildError(f"cannot write {_shown(path)}: a folder of that name is in the way")
+    for path, _ in records:
+        _check_record_path(path, project_root)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         with _locked(output_dir):
             remove_stale_temps(output_dir)
             staged: list[tuple[str, Path]] = []
             try:
-                for path, data in files:
+                for path, data in [*files, *records]:
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     staged.append((_stage(path, data), path))
             except BaseException:
                 for temp, _ in staged:
@@ -67,6 +79,23 @@ def write_outputs(output_dir: Path, files: list[tuple[Path, bytes]], project_roo
     except OSError as exc:
         where = exc.filename or output_dir
         raise BuildError(f"cannot write {where}: {exc.strerror}") from exc
+
+
+def _check_record_path(path: Path, project_root: Path) -> None:
+    """Refuse, before anything is written, a record whose folder leads out of the
+    project or that a file (or a folder) stands in the way of."""
+    shown = path.relative_to(project_root).as_posix()
+    if not inside(path, project_root):
+        top = path.relative_to(project_root).parts[0]
+        raise BuildError(f"{top}/ leads outside the project; remove the link")
+    for folder in reversed(path.parents):
+        if folder.is_relative_to(project_root) and folder.exists() and not folder.is_dir():
+            where = folder.relative_to(project_root).as_posix()
+            raise BuildError(
+                f"cannot write {shown}: {where} is a file, not a folder (move it away)"
+            )
+    if path.is_dir():
+        raise BuildError(f"cannot write {shown}: a folder of that name is in the way")
 
 
 def remove_stale_temps(output_dir: Path) -> list[Path]:

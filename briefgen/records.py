@@ -146,6 +146,14 @@ def previous_edition(root: Path, briefing_id: str, edition: PartialDate) -> Path
     return earlier[-1] if earlier else None
 
 
+def read_bounded(path: Path) -> bytes | None:
+    """A record's bytes, or None when it is larger than MAX_RECORD_BYTES: every path
+    that reads a record reads at most that much (records come from outside)."""
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_RECORD_BYTES + 1)  # enough to know it is too large
+    return raw if len(raw) <= MAX_RECORD_BYTES else None
+
+
 def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Problem]]:
     """The record at `path` (under `root`), its bytes, and what is wrong with it."""
     rel = path.relative_to(root).as_posix()
@@ -153,12 +161,11 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         if not inside(path, root):
             problem = Problem(rel, 1, 1, "links to a file outside the project", code="record")
             return None, b"", [problem]
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_RECORD_BYTES + 1)  # enough to know it is too large
+        raw = read_bounded(path)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, before Python 3.13
         reason = exc.strerror if isinstance(exc, OSError) else "a link loop"
         return None, b"", [Problem(rel, 1, 1, f"cannot read: {reason}", code="io")]
-    if len(raw) > MAX_RECORD_BYTES:
+    if raw is None:
         limit = f"{MAX_RECORD_BYTES // 2**20} MiB"
         return None, b"", [_bad(rel, 1, 1, f"is larger than the limit of {limit}")]
     try:

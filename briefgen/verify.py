@@ -33,7 +33,7 @@ from typing import Any, Literal
 from .errors import BuildError
 from .load import CONFIG_NAME
 from .paths import inside
-from .records import EDITIONS_DIR
+from .records import EDITIONS_DIR, read_bounded
 from .unpack import UnpackError, matching_briefing, read_inputs
 
 Verdict = Literal["ok", "FAILED", "note"]
@@ -139,7 +139,7 @@ def _record(pdf: Path, data: bytes, project: Path | None) -> Finding:
     recorded: list[tuple[str, str, str]] = []  # (record, output, its sha256)
     for path in sorted(folder.glob("*/*.json")) if inside(folder, project) else []:
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
+            record = json.loads(read_bounded(path) or b"") if inside(path, project) else {}
             outputs = record["outputs"]
             for name, entry in outputs.items():
                 recorded.append((path.relative_to(project).as_posix(), name, entry["sha256"]))
@@ -147,7 +147,7 @@ def _record(pdf: Path, data: bytes, project: Path | None) -> Finding:
             continue  # `briefgen validate` reports a bad record; here it only holds nothing
     for where, name, digest in recorded:
         if digest == sha256:
-            record = json.loads((project / where).read_text(encoding="utf-8"))
+            record = json.loads(read_bounded(project / where) or b"")
             return Finding(
                 "ok",
                 f"{pdf.name} is {name} of briefing '{record.get('briefing')}', edition "

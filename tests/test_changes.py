@@ -592,3 +592,61 @@ def test_every_kind_of_change_is_said_in_words() -> None:
         "Facts changed (1):",
         "~ risk: A risk",
     ]
+
+
+# -- bounded work: records come from outside, and briefings can hold many judgments -----
+
+
+def _judgments(texts: list[str]) -> list[dict[str, object]]:
+    return [{"text": text, "confidence": "low", "based_on": []} for text in texts]
+
+
+def test_many_edited_judgments_are_paired_with_a_bounded_number_of_comparisons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 400 edited judgments once took 31 s (every pair compared): now each new one is
+    # compared with at most changes.CANDIDATES old ones sharing its uncommon words.
+    import difflib
+    import random
+
+    from briefgen import changes
+
+    rng = random.Random(25)
+    words = [f"word{i}" for i in range(2000)] + ["the", "of", "will", "likely"] * 200
+    before = [" ".join(rng.choice(words) for _ in range(25)) + "." for _ in range(1000)]
+    after = [text.replace(" ", " very ", 1) for text in before]
+    rng.shuffle(after)
+    calls = []
+    ratio = difflib.SequenceMatcher.ratio
+    monkeypatch.setattr(
+        difflib.SequenceMatcher, "ratio", lambda self: calls.append(1) or ratio(self)
+    )
+    found = compare(recorded([], _judgments(before)), recorded([], _judgments(after)))
+    assert len(found.judgments_changed) == 1000
+    assert found.judgments_added == found.judgments_withdrawn == []
+    for judgment in found.judgments_changed:
+        [change] = judgment.changes
+        assert change.text.startswith("text revised, was “")  # the old words follow
+    assert len(calls) <= changes.CANDIDATES * 1000
+
+
+def test_a_small_edit_among_few_judgments_is_still_found_by_comparing_every_pair() -> None:
+    before = ["Russia will keep supplying missiles.", "Aid will slow."]
+    after = ["Aid will slow down.", "Russia will keep supplying drones."]
+    found = compare(recorded([], _judgments(before)), recorded([], _judgments(after)))
+    assert [(j.number, j.text) for j in found.judgments_changed] == [
+        (1, "Aid will slow down."),
+        (2, "Russia will keep supplying drones."),
+    ]
+
+
+def test_a_long_judgment_against_its_reverse_is_compared_quickly() -> None:
+    import random
+    import time
+
+    rng = random.Random(6)
+    text = "".join(rng.choice("ab ") for _ in range(100_000))
+    start = time.monotonic()
+    found = compare(recorded([], _judgments([text])), recorded([], _judgments([text[::-1]])))
+    assert time.monotonic() - start < 5  # minutes when the whole texts were compared
+    assert len(found.judgments_changed) + len(found.judgments_added) == 1

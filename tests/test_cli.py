@@ -227,8 +227,8 @@ def test_a_render_failure_writes_nothing(project: Path, monkeypatch: pytest.Monk
 
 INTERNAL = re.compile(
     r"briefgen: internal error: RuntimeError: boom \(at test_cli\.py:\d+\); this is a bug in "
-    rf"briefgen {re.escape(__version__)}, please report it with the command you ran at "
-    r"https://\S+\n"
+    rf"briefgen {re.escape(__version__)}: please report it with the command you ran "
+    r"\(see 'Reporting a problem' in briefgen's README\)\n"
 )
 
 

@@ -9,12 +9,15 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers import MINIMAL_CONFIG, MINIMAL_SHEET, REPO, minimal_project, run
+from helpers import HTML_CONFIG, MINIMAL_CONFIG, MINIMAL_SHEET, REPO, edit, minimal_project, run
 
 from briefgen.cli import main
+from briefgen.cli.report import styled
+from briefgen.errors import Problem
 
 BROKEN = MINIMAL_SHEET.replace("confidence: moderate", "confidence: hgh").replace(
     "source: src", "source: scr"
@@ -208,3 +211,83 @@ def test_bash_completes_briefgen_commands(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["serve"]
+
+
+# -- what reaches the terminal: every line through one escaping function (cli/report.say) --
+# Text from the project (a fact title, a file or attachment name) may hold escapes that
+# drive a terminal (ESC, CSI as C1 \x9b), reorder the line (bidi) or forge a line (\n).
+
+HOSTILE_TITLE = 'title: "A \\u202efact\\x9b2J"'
+
+
+def test_diff_prints_a_fact_title_with_its_controls_as_escapes(tmp_path: Path) -> None:
+    project = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
+    assert run("build", "--project", project).exit_code == 0
+    (project / "facts/main.yaml").write_text(edit(MINIMAL_SHEET, "title: A fact", HOSTILE_TITLE))
+    result = run("diff", "brief", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2] == "  ~ fact-one: A \\u202efact\\x9b2J"
+    assert "\x9b" not in result.stdout and "\u202e" not in result.stdout
+
+
+def test_a_problem_on_a_terminal_is_coloured_but_its_text_escaped() -> None:
+    problem = Problem("facts/\x1b[2Jx.yaml", 1, 1, "bad \u202evalue\n", hint="try\x9b")
+    assert styled(problem) == (
+        "\x1b[1mfacts/\\x1b[2Jx.yaml:1:1:\x1b[0m \x1b[31m\x1b[1merror:\x1b[0m "
+        "bad \\u202evalue\\x0a\x1b[2m (try\\x9b)\x1b[0m"
+    )
+
+
+def test_a_file_name_with_a_line_break_cannot_forge_a_changed_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import watch
+
+    def one_change(root: Path, steps: object, report: object, seen: Any) -> None:
+        seen(("facts/a.yaml\n12:00:00 changed: facts/forged.yaml",))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch, "watch_project", one_change)
+    project = minimal_project(tmp_path)
+    result = run("build", "--watch", "--project", project)
+    assert result.exit_code == 0, result.output
+    changed = result.stderr.splitlines()[1]
+    assert changed.endswith(" changed: facts/a.yaml\\x0a12:00:00 changed: facts/forged.yaml")
+    assert len(result.stderr.splitlines()) == 3
+
+
+def test_unpack_names_a_hostile_attachment_with_its_controls_as_escapes(tmp_path: Path) -> None:
+    from test_unpack import _pdf
+
+    name = "\x1b]0;owned\x07\u202erun.sh"
+    pdf = _pdf(tmp_path / "hostile.pdf", {"briefgen.yaml": b"x: 1\n", name: b"y: 2\n"})
+    result = run("unpack", pdf, tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "briefgen: refused '\\x1b]0;owned\\x07\\u202erun.sh': briefgen attaches only "
+    ), result.stderr
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+
+
+def test_verify_prints_each_finding_with_its_controls_as_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefgen import verify
+
+    def findings(pdf: Path, root: Path | None, trust: object) -> list[verify.Finding]:
+        return [verify.Finding("note", "signed by \x1b[32mTrusted\u202e CA\nok: forged")]
+
+    monkeypatch.setattr(verify, "verify_pdf", findings)
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    result = run("verify", pdf)
+    assert result.stdout == "note: signed by \\x1b[32mTrusted\\u202e CA\\x0aok: forged\n"
+
+
+def test_every_line_a_command_prints_goes_through_say() -> None:
+    # The one function that escapes; a click.echo elsewhere would print names raw.
+    allowed = {"json.dumps", "schema_text(", "entry.text, nl=False"}
+    for module in (REPO / "briefgen/cli").glob("*.py"):
+        for number, line in enumerate(module.read_text().splitlines(), 1):
+            if "click.echo(" in line and module.name not in {"report.py", "exits.py"}:
+                assert any(a in line for a in allowed), f"{module.name}:{number}: {line.strip()}"

@@ -165,3 +165,12 @@ def test_the_format_reference_names_every_key_and_value_of_the_models() -> None:
                 if choice not in documented
             ]
     assert missing == [], "docs/format.md does not mention these (in `code`)"
+
+
+def test_the_crash_message_points_at_a_section_the_readme_has() -> None:
+    # No made-up address: the crash line sends the user to the README.
+    from briefgen.cli.exits import REPORTING
+
+    section = REPORTING.split("'")[1]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"\n## {section}\n" in readme

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
-from helpers import MINIMAL_SHEET, edit, minimal_project, run
+from helpers import HTML_CONFIG, MINIMAL_SHEET, edit, minimal_project, run
 
 RECORD = "editions/brief/2024-11-25.json"
 
@@ -98,3 +99,71 @@ def test_editions_that_lead_out_of_the_project_are_refused(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "briefgen: editions/ leads outside the project; remove the link" in result.output
     assert list(elsewhere.iterdir()) == []
+    assert not (project / "output").exists()  # nothing written, as it says
+
+
+def test_the_time_limit_covers_making_the_edition_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Comparing with an earlier record (from outside) once ran outside --timeout.
+    import time
+
+    from briefgen import build as build_module
+    from briefgen.errors import BuildError
+    from briefgen.options import BuildOptions
+
+    make_edition = build_module.make_edition
+
+    def slow(*args: object) -> object:
+        time.sleep(5)
+        return make_edition(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "make_edition", slow)
+    project = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
+    start = time.monotonic()
+    with pytest.raises(BuildError) as failed:
+        build_module.build(project, None, BuildOptions(render_timeout=0.5))
+    assert str(failed.value) == (
+        "briefing 'brief' took longer than the limit of 0.5 seconds to render "
+        "(raise it with --timeout SECONDS)"
+    )
+    assert time.monotonic() - start < 3
+    assert not (project / "output").exists() and not (project / "editions").exists()
+
+
+def test_editions_that_are_a_file_are_a_located_error_and_output_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    project = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
+    assert run("build", "--project", project).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (project / "output").iterdir()}
+    shutil.rmtree(project / "editions")
+    (project / "editions").write_text("not a folder\n")
+    sheet = project / "facts/main.yaml"
+    sheet.write_text(edit(MINIMAL_SHEET, "title: A fact", "title: A fact revised"))
+    result = run("build", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "briefgen: cannot write editions/brief/2024-11-25.json: editions is a file, "
+        "not a folder (move it away); nothing was written\n"
+    )
+    assert {p.name: p.read_bytes() for p in (project / "output").iterdir()} == before
+
+
+def test_a_build_of_one_format_keeps_the_recorded_outputs_still_in_output(
+    tmp_path: Path,
+) -> None:
+    project = minimal_project(tmp_path, **{"briefgen.yaml": HTML_CONFIG})
+    assert run("build", "--project", project).exit_code == 0
+    html = _record(project)["outputs"]
+    assert run("build", "--format", "json", "--project", project).exit_code == 0
+    outputs = _record(project)["outputs"]
+    assert isinstance(outputs, dict) and isinstance(html, dict)
+    assert sorted(outputs) == ["output/brief.html", "output/brief.json"]
+    assert outputs["output/brief.html"] == html["output/brief.html"]
+    # An output changed since it was recorded is no longer vouched for.
+    (project / "output/brief.html").write_text("<p>edited by hand</p>\n")
+    sheet = project / "facts/main.yaml"
+    sheet.write_text(edit(MINIMAL_SHEET, "title: A fact", "title: A fact revised"))
+    assert run("build", "--format", "json", "--project", project).exit_code == 0
+    assert sorted(_record(project)["outputs"]) == ["output/brief.json"]  # type: ignore[arg-type]

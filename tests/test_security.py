@@ -799,3 +799,13 @@ def test_valid_but_odd_input_builds_in_all_five_formats(tmp_path: Path) -> None:
     assert set(urls) == {"https://example.org/%C3%BC/a%7Cb%5Ec%5Bd%5D"}
     data = (root / "output/brief.json").read_text()
     assert "\\u0000" not in data and "\\u001b" not in data and "\\u0001" not in data
+
+
+def test_facts_spanning_every_year_a_date_holds_draw_on_the_timeline() -> None:
+    # Found by tests/test_fuzz_pipeline.py: no tick step fitted 10,000 years (exit 70).
+    from briefgen.figures.timeline import _first_day as day
+    from briefgen.figures.timeline import _ticks
+
+    ticks, low, high = _ticks(day(1, 1), day(9999, 12))
+    assert (low, high) == (day(1, 1), day(10_000, 1))
+    assert [label for _, label in ticks if label] == ["2000", "4000", "6000", "8000"]

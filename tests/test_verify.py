@@ -258,3 +258,20 @@ def test_an_attachment_that_inflates_past_its_bound_is_refused(tmp_path: Path) -
     result = run("verify", pdf)
     assert result.exit_code == 1
     assert result.stdout == "FAILED: refused 'briefgen.yaml': larger than the limit of 5 MiB\n"
+
+
+@pytest.mark.slow
+def test_a_record_over_the_size_limit_is_not_read(
+    desks: Desks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every path that reads a record reads at most records.MAX_RECORD_BYTES of it.
+    from briefgen import records
+
+    project = _copy(desks.unsigned, tmp_path)
+    record = project / "editions/brief/2024-11-25.json"
+    monkeypatch.setattr(records, "MAX_RECORD_BYTES", len(record.read_bytes()) - 1)
+    result = run("verify", project / "output/brief.pdf", "--project", project)
+    assert result.exit_code == 1, result.output
+    line = result.stdout.splitlines()[2]
+    assert line.startswith("FAILED: brief.pdf (SHA-256 "), result.stdout
+    assert line.endswith(") is in no edition record under editions/")

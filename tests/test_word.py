@@ -300,3 +300,20 @@ def test_a_withdrawn_fact_is_struck_through_and_links_nowhere(tmp_path: Path) ->
     (paragraph,) = [p for p in document.paragraphs if p.text == "•\tA withdrawn fact"]
     assert [r.font.strike for r in paragraph.runs] == [None, True]
     assert "Facts withdrawn (1)" in [p.text for p in document.paragraphs]
+
+
+@pytest.mark.parametrize("edition", ["9999-12-31", "2108-01-01", "0001-01-01"])
+def test_an_edition_outside_the_zip_years_still_gives_a_document(
+    tmp_path: Path, edition: str
+) -> None:
+    # Found by tests/test_fuzz_pipeline.py: a ZIP entry's date holds 1980 to 2107 only,
+    # and an edition of 2963 crashed the build (exit 70).
+    from helpers import run
+
+    config = edit(MINIMAL_CONFIG, "edition: 2024-11-25", f"edition: {edition}")
+    project = minimal_project(tmp_path, **{"briefgen.yaml": config})
+    result = run("build", "--format", "docx", "--project", project)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(project / "output/brief.docx") as archive:
+        years = {info.date_time[0] for info in archive.infolist()}
+    assert years == {min(max(int(edition[:4]), 1980), 2107)}

@@ -12,7 +12,7 @@ import click
 
 from .exits import EXIT_PROBLEMS, WrongUse, guard
 from .params import complete_sections, project_option
-from .report import shown
+from .report import say, shown
 
 if TYPE_CHECKING:
     from ..model import ItemType
@@ -49,12 +49,12 @@ def init(directory: Path, force: bool, blank: bool) -> None:
         raise failure(str(error)) from error
     root = directory.resolve()
     for path in written:
-        click.echo(shown(path.resolve(), root))
+        say(shown(path.resolve(), root))
     where = "" if root == Path.cwd().resolve() else f"cd {directory} && "
     if blank:
-        click.echo(f"next: {where}briefgen new fact --sheet facts/main.yaml, then briefgen build")
+        say(f"next: {where}briefgen new fact --sheet facts/main.yaml, then briefgen build")
     else:
-        click.echo(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
+        say(f"next: {where}briefgen build, or briefgen serve to preview as you edit")
 
 
 class _FactKinds(click.Choice[str]):
@@ -135,10 +135,10 @@ def new(
     if entry.sheet is None:
         click.echo(entry.text, nl=False)
         # On stderr, so the skeleton on stdout can be piped or pasted as it is.
-        click.echo(f"printed {what}; replace its TODOs", err=True)
+        say(f"printed {what}; replace its TODOs", err=True)
     else:
         where = f"{shown(entry.sheet, root)}:{entry.line}"
-        click.echo(f"{where}: added {what}; replace its TODOs")
+        say(f"{where}: added {what}; replace its TODOs")
 
 
 @click.command()
@@ -161,13 +161,13 @@ def unpack(pdf: Path, directory: Path) -> None:
     try:
         unpacked = unpack_pdf(pdf, directory)
     except UnpackError as error:
-        click.echo(f"briefgen: {error}", err=True)
+        say(f"briefgen: {error}", err=True)
         sys.exit(EXIT_PROBLEMS)
     root = directory.resolve()
     for path in unpacked.written:
-        click.echo(shown(path.resolve(), root))
+        say(shown(path.resolve(), root))
     where = "" if root == Path.cwd().resolve() else f"cd {directory} && "
-    click.echo(
+    say(
         f"inputs {unpacked.digest} check out; next: {where}briefgen build {unpacked.briefing_id}",
         err=True,
     )

@@ -24,7 +24,7 @@ from .params import (
     strict_option,
 )
 from .preview import build_on_change
-from .report import Progress, report_json, report_problems, shown
+from .report import Progress, report_json, report_problems, say, shown
 from .sharing import signing_key
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def validate(project: Path, strict: bool, output_format: str) -> None:
         (len(loaded.actors), "actor"),
         (len(loaded.briefings), "briefing"),
     )
-    click.echo("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts))
+    say("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts))
 
 
 def _build_options(command: F) -> F:
@@ -254,12 +254,12 @@ def _build(
         )
     except ProjectError as error:
         report_problems(error.problems)
-        click.echo("nothing was written; output/ is unchanged", err=True)
+        say("nothing was written; output/ is unchanged", err=True)
         sys.exit(EXIT_PROBLEMS)
     except UnknownBriefing as error:
         raise click.UsageError(str(error)) from error
     except BuildError as error:
-        click.echo(f"briefgen: {error}; nothing was written", err=True)
+        say(f"briefgen: {error}; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
     finally:
         if progress is not None:
@@ -267,18 +267,18 @@ def _build(
     report_problems(warnings)
     if options.shard is not None and not built:
         shard = options.shard
-        click.echo(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
+        say(f"shard {shard[0]}/{shard[1]} has no briefing to build", err=True)
     for item in built:
         if item.withheld:  # the analyst's to know; never in an output
             withheld = ", ".join(item.withheld)
-            click.echo(f"{item.briefing_id}: release {item.release} withheld {withheld}", err=True)
+            say(f"{item.briefing_id}: release {item.release} withheld {withheld}", err=True)
         for path in item.up_to_date:
-            click.echo(f"up to date: {shown(path, root)}", err=True)
+            say(f"up to date: {shown(path, root)}", err=True)
         for path in item.paths:
-            click.echo(shown(path, root))
+            say(shown(path, root))
         if issuing is not None:
             what = "corrected" if issuing.correction else "issued"
-            click.echo(f"{item.briefing_id}: edition {what} on {issuing.at}", err=True)
+            say(f"{item.briefing_id}: edition {what} on {issuing.at}", err=True)
 
 
 @click.command()
@@ -327,9 +327,9 @@ def diff(
         click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
         return
     to = f"the edition of {found.after}" if found.after else "the current facts"
-    click.echo(f"{briefing_id}: changes from the edition of {found.before} to {to}")
+    say(f"{briefing_id}: changes from the edition of {found.before} to {to}")
     for line in describe_changes(found.changes):
-        click.echo(line)
+        say(line)
 
 
 __all__ = ["build", "diff", "issue", "validate"]

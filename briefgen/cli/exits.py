@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
+from ..errors import printable
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_PIPE = 141  # 128 + SIGPIPE, as a program killed by the closed pipe would end
-BUG_URL = "https://github.com/briefgen/briefgen/issues"
+# Where a crash sends the user: the README says what to include in a report.
+REPORTING = "see 'Reporting a problem' in briefgen's README"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,12 +56,12 @@ def guard(command: F) -> F:
 
 def _internal(exc: BaseException) -> SystemExit:
     where = traceback.extract_tb(exc.__traceback__)[-1]
-    click.echo(
+    message = (
         f"briefgen: internal error: {type(exc).__name__}: {exc} "
         f"(at {Path(where.filename).name}:{where.lineno}); this is a bug in briefgen "
-        f"{__version__}, please report it with the command you ran at {BUG_URL}",
-        err=True,
+        f"{__version__}: please report it with the command you ran ({REPORTING})"
     )
+    click.echo(printable(message), err=True)  # the exception may quote a name
     return SystemExit(EXIT_INTERNAL)
 
 
@@ -79,5 +81,8 @@ class WrongUse(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+    def format_message(self) -> str:  # it may quote a name from the project
+        return printable(self.message)
 
-__all__ = ["BUG_URL", "EXIT_INTERNAL", "EXIT_PROBLEMS", "EXIT_USAGE", "WrongUse", "guard"]
+
+__all__ = ["EXIT_INTERNAL", "EXIT_PROBLEMS", "EXIT_USAGE", "REPORTING", "WrongUse", "guard"]

@@ -15,7 +15,7 @@ import click
 
 from .exits import guard
 from .params import project_option, strict_option
-from .report import report_problems, shown
+from .report import report_problems, say, shown
 
 if TYPE_CHECKING:
     from ..serve import PreviewServer
@@ -32,25 +32,25 @@ def build_on_change(root: Path, steps: Sequence[Step], server: PreviewServer | N
         if result.step == 0 or not result.ok:
             report_problems(result.problems)
         if result.failure:
-            click.echo(f"briefgen: {result.failure}", err=True)
+            say(f"briefgen: {result.failure}", err=True)
         elif not result.ok:
-            click.echo("nothing was written; output/ is unchanged", err=True)
+            say("nothing was written; output/ is unchanged", err=True)
         for item in result.built:
             for path in item.up_to_date:
-                click.echo(f"up to date: {shown(path, root)}", err=True)
+                say(f"up to date: {shown(path, root)}", err=True)
             for path in item.paths:
-                click.echo(shown(path, root))
+                say(shown(path, root))
 
     def seen(changed: tuple[str, ...]) -> None:
         # Said at once: a build of a large desk takes a while to say anything else.
-        click.echo(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}", err=True)
+        say(f"{time.strftime('%H:%M:%S')} changed: {', '.join(changed)}", err=True)
 
-    click.echo("watching briefgen.yaml, facts/ and templates/; Ctrl-C to stop", err=True)
+    say("watching briefgen.yaml, facts/ and templates/; Ctrl-C to stop", err=True)
     try:
         with _stop_on_sigterm():
             watch_project(root, steps, report, seen=seen)
     except KeyboardInterrupt:
-        click.echo("stopped; output/ holds the last good build", err=True)
+        say("stopped; output/ holds the last good build", err=True)
 
 
 @contextlib.contextmanager
@@ -111,7 +111,7 @@ def serve(port: int, project: Path, strict: bool) -> None:
             "pass --port 0 to use any free port"
         ) from error
     server.start()
-    click.echo(f"serving {server.url}")
+    say(f"serving {server.url}")
     from ..formats import FORMATS
 
     # One format at a time, the table's first (html) first, so the page reloads soonest.

@@ -11,8 +11,16 @@ from typing import Any
 
 import click
 
-from ..errors import Problem, summarize
+from ..errors import Problem, printable, summarize
 from .exits import EXIT_PROBLEMS
+
+
+def say(text: str, err: bool = False) -> None:
+    """Print one line a command says, its control characters written as escapes: names
+    and text from the project (a file name, a fact title, an attachment name) reach the
+    terminal only through here, so none can move the cursor, recolour it or forge a line.
+    """
+    click.echo(printable(text), err=err)
 
 
 def report_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
@@ -37,7 +45,7 @@ class Progress:
                 if done
                 else f"rendering {total} briefings"
             )
-            click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+            click.echo(f"\r\x1b[K{printable(text)}", err=True, nl=False)
             self.shown = True
 
     def clear(self) -> None:
@@ -66,12 +74,13 @@ _SEVERITY_COLOR = {"error": "red", "warning": "yellow"}
 
 def styled(problem: Problem) -> str:
     """A problem's line with its place in bold and its severity in colour."""
-    where = click.style(f"{problem.path}:{problem.line}:{problem.column}:", bold=True)
+    # Each piece escaped before it is styled: the styles are the only escapes printed.
+    where = click.style(printable(f"{problem.path}:{problem.line}:{problem.column}:"), bold=True)
     severity = click.style(
         f"{problem.severity}:", fg=_SEVERITY_COLOR.get(problem.severity), bold=True
     )
-    hint = click.style(f" ({problem.hint})", dim=True) if problem.hint else ""
-    return f"{where} {severity} {problem.message}{hint}"
+    hint = click.style(printable(f" ({problem.hint})"), dim=True) if problem.hint else ""
+    return f"{where} {severity} {printable(problem.message)}{hint}"
 
 
 def report_json(problems: list[Problem]) -> None:
@@ -95,4 +104,12 @@ def report_json(problems: list[Problem]) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
-__all__ = ["Progress", "report_json", "report_problems", "shown", "styled", "use_color"]
+__all__ = [
+    "Progress",
+    "report_json",
+    "report_problems",
+    "say",
+    "shown",
+    "styled",
+    "use_color",
+]

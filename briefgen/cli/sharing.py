@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .exits import EXIT_PROBLEMS, WrongUse, guard
+from .report import say
 
 if TYPE_CHECKING:
     from ..signing import SigningKey
@@ -32,7 +33,7 @@ def signing_key(path: Path) -> SigningKey:
     try:
         return load_signing_key(path, password)
     except SigningError as error:
-        click.echo(f"briefgen: cannot sign: {error}; nothing was written", err=True)
+        say(f"briefgen: cannot sign: {error}; nothing was written", err=True)
         sys.exit(EXIT_PROBLEMS)
 
 
@@ -66,6 +67,6 @@ def verify(pdf: Path, project: Path | None, trust: tuple[Path, ...]) -> None:
     root = project.resolve() if project is not None else project_here(Path.cwd())
     findings = verify_pdf(pdf, root, trust)
     for finding in findings:
-        click.echo(str(finding))
+        say(str(finding))
     if any(finding.verdict == "FAILED" for finding in findings):
         sys.exit(EXIT_PROBLEMS)

@@ -139,7 +139,9 @@ def _ticks(first: dt.date, last: dt.date) -> tuple[list[tuple[dt.date, str]], dt
     if last.year - first.year >= 3:
         years = [_first_day(year, 1) for year in range(first.year, last.year + 2)]
         room = plot / (len(years) - 1)
-        step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if s * room >= 34)
+        # Up to 10,000: facts may span the years 0001 to 9999, as wide as the plot.
+        steps = (1, 2, 5, 10, 20, 50, 100, 1000, 2000, 5000, 10_000)
+        step = next(s for s in steps if s * room >= 34)
         ticks = [(day, str(day.year) if day.year % step == 0 else "") for day in years[:-1]]
         return [*ticks, (years[-1], "")], years[0], years[-1]
     months = []

@@ -10,7 +10,9 @@ import zipfile
 def normalise_zip(data: bytes, day: dt.date) -> bytes:
     """The same archive with every entry stamped `day` and written alike, so two
     builds give the same bytes (zipfile stamps entries with the clock)."""
-    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    # A ZIP entry's date holds the years 1980 to 2107 (MS-DOS time); an edition
+    # outside them (FORMAT allows 0001 to 9999) is stamped with the nearest.
+    stamp = (min(max(day.year, 1980), 2107), day.month, day.day, 0, 0, 0)
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
