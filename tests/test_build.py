@@ -187,7 +187,7 @@ def test_the_pdf_shows_the_sections_in_order_with_their_facts(
         for fact in facts:
             where = text.find(fact.title, start)
             assert start < where < end, f"{fact.id} is not in {title}"
-    assert len(project.facts) == 14
+    assert len(project.facts) == 15
 
 
 def test_the_pdf_shows_dates_at_their_precision(built_example: BuiltExample) -> None:
@@ -235,7 +235,27 @@ def test_the_pdf_shows_agreements_risks_and_admiralty_codes(built_example: Built
         "[1 B2] Interview with South Korean national security adviser Shin Wonsik, article, "
         "paragraphs 1-2"
     ) in text
-    assert "[5 D6] North Korean state media claims, as relayed by the article" in text
+    assert "[7 D6] North Korean state media claims, as relayed by the article" in text
+
+
+def test_the_pdf_lists_the_korean_and_russian_treaty_texts_with_translations(
+    built_example: BuiltExample,
+) -> None:
+    """The example quotes its sources in the original (format 1.2): each title in its
+    own language, its translation after it in brackets, each quote as written."""
+    text = built_example.text
+    assert (
+        "조선민주주의인민공화국과 로씨야련방사이의 포괄적인 전략적동반자관계에 관한 조약 "
+        "[Treaty on Comprehensive Strategic Partnership between the DPRK and the Russian "
+        "Federation], Korean Central News Agency (KCNA)"
+    ) in text
+    assert (
+        "Договор о всеобъемлющем стратегическом партнерстве между Российской Федерацией и "
+        "Корейской Народно-Демократической Республикой [Treaty on Comprehensive Strategic "
+        "Partnership between the Russian Federation and the DPRK], TASS"
+    ) in text
+    assert "Article 4: “군사적 및 기타 원조를 제공한다”" in text
+    assert "Article 4: “военную и иную помощь”" in text
 
 
 def test_the_filtered_example_briefing_shows_only_matching_facts(

@@ -197,7 +197,7 @@ def test_the_timeline_has_a_row_for_every_fact_linked_to_it(example_view: Briefi
     assert figure is not None
     root = parsed(figure)
     rows = [g for g in root.iter() if g.get("class") == "timeline-fact"]
-    assert len(rows) == len(example_view.facts) == 14
+    assert len(rows) == len(example_view.facts) == 15
     assert sorted(g.get("data-fact") for g in rows) == sorted(f.anchor for f in example_view.facts)
     assert sorted(link.href for link in figure.links) == sorted(
         f"#{f.anchor}" for f in example_view.facts

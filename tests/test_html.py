@@ -288,7 +288,7 @@ def test_the_page_reads_without_javascript(browser: Any, built_example: Path) ->
     page, _ = open_page(
         browser, built_example / f"output/{MAIN}.html", 375, java_script_enabled=False
     )
-    assert page.locator("article.fact").count() == 14
+    assert page.locator("article.fact").count() == 15
     assert page.locator("nav.toc a").first.is_visible()
     assert page.get_by_role("heading", name="Key judgments").is_visible()
     page.context.close()

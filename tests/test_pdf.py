@@ -43,6 +43,7 @@ SHIPPED_FONTS = {
     "Noto-Serif-BoldItalic",
     "Noto-Sans-Symbols",
     "Noto-Sans-Symbols-Bold",
+    "Noto-Serif-CJK-KR",  # the Korean source title and quote (fonts-noto-cjk)
 }
 
 
@@ -143,6 +144,8 @@ def test_every_font_is_embedded_and_one_the_theme_ships(built_example: Path) -> 
         name, *_, emb, _sub, _uni, _obj, _gen = row.split()
         assert emb == "yes", f"font not embedded: {row}"
         assert name.split("+", 1)[1] in SHIPPED_FONTS, f"a system font was used: {row}"
+    # The example quotes KCNA in Korean: its title and quote print in the theme's CJK face.
+    assert any("+Noto-Serif-CJK-KR " in row for row in listing), listing
 
 
 # -- metadata -----------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def test_bookmarks_nest_facts_under_their_sections(built_example: Path) -> None:
 
     marks = outline(PdfReader(pdf_of(built_example)))
     assert [(level, title) for level, title, _ in marks] == expected
-    assert sum(level == 2 for level, _, _ in marks) == view.fact_count + 3 == 14 + 3
+    assert sum(level == 2 for level, _, _ in marks) == view.fact_count + 3 == 15 + 3
     texts = page_texts(pdf_of(built_example))
     for _, title, page in marks:
         assert title in texts[page - 1], f"bookmark {title!r} points to page {page}"

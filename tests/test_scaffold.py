@@ -161,10 +161,10 @@ def test_new_prints_a_skeleton_that_validates_when_pasted(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("kind", "sheet", "count"),
     [
-        ("fact", "facts/risks.yaml", "15 facts"),
-        ("source", "facts/sources.yaml", "6 sources"),
+        ("fact", "facts/risks.yaml", "16 facts"),
+        ("source", "facts/sources.yaml", "8 sources"),
         ("actor", "facts/actors.yaml", "5 actors"),
-        ("fact", "facts/aid-flows.yaml", "15 facts"),
+        ("fact", "facts/aid-flows.yaml", "16 facts"),
     ],
 )
 def test_new_appends_to_a_sheet_keeping_its_bytes(

@@ -9,11 +9,12 @@ import re
 import subprocess
 from pathlib import Path
 
+import pypdf
 import pytest
 from helpers import require_tool, run
-from scripts_project import WORDS, multilingual_project
+from scripts_project import PERSIAN_LABEL, WORDS, multilingual_project
 
-from briefgen import fonts
+from briefgen import fonts, shaping
 
 pytestmark = pytest.mark.slow
 
@@ -112,6 +113,74 @@ def test_the_pdf_embeds_only_the_themes_families_subset(built: Path) -> None:
         names.add(re.sub(r"-(Bold|Italic|BoldItalic)$", "", name.split("+", 1)[1]))
     assert names <= THEME_FAMILIES, names - THEME_FAMILIES
     assert {"Noto-Sans-CJK-KR", "Noto-Naskh-Arabic", "Noto-Sans-Arabic"} <= names
+
+
+def _figure_glyphs(pdf: Path) -> list[list[tuple[str, list[int]]]]:
+    """The glyphs each figure of `pdf` shows (its /Figure marked content, in page
+    order), as runs of (family and weight, glyph ids in the order printed)."""
+    reader = pypdf.PdfReader(pdf)
+    figures: dict[tuple[int, int], list[tuple[str, list[int]]]] = {}
+    for number, page in enumerate(reader.pages):
+        names = {
+            key: str(ref.get_object()["/BaseFont"]).split("+", 1)[1]
+            for key, ref in page["/Resources"]["/Font"].items()
+        }
+        marks: list[tuple[int, int] | None] = []
+        font = ""
+        for operands, operator in pypdf.generic.ContentStream(
+            page.get_contents(), reader
+        ).operations:
+            if operator == b"BDC":
+                figure = operands[0] == "/Figure"
+                marks.append((number, int(operands[1]["/MCID"])) if figure else None)
+            elif operator == b"BMC":
+                marks.append(None)
+            elif operator == b"EMC" and marks:
+                marks.pop()
+            elif operator == b"Tf":
+                font = names[operands[0]]
+            elif operator in (b"Tj", b"TJ") and marks and marks[-1] is not None:
+                shown = operands[0] if operator == b"TJ" else [operands[0]]
+                data = b"".join(
+                    getattr(part, "original_bytes", part)
+                    for part in shown
+                    if isinstance(
+                        part, (pypdf.generic.ByteStringObject, pypdf.generic.TextStringObject)
+                    )
+                )  # Identity-H: two bytes a glyph id
+                ids = [int.from_bytes(data[at : at + 2], "big") for at in range(0, len(data), 2)]
+                figures.setdefault(marks[-1], []).append((font, ids))
+    return list(figures.values())
+
+
+def _harfbuzz(text: str, bold: bool = False) -> tuple[str, list[int]]:
+    """`text` (one run of one family) as HarfBuzz shapes it in the theme's face: the
+    PDF's font name for that face, and its glyph ids left to right."""
+    glyphs = shaping.glyph_run(text, bold)
+    [family] = {family for family, _ in shaping.runs(text) if family}
+    return family.replace(" ", "-") + ("-Bold" if bold else ""), [gid for _, gid in glyphs]
+
+
+def test_persian_in_the_figures_prints_in_harfbuzzs_glyph_order(built: Path) -> None:
+    """The flow label, the actor box and the timeline row print the glyphs HarfBuzz
+    gives for the same text in the same face, in its order: joined forms, right to
+    left, not separate letters reversed (WeasyPrint's letter-by-letter SVG text).
+    WeasyPrint keeps the face's glyph ids when it subsets, so they compare as is."""
+    label = _harfbuzz(PERSIAN_LABEL)
+    # The word is joined: it has glyphs (initial, medial, final forms) that none of
+    # its letters has alone.
+    letters = {_harfbuzz(char)[1][0] for char in PERSIAN_LABEL if not char.isspace()}
+    assert len(set(label[1]) - letters) >= 4, (label, letters)
+    figures = [
+        runs
+        for runs in _figure_glyphs(built / "scripts.pdf")
+        if any("Arabic" in f for f, _ in runs)
+    ]
+    assert len(figures) == 2, figures  # the flow diagram, then the timeline
+    flows, timeline = figures
+    assert label in flows, flows
+    assert _harfbuzz("ایران", bold=True) in flows, flows  # the actor's box
+    assert _harfbuzz("ایران") in timeline, timeline  # the row "ایران reports shipments"
 
 
 def test_the_pdf_is_the_same_on_rebuild(built: Path, tmp_path: Path) -> None:

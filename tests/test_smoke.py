@@ -10,7 +10,7 @@ from helpers import minimal_project, run
 def test_example_validates(example: Path) -> None:
     result = run("validate", "--project", example)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ok: 14 facts")
+    assert result.stdout.startswith("ok: 15 facts")
 
 
 def test_minimal_project_builds_html_and_pdf(tmp_path: Path) -> None:
