@@ -48,11 +48,14 @@ HEIGHT = 760.0  # and the most of a PDF page it may take, with its caption and l
 MIN_SCALE = 0.8  # below this, labels are too small to read: number the arrows instead
 MIN_NUMBERED_SCALE = 0.7  # and below this, the numbers and names are
 LABEL_SIZE = 10.0
-LABEL_LINE = 12.5
+# A line is as tall as the font says (Noto Sans: ascent + descent = 1.362 em), so a
+# browser's boxes of two lines of a label never overlap.
+LABEL_LINE = 14.0
 LABEL_TEXT_WIDTH = 120.0
 LABEL_PAD = 3.0  # inside the label's visible box
 LABEL_GAP = 3.0  # around it, kept clear of arrows by dot
 NODE_SIZE = 11.5
+NODE_LINE = 16.0  # as tall as a line of NODE_SIZE is (1.362 em), as LABEL_LINE
 NODE_TEXT_WIDTH = 120.0
 MARGIN = 8.0
 LEGEND_SIZE = 10.0
@@ -151,7 +154,7 @@ def _node_lines(name: str) -> list[str]:
 def _node_box(name: str) -> tuple[float, float]:
     lines = _node_lines(name)
     width = max(text_width(line, NODE_SIZE, bold=True) for line in lines) + 20
-    return max(width, 56.0), len(lines) * 14.0 + 14
+    return max(width, 56.0), len(lines) * NODE_LINE + 14
 
 
 def _dot_source(actors: list[str], arrows: list[_Arrow], rankdir: str, numbered: bool) -> str:
@@ -359,9 +362,11 @@ def _node(x: float, y: float, name: str, scale: float) -> str:
         '<g class="flow-actor">',
         f'<rect {box} fill="#e8eef5" stroke="#1f3a5f" stroke-width="{num(1.2 * scale)}"/>',
     ]
-    first = y - (len(lines) - 1) * 7 * scale + size * 0.36
+    first = y - (len(lines) - 1) * NODE_LINE / 2 * scale + size * 0.36
     for index, content in enumerate(lines):
-        parts.append(text(x, first + index * 14 * scale, content, size, bold=True, anchor="middle"))
+        parts.append(
+            text(x, first + index * NODE_LINE * scale, content, size, bold=True, anchor="middle")
+        )
     parts.append("</g>")
     return "".join(parts)
 

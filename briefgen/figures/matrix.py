@@ -28,7 +28,7 @@ BAND_NAMES = [next(term for term, band in LIKELIHOOD_BANDS.items() if band == b)
 WIDTH = 640.0
 LEFT = 64.0  # the impact labels
 CELL = (WIDTH - LEFT - 4) / len(BANDS)
-HEAD = 40.0  # the band labels above the grid
+HEAD = 42.0  # the band labels above the grid
 BADGE = 17.0  # a number's circle
 GAP = 4.0
 SIZE = 9.5
@@ -63,7 +63,8 @@ def draw(view: BriefingView) -> Figure | None:
         x = LEFT + column * CELL + CELL / 2
         words = wrap(name, SMALL, CELL - 4, 2)
         for index, line in enumerate(words):
-            baseline = HEAD - 20 - (len(words) - 1 - index) * 11
+            # Lines as tall as the font says (1.362 em), so no two lines' boxes overlap.
+            baseline = HEAD - 20 - (len(words) - 1 - index) * 12
             body.append(text(x, baseline, line, SMALL, anchor="middle", fill=MUTED))
         body.append(text(x, HEAD - 6, band, SMALL, anchor="middle", bold=True, fill=MUTED))
     y = HEAD
