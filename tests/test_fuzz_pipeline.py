@@ -151,7 +151,7 @@ def _built_or_refused(files: dict[str, str]) -> None:
 @pytest.mark.fuzz
 @settings(
     derandomize=True,
-    max_examples=10,
+    max_examples=4,  # `make check` runs this: a handful, kept under a few seconds each
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -164,7 +164,9 @@ def test_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
 @pytest.mark.slow
 @settings(
     derandomize=True,
-    max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "200")),
+    # A few in CI (each builds a whole project in five formats, seconds apiece); a
+    # thorough run sets BRIEFGEN_FUZZ_EXAMPLES (see the module's docstring).
+    max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "12")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
