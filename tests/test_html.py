@@ -269,7 +269,7 @@ def test_every_section_and_fact_has_a_permalink_and_every_link_lands(
       };
     }"""
     for path, facts in (
-        (built_example / f"output/{MAIN}.html", 14),
+        (built_example / f"output/{MAIN}.html", 15),
         (rich / "output/rich.html", 3),
     ):
         page, _ = open_page(browser, path, 1280)
