@@ -33,6 +33,7 @@ from .model import (
 )
 from .richtext import plain, render_markdown
 from .rules import (
+    fact_markings,
     included_facts,
     independent_count,
     is_stale,
@@ -306,9 +307,6 @@ def assemble_briefing(
     )
     tags = sorted({tag for f in all_facts for tag in f.tags})
     by_id = {f.id: f for f in all_facts}
-    fact_markings = {
-        key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
-    }
     judgments = [
         JudgmentView(
             number=number,
@@ -322,7 +320,7 @@ def assemble_briefing(
                 FactRef(i, by_id[i].anchor, by_id[i].title) for i in judgment.based_on if i in by_id
             ],
             id=judgment.id,
-            marking=judgment_marking(scheme, judgment, fact_markings) if marks else None,
+            marking=judgment_marking(scheme, judgment, fact_markings(project)) if marks else None,
         )
         for number, judgment in enumerate(written, start=1)
     ]

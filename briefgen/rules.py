@@ -51,17 +51,37 @@ class Withheld:
         return bool(self.facts or self.sources or self.judgments)
 
 
+def fact_markings(project: Project) -> dict[str, str]:
+    """Each fact's marking as handled (markings.fact_marking), worked out once per
+    project: the releases, the view's portion marks and the checks all ask."""
+    cached: dict[str, str] | None = project.__dict__.get("_fact_markings")
+    if cached is None:
+        scheme = project_scheme(project)
+        sources = {key: placed.item for key, placed in project.sources.items()}
+        cached = project.__dict__["_fact_markings"] = {
+            key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
+        }
+    return cached
+
+
 def withheld(project: Project, briefing: Briefing) -> Withheld:
-    """The sources, facts and judgments marked above the briefing's release."""
+    """The sources, facts and judgments marked above the briefing's release, worked
+    out once per briefing (included_facts asks for every briefing it filters)."""
     if briefing.release is None:
         return Withheld()
+    cache: dict[str, Withheld] = project.__dict__.setdefault("_withheld", {})
+    if briefing.id not in cache:
+        cache[briefing.id] = _withheld(project, briefing)
+    return cache[briefing.id]
+
+
+def _withheld(project: Project, briefing: Briefing) -> Withheld:
+    assert briefing.release is not None
     scheme = project_scheme(project)
     sources = {key: placed.item for key, placed in project.sources.items()}
-    fact_markings = {
-        key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
-    }
+    markings = fact_markings(project)
     return Withheld(
-        facts=frozenset(k for k, m in fact_markings.items() if scheme.above(m, briefing.release)),
+        facts=frozenset(k for k, m in markings.items() if scheme.above(m, briefing.release)),
         sources=frozenset(
             k
             for k, s in sources.items()
@@ -70,7 +90,7 @@ def withheld(project: Project, briefing: Briefing) -> Withheld:
         judgments=frozenset(
             index
             for index, judgment in enumerate(briefing_judgments(project, briefing))
-            if scheme.above(judgment_marking(scheme, judgment, fact_markings), briefing.release)
+            if scheme.above(judgment_marking(scheme, judgment, markings), briefing.release)
         ),
     )
 

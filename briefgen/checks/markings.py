@@ -9,8 +9,8 @@ from typing import Any
 
 from ..errors import Problem
 from ..load import Placed, Project
-from ..markings import fact_marking, source_marking
-from ..rules import briefing_judgments, project_scheme, withheld
+from ..markings import source_marking
+from ..rules import briefing_judgments, fact_markings, project_scheme, withheld
 from ..wording import did_you_mean
 from .warnings import WarningRun
 
@@ -76,10 +76,7 @@ def marked_below_source(run: WarningRun) -> Iterable[Problem]:
 def judgments_without_shown_evidence(run: WarningRun) -> Iterable[Problem]:
     """A judgment a release shows while withholding every fact it is based on."""
     project = run.project
-    scheme = project_scheme(project)
-    fact_markings = {
-        key: fact_marking(scheme, placed.item, run.sources) for key, placed in project.facts.items()
-    }
+    markings = fact_markings(project)
     for placed in project.briefings.values():
         briefing = placed.item
         if briefing.release is None:
@@ -88,7 +85,7 @@ def judgments_without_shown_evidence(run: WarningRun) -> Iterable[Problem]:
         for index, judgment in enumerate(briefing_judgments(project, briefing)):
             if index in hidden.judgments:
                 continue
-            if all(f not in fact_markings or f in hidden.facts for f in judgment.based_on):
+            if all(f not in markings or f in hidden.facts for f in judgment.based_on):
                 yield placed.problem(
                     "judgments",
                     index,
