@@ -11,6 +11,7 @@ add one entry below (ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -51,7 +52,8 @@ def draw_figures(view: BriefingView, names: list[str] | None) -> list[Figure]:
     that has data); a figure with nothing to draw is left out."""
     wanted = FIGURES if names is None else {n: FIGURES[n] for n in FIGURES if n in names}
     drawn = (spec.draw(view) for spec in wanted.values())
-    return [figure for figure in drawn if figure is not None]
+    figures = [figure for figure in drawn if figure is not None]
+    return [dataclasses.replace(figure, number=n) for n, figure in enumerate(figures, 1)]
 
 
 def figure_tools(figures: list[Figure]) -> tuple[str, ...]:

@@ -52,6 +52,15 @@ class Figure:
     # Marks too small to carry their words (numbers) are written out below the
     # drawing as text, which breaks across pages and reads aloud.
     key: tuple[KeyEntry, ...] = ()
+    # What a caption needs besides its title (issue 22): "Figure N." (given by
+    # draw_figures in the order a briefing shows them, from 1), the units of its
+    # quantities if it has any, the "Source:" line naming what it draws, and the id
+    # of the section it illustrates (the theme places it there; None: after the
+    # key judgments).
+    number: int = 0
+    units: str | None = None
+    source: str = ""
+    section: str | None = None
 
     @property
     def markup(self) -> Markup:
