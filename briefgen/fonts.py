@@ -224,8 +224,8 @@ def rounded(codes: frozenset[int]) -> frozenset[int]:
 def subset(face: Face, codes: frozenset[int]) -> bytes:
     """`face` cut down to the code points `codes`, as TrueType/OpenType, its layout
     features kept (Arabic still joins, `lang` still picks a region's Han forms).
-    The same input gives the same bytes. Cached: the HTML and the PDF of a briefing
-    print the same characters of a script, and a CJK face takes a second or more."""
+    The same input gives the same bytes. Cached: the pages of a process mostly ask
+    for the same subsets (see `rounded`), and a CJK face takes a second or more."""
     from fontTools import subset as subsetter
     from fontTools.ttLib import TTFont
 
@@ -234,7 +234,7 @@ def subset(face: Face, codes: frozenset[int]) -> bytes:
     # bytes as reading them all first, in two thirds of the time.
     font = TTFont(face.path, fontNumber=face.index, recalcTimestamp=False)
     options = subsetter.Options()
-    options.name_IDs = ["*"]  # keep the family name a reader's PDF tools show
+    options.name_IDs = ["*"]  # keep the family name a reader's font tools show
     options.name_languages = ["*"]
     options.notdef_outline = True
     options.recalc_timestamp = False
@@ -291,25 +291,6 @@ def embedded_css(text: str) -> str:
         data = base64.b64encode(web_subset(face, codes, flavor)).decode()
         rules.append(face_rule(face, f"data:{media_type};base64,{data}", fmt))
     return "\n".join(rules)
-
-
-FONT_SCHEME = "briefgen-font:"
-
-
-def print_fonts(text: str) -> dict[str, bytes]:
-    """The faces outside the theme folder that `text` needs, each subset to its
-    characters, by the URL the PDF's @font-face rules name (pdf.py serves them
-    from memory); the theme's own faces print.css names as files."""
-    used = printed_by(text)
-    faces = [face for face in FACES if face.family in used and face.package]
-    require(faces)
-    return {FONT_SCHEME + face.name: subset(face, rounded(used[face.family])) for face in faces}
-
-
-def print_css(urls: Iterable[str]) -> str:
-    """@font-face rules for the faces `print_fonts` gave, by URL."""
-    by_url = {FONT_SCHEME + face.name: face for face in FACES}
-    return "\n".join(face_rule(by_url[url], url) for url in sorted(urls))
 
 
 def measure_coverage() -> dict[str, list[list[int]]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,8 +45,6 @@ class PdfArguments:
     identifier: bytes  # the PDF file identifier
     date: dt.date  # every date in the file
     attachments: list[Attachment]
-    # Faces outside the theme folder, subset, by their briefgen-font: URL (fonts.py).
-    fonts: dict[str, bytes] = field(default_factory=dict)
 
     def lay_out(self) -> bytes:
         """The PDF's bytes."""
@@ -58,7 +56,6 @@ class PdfArguments:
             identifier=self.identifier,
             date=self.date,
             attachments=self.attachments,
-            fonts=self.fonts,
         )
 
 
@@ -78,12 +75,10 @@ def _fetcher_class() -> Any:
             self,
             allowed: list[Path],
             attachments: dict[str, Attachment],
-            fonts: dict[str, bytes] | None = None,
         ) -> None:
             super().__init__(fail_on_errors=True)
             self._allowed = [folder.resolve() for folder in allowed]
             self._attachments = attachments
-            self._fonts = fonts or {}
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -107,8 +102,6 @@ def _fetcher_class() -> Any:
                 attachment = self._attachments[url]
                 content_type = {"Content-Type": attachment.media_type}
                 return URLFetcherResponse(url, body=attachment.data, headers=content_type)
-            if url in self._fonts:
-                return URLFetcherResponse(url, body=self._fonts[url], headers={})
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise FatalURLFetchingError(f"refused to fetch {url[:80]}")
@@ -131,7 +124,6 @@ def write_pdf(
     identifier: bytes,
     date: dt.date,
     attachments: list[Attachment] | None = None,
-    fonts: dict[str, bytes] | None = None,
 ) -> bytes:
     """Lay out `html` (relative URLs resolve in `base_dir`) and return the PDF bytes.
 
@@ -148,7 +140,7 @@ def write_pdf(
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}; choose one of {PDF_VARIANTS}")
     by_url = {_INPUT_SCHEME + quote(a.name): a for a in attachments or []}
-    fetcher = _fetcher_class()(allowed, by_url, fonts)
+    fetcher = _fetcher_class()(allowed, by_url)
     midnight = dt.datetime(date.year, date.month, date.day)
     embedded = [
         weasyprint.Attachment(

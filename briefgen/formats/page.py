@@ -52,9 +52,13 @@ def prepare_pdf(context: RenderContext) -> PdfArguments:
     # The file identifier names this exact file: these inputs, in this variant.
     identifier = hashlib.sha256(f"{view.inputs_digest} {variant}".encode())
     html = render_html(view, context.root, "pdf", context.env)
-    faces = fonts.print_fonts(html)
+    # The faces outside the theme folder (Arabic, Hebrew, CJK) print from Debian's
+    # files, which WeasyPrint's fontconfig finds by family name and subsets as it
+    # embeds them (the same bytes as when briefgen served its own subsets, in half
+    # the CPU); they must be installed, never stood in for.
+    fonts.require(fonts.faces_for(html))
     return PdfArguments(
-        html=with_fonts(html, fonts.print_css(faces)),
+        html=with_fonts(html, ""),
         base_dir=dirs[-1],
         allowed=dirs,
         variant=variant,
@@ -64,7 +68,6 @@ def prepare_pdf(context: RenderContext) -> PdfArguments:
             Attachment(item.path, item.data, _describe(item.path, view.inputs_digest))
             for item in context.inputs
         ],
-        fonts=faces,
     )
 
 
