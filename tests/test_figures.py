@@ -602,7 +602,7 @@ def test_each_figure_has_a_narrow_form_linking_every_mark(example_view: Briefing
     assert risks is not None
     first = ET.fromstring(risks.narrow).find("li")
     assert first is not None and first.get("value") == "1"  # gravest first, as numbered
-    assert "".join(first.itertext()).startswith("Severe impact, unlikely (20–45%)")
+    assert "".join(first.itertext()).startswith("Severe impact, unlikely (20–45%): Russia")
 
 
 # -- in the briefing -------------------------------------------------------------------

@@ -482,9 +482,10 @@ def _narrow(arrows: list[_Arrow]) -> str:
         what = " ".join(arrow.lines)
         items.append(
             Markup(
-                '<li value="{}"><a href="#{}"><span class="figure-narrow-route">{}</span> '
+                '<li value="{}"><a href="#{}"><span class="figure-narrow-route">{}</span>: '
                 '{} <span class="figure-narrow-swatch" style="border-color: {}"'
-                ' aria-hidden="true"></span><span class="figure-narrow-category">{}</span></a></li>'
+                ' aria-hidden="true"></span>'
+                '<span class="figure-narrow-category">({})</span></a></li>'
             ).format(index + 1, arrow.facts[0].anchor, route, what, colour, arrow.category)
         )
     return str(

@@ -142,7 +142,7 @@ def _narrow(risks: list[FactView]) -> str:
     items = Markup("").join(
         Markup(
             '<li value="{}"><a href="#{}"><span class="figure-narrow-where">{} impact, {} '
-            "({})</span> {}</a></li>"
+            "({})</span>: {}</a></li>"
         ).format(
             number, fact.anchor, risk.impact.capitalize(), risk.likelihood, risk.band, fact.title
         )

@@ -326,7 +326,7 @@ def _narrow(groups: list[tuple[SectionView, list[FactView]]], colours: dict[str,
     for section, facts in groups:
         items = Markup("").join(
             Markup(
-                '<li><a href="#{}"><span class="figure-narrow-date">{}</span> {}</a></li>'
+                '<li><a href="#{}"><span class="figure-narrow-date">{}</span>: {}</a></li>'
             ).format(fact.anchor, fact.date, fact.title)
             for fact in facts
         )
