@@ -130,6 +130,7 @@ class FlowView:
     category: str
     amount: str | None  # "10,000+ troops", "200–250 containers"
     since: str | None
+    unit: str | None = None  # the amount's unit, as written ("troops"), for a figure's units
 
 
 @dataclass
@@ -165,6 +166,7 @@ def flow_view(flow: Flow, actor_name: ActorName) -> FlowView:
         category=flow.category,
         amount=amount,
         since=flow.since.display() if flow.since else None,
+        unit=flow.unit if flow.quantity is not None else None,
     )
 
 

@@ -1,5 +1,5 @@
-"""Generated projects for the figure tests: n actors, m flows between them, k risks,
-the same for the same seed."""
+"""Projects for the figure tests: generated ones of n actors, m flows between them and
+k risks, the same for the same seed; and held-in ones for one figure's case."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 from helpers import MINIMAL_CONFIG, write_tree
+from projects import fact, project, sheet
 
 from briefgen.figures.flows import CATEGORIES
 from briefgen.figures.matrix import BAND_NAMES as LIKELIHOODS
@@ -114,3 +115,39 @@ def figure_project(
             "facts/main.yaml": "\n".join(lines) + "\n",
         },
     )
+
+
+def outlier_project(root: Path) -> Path:
+    """A held-in project for the timeline: a 1999 agreement among facts of 2024 (flows,
+    a day, a range and a month), with two risks the timeline leaves to the matrix."""
+    agreement = {"name": "Treaty of 1999", "parties": ["RU", "KP"], "signed": "1999-02-09"}
+    flows = [
+        fact(
+            f"flow-{n}",
+            f"Shipment {n} of shells",
+            date=date,
+            flow={"from": "KP", "to": "RU", "what": "artillery shells", "category": "ammunition"},
+        )
+        for n, date in enumerate(["2024-02", "2024-05-14", "2024-09", "2024-11-02"])
+    ]
+    facts = [
+        fact(
+            "treaty-1999",
+            "A treaty of friendship signed in 1999",
+            date="1999-02-09",
+            agreement={**agreement, "status": "in-force"},
+        ),
+        *flows,
+        fact("talks", "Talks through the summer", date="{from: 2024-06, to: 2024-08}"),
+    ]
+    risks = [
+        fact(
+            f"risk-{n}",
+            f"Risk {n}",
+            section="risks",
+            date="2024-11",
+            risk={"likelihood": likelihood, "impact": "high"},
+        )
+        for n, likelihood in enumerate(["likely", "unlikely"])
+    ]
+    return project(root, sheets={"main": sheet(facts=[*facts, *risks])})

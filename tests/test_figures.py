@@ -13,8 +13,9 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import projects
 import pytest
-from figure_projects import figure_project
+from figure_projects import figure_project, outlier_project
 from helpers import REPO, copy_example, edit, minimal_project, require_tool, run
 
 from briefgen.assemble import BriefingView
@@ -86,14 +87,14 @@ def test_the_flow_diagram_draws_every_flow_of_the_example_both_ways(
 
 
 def test_a_flow_from_an_actor_to_itself_is_a_loop(tmp_path: Path) -> None:
-    root = figure_project(tmp_path, 2, 1)
+    root = figure_project(tmp_path, 2, 2)
     sheet = (root / "facts/main.yaml").read_text()
     (root / "facts/main.yaml").write_text(edit(sheet, "      to: A1\n", "      to: A0\n"))
     figure = flows.draw(view_of(root))
     assert figure is not None
     root_svg = parsed(figure)
-    assert len([e for e in root_svg.iter(f"{SVG}path") if e.get("class") == "flow-arrow"]) == 1
-    assert "between 1 actor (Russia)" in figure.description
+    assert len([e for e in root_svg.iter(f"{SVG}path") if e.get("class") == "flow-arrow"]) == 2
+    assert "between 2 actors (Russia, North Korea)" in figure.description
     assert "Russia to Russia: troops" in figure.description
 
 
@@ -192,23 +193,23 @@ def test_dot_is_handed_fixed_boxes_and_nothing_from_the_facts(tmp_path: Path) ->
 # -- timeline ----------------------------------------------------------------------------
 
 
-def test_the_timeline_has_a_row_for_every_fact_linked_to_it(example_view: BriefingView) -> None:
+def test_the_timeline_has_a_row_for_every_fact_but_the_risks(example_view: BriefingView) -> None:
     figure = timeline.draw(example_view)
     assert figure is not None
     root = parsed(figure)
     rows = [g for g in root.iter() if g.get("class") == "timeline-fact"]
-    assert len(rows) == len(example_view.facts) == 15
-    assert sorted(g.get("data-fact") for g in rows) == sorted(f.anchor for f in example_view.facts)
-    assert sorted(link.href for link in figure.links) == sorted(
-        f"#{f.anchor}" for f in example_view.facts
-    )
+    # The risks are left to the matrix: their dates say when they were judged.
+    shown = [f for f in example_view.facts if f.kind != "risk"]
+    assert len(rows) == len(shown) == 11 and len(example_view.facts) == 15
+    assert sorted(g.get("data-fact") for g in rows) == sorted(f.anchor for f in shown)
+    assert sorted(link.href for link in figure.links) == sorted(f"#{f.anchor}" for f in shown)
     headings = [
         t.text
         for g in root.iter()
         if g.get("class") == "timeline-section"
         for t in g.iter(f"{SVG}text")
     ]
-    assert headings == [s.title for s in example_view.sections if s.facts]
+    assert headings == ["Aid flows", "Agreements", "Context"]
 
 
 def _mark(root: ET.Element, anchor: str) -> ET.Element:
@@ -360,7 +361,7 @@ def test_the_same_facts_draw_the_same_bytes(tmp_path: Path) -> None:
 
 
 def test_fact_text_is_escaped_in_the_svg(tmp_path: Path) -> None:
-    root = figure_project(tmp_path, 2, 2, risks=1)
+    root = figure_project(tmp_path, 2, 2, risks=2)
     sheet = (root / "facts/main.yaml").read_text()
     sheet = sheet.replace("name: Russia", 'name: "<script>R&D</script>"')
     sheet = sheet.replace(
@@ -385,6 +386,225 @@ def test_text_is_measured_in_the_theme_font() -> None:
     assert canvas.wrap("one two three four five six", 10, 50, 2)[-1].endswith("…")
 
 
+# -- what each figure argues (issue 22) ----------------------------------------------------
+
+
+def test_each_figure_of_the_example_says_what_it_shows(example_view: BriefingView) -> None:
+    figures = {f.name: f for f in (spec.draw(example_view) for spec in FIGURES.values()) if f}
+    flows_, timeline_, risks = figures["flows"], figures["timeline"], figures["risks"]
+    assert flows_.title == "Flows between Russia and North Korea, 2023–2024"
+    assert flows_.units == "Quantities in troops and containers"
+    assert flows_.source.startswith("Source: 6 facts of Aid flows, citing ")
+    assert flows_.section == "aid-flows"
+    assert timeline_.title == "11 events, August 2023 – November 2024"
+    assert timeline_.units is None
+    assert timeline_.source.startswith(
+        "Source: 11 facts of Aid flows (6), Agreements (3) and Context (2), citing "
+    )
+    assert timeline_.section is None  # it spans the briefing
+    assert risks.title == "4 risks by likelihood and impact: 1 severe, 2 high and 1 moderate"
+    assert risks.source == (
+        "Source: 4 facts of Risks, citing Military Exchange: Russia Sends Aid to North Korea "
+        "in Exchange for Troops in Ukraine and Unnamed defence specialists and experts "
+        "cited by the article."
+    )
+    assert risks.section == "risks"
+    for figure in figures.values():
+        assert figure.title != FIGURES[figure.name].title  # never the generic name
+        assert parsed(figure).find(f"{SVG}title").text == figure.title  # type: ignore[union-attr]
+
+
+def test_draw_figures_numbers_the_figures_in_order(example_view: BriefingView) -> None:
+    assert [(f.number, f.name) for f in example_view.figures] == [
+        (1, "flows"),
+        (2, "timeline"),
+        (3, "risks"),
+    ]
+
+
+def test_a_few_facts_are_named_by_id_in_the_source_line(tmp_path: Path) -> None:
+    facts = [
+        projects.fact(
+            f"f{n}", f"Flow {n}", flow={"from": "RU", "to": "KP", "what": w, "category": "other"}
+        )
+        for n, w in enumerate(["fuel", "grain"])
+    ]
+    figure = flows.draw(
+        view_of(projects.project(tmp_path, sheets={"main": projects.sheet(facts=facts)}))
+    )
+    assert figure is not None
+    assert figure.source == "Source: 2 facts (f0 and f1), citing A source."
+    assert figure.units is None  # no quantity, no units line
+
+
+def test_one_arrow_one_tick_or_one_risk_is_no_figure(tmp_path: Path) -> None:
+    one_flow = projects.fact(
+        "f", "A flow", flow={"from": "RU", "to": "KP", "what": "fuel", "category": "economic"}
+    )
+    one_risk = projects.fact(
+        "r", "A risk", section="risks", risk={"likelihood": "likely", "impact": "high"}
+    )
+    view = view_of(
+        projects.project(tmp_path, sheets={"main": projects.sheet(facts=[one_flow, one_risk])})
+    )
+    # One arrow, one risk, and one dated fact besides the risk: nothing to compare.
+    assert [spec.draw(view) for spec in FIGURES.values()] == [None, None, None]
+    assert view.figures == []
+    two = [one_flow, {**one_flow, "id": "g", "date": "2023"}, one_risk, {**one_risk, "id": "s"}]
+    view = view_of(projects.project(tmp_path / "two", sheets={"main": projects.sheet(facts=two)}))
+    assert [f.name for f in view.figures] == ["flows", "timeline", "risks"]
+
+
+def flow_labels(figure: Figure) -> list[str]:
+    return [
+        " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
+        for g in parsed(figure).iter()
+        if g.get("class") == "flow-label"
+    ]
+
+
+def test_a_flow_label_is_wrapped_never_cut(tmp_path: Path) -> None:
+    what = "crude oil and refined petroleum products shipped through the port of Vostochny"
+    facts = [
+        projects.fact(
+            "oil",
+            "Oil",
+            flow={
+                "from": "RU",
+                "to": "KP",
+                "what": what,
+                "category": "economic",
+                "quantity": 108.5,
+                "unit": "million tonnes in 2024 according to the ministry",
+            },
+        ),
+        projects.fact(
+            "fuel", "Fuel", flow={"from": "RU", "to": "KP", "what": "fuel", "category": "other"}
+        ),
+    ]
+    figure = flows.draw(
+        view_of(projects.project(tmp_path, sheets={"main": projects.sheet(facts=facts)}))
+    )
+    assert figure is not None
+    labels = flow_labels(figure)
+    assert f"{what} 108.5 million tonnes in 2024 according to the ministry" in labels
+    assert not any("…" in label for label in labels)
+    assert figure.units == "Quantities in million tonnes in 2024 according to the ministry"
+
+
+def test_arrows_of_one_route_that_read_alike_are_told_apart(tmp_path: Path) -> None:
+    view = view_of(outlier_project(tmp_path))
+    figure = flows.draw(view)
+    assert figure is not None
+    labels = flow_labels(figure)
+    assert len(labels) == len(set(labels)) == 4
+    assert "artillery shells 14 May 2024" in labels
+    assert "artillery shells February 2024" in labels
+    # The same date twice: numbered in order.
+    first = next(f for f in view.facts if f.kind == "flow")
+    arrows = flows._arrows([first, first])
+    assert [a.lines[-1] for a in arrows] == [f"{first.date} (1)", f"{first.date} (2)"]
+
+
+def test_the_timeline_breaks_its_axis_for_a_fact_long_before_the_rest(tmp_path: Path) -> None:
+    view = view_of(outlier_project(tmp_path))
+    figure = timeline.draw(view)
+    assert figure is not None
+    assert figure.title == "5 events, February – November 2024, and 1 earlier (1999)"
+    root = parsed(figure)
+    assert len([g for g in root.iter() if g.get("class") == "timeline-break"]) == 1
+    axis = texts(root, "timeline-axis")
+    assert axis[:2] == ["1999", "Mar 2024"]  # then the months of 2024 alone
+    marks = {
+        anchor: _mark(root, anchor) for anchor in (f.anchor for f in view.facts if f.kind != "risk")
+    }
+
+    def left(e: ET.Element) -> float:
+        if e.tag == f"{SVG}polygon":
+            return min(float(p.split(",")[0]) for p in (e.get("points") or "").split())
+        return float(e.get("x", "0"))
+
+    treaty = left(marks["fact-treaty-1999"])
+    others = sorted(left(m) for a, m in marks.items() if a != "fact-treaty-1999")
+    plot = timeline.PLOT_RIGHT - timeline.PLOT_LEFT
+    assert treaty < timeline.PLOT_LEFT + timeline.SLOT < others[0]
+    # The facts of 2024 spread over most of the plot, not crushed at its right edge.
+    assert others[-1] - others[0] > 0.6 * plot
+    # No risk on the timeline, and no year-long stretch from 1999 to 2024.
+    assert not [g for g in root.iter() if (g.get("data-fact") or "").startswith("fact-risk")]
+
+
+def test_no_break_without_an_outlier(example_view: BriefingView) -> None:
+    figure = timeline.draw(example_view)
+    assert figure is not None
+    assert not [g for g in parsed(figure).iter() if g.get("class") == "timeline-break"]
+
+
+def test_date_precision_is_drawn_as_precision_with_a_legend(tmp_path: Path) -> None:
+    view = view_of(outlier_project(tmp_path))
+    figure = timeline.draw(view)
+    assert figure is not None
+    root = parsed(figure)
+    month, day, span = (_mark(root, f"fact-{n}") for n in ("flow-0", "flow-1", "talks"))
+    assert month.get("class") == "timeline-vague" and month.get("fill-opacity") == "0.3"
+    assert day.tag == f"{SVG}polygon"
+    assert span.tag == f"{SVG}rect" and span.get("fill-opacity") is None  # a duration
+    assert texts(root, "timeline-legend-item") == [
+        "on a day",
+        "from one date to another",
+        "some time in a month or year",
+    ]
+
+
+def test_section_colours_follow_the_id_never_the_order(tmp_path: Path) -> None:
+    ids = ["aid-flows", "agreements", "risks", "context"]
+    colours = canvas.section_colours(ids)
+    for order in itertools.permutations(ids):
+        assert canvas.section_colours(order) == colours
+    assert len(set(colours.values())) == len(ids)
+    # Apart from the flow categories': a colour means one thing.
+    assert not set(canvas.SECTION_PALETTE) & {colour for colour, _ in flows.STYLES.values()}
+
+    def heading_colours(root: Path, order: list[str]) -> dict[str, str]:
+        titles = {"risks": "Risks", "aid-flows": "Aid flows", "context": "Context"}
+        facts = [
+            projects.fact(f"{s}-{n}", f"{s} {n}", section=s, date=f"2024-0{n + 1}")
+            for s in titles
+            for n in range(2)
+        ]
+        made = projects.project(
+            root,
+            sections=[projects.section(s, titles[s]) for s in order],
+            sheets={"main": projects.sheet(section_id=None, facts=facts)},
+        )
+        figure = timeline.draw(view_of(made))
+        assert figure is not None
+        return {
+            g.get("data-section", ""): next(iter(g.iter(f"{SVG}rect"))).get("fill", "")
+            for g in parsed(figure).iter()
+            if g.get("class") == "timeline-section"
+        }
+
+    first = heading_colours(tmp_path / "a", ["aid-flows", "risks", "context"])
+    second = heading_colours(tmp_path / "b", ["context", "aid-flows", "risks"])
+    assert first == second and first["risks"] in canvas.SECTION_PALETTE
+
+
+def test_each_figure_has_a_narrow_form_linking_every_mark(example_view: BriefingView) -> None:
+    for spec in FIGURES.values():
+        figure = spec.draw(example_view)
+        assert figure is not None
+        narrow = ET.fromstring(figure.narrow)  # well-formed: it goes into the page as it is
+        hrefs = sorted({a.get("href") for a in narrow.iter("a")})
+        assert hrefs == sorted({link.href for link in figure.links}), spec.name
+        assert "figure-narrow" in (narrow.get("class") or "")
+    risks = matrix.draw(example_view)
+    assert risks is not None
+    first = ET.fromstring(risks.narrow).find("li")
+    assert first is not None and first.get("value") == "1"  # gravest first, as numbered
+    assert "".join(first.itertext()).startswith("Severe impact, unlikely (20–45%): Russia")
+
+
 # -- in the briefing -------------------------------------------------------------------
 
 
@@ -405,7 +625,7 @@ def test_the_page_shows_each_figure_with_links_onto_its_facts(built: Path) -> No
         assert f'<figure class="figure figure-{name}" id="figure-{name}"' in html
     ids = set(re.findall(r'\sid="([^"]+)"', html))
     hrefs = re.findall(r'<a class="figure-link" href="#([^"]+)"', html)
-    assert len(hrefs) == 12 + (12 + 5) + 5
+    assert len(hrefs) == 12 + 12 + 5  # the timeline leaves the risks to the matrix
     assert set(hrefs) <= ids
     # Together after the key judgments, in the table's order.
     places = [html.index(f'id="figure-{name}"') for name in ("flows", "timeline", "risks")]
@@ -423,7 +643,7 @@ def test_the_pdf_draws_figures_as_vectors_with_working_links(built: Path) -> Non
     assert listing.stdout.strip().splitlines()[2:] == []  # a header, and no image at all
     reader = PdfReader(pdf)
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "Flows between the actors" in text and "Risks by likelihood and impact" in text
+    assert "Flows between" in text and "5 risks by likelihood and impact" in text
     assert "Russia" in text  # the SVG's labels are text, not pictures of text
     internal = 0
     for page in reader.pages:
@@ -431,7 +651,7 @@ def test_the_pdf_draws_figures_as_vectors_with_working_links(built: Path) -> Non
             annotation = annotation.get_object()
             if annotation.get("/Subtype") == "/Link" and "/Dest" in annotation:
                 internal += 1
-    assert internal >= 12 + 17 + 5  # every mark's link, besides the contents and citations
+    assert internal >= 12 + 12 + 5  # every mark's link, besides the contents and citations
 
 
 def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:

@@ -38,7 +38,14 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("checks",),  # check: the entry points and the table of warnings
     ("assemble",),  # the reader's view
-    ("figures.canvas", "figures.flows", "figures.timeline", "figures.matrix", "figures"),
+    (
+        "figures.canvas",
+        "figures.captions",
+        "figures.flows",
+        "figures.timeline",
+        "figures.matrix",
+        "figures",
+    ),
     (
         "theme",
         "records",

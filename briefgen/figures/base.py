@@ -61,11 +61,21 @@ class Figure:
     units: str | None = None
     source: str = ""
     section: str | None = None
+    # The figure as HTML for a narrow screen (a phone, 390 px), where the drawing's text
+    # would shrink below 10 px: a list or table of what it draws, each item linked to
+    # its fact, for the theme to show in place of the drawing under a media query.
+    # Every text from the facts in it is escaped. "" when the drawing reads as it is.
+    narrow: str = ""
 
     @property
     def markup(self) -> Markup:
         """The SVG for a template, which would otherwise escape it."""
         return Markup(self.svg)
+
+    @property
+    def narrow_markup(self) -> Markup:
+        """The narrow form for a template."""
+        return Markup(self.narrow)
 
 
 __all__ = ["Figure", "FigureLink", "KeyEntry"]

@@ -10,6 +10,8 @@ line, svgtext.py, so Arabic script joins and reads right to left) and in resvg.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,6 +23,9 @@ FONT_FAMILY = ", ".join(f"'{family}'" for family in SANS)
 # Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito),
 # darkened where needed to keep 3:1 against white for lines and marks.
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8f6d00", "#56b4e9", "#555d66")
+# The sections' colours: none of the categories' (PALETTE), and darker, so a section's
+# mark is never read as a kind of flow; each keeps 4.5:1 against white.
+SECTION_PALETTE = ("#332288", "#882255", "#117733", "#7f3b08", "#6a3d9a", "#0b4f6c")
 INK = "#1b1f24"
 MUTED = "#555d66"
 RULE = "#c9ced4"
@@ -48,10 +53,20 @@ def fit(text: str, size: float, width: float, bold: bool = False) -> str:
     return cut + "…"
 
 
-def wrap(text: str, size: float, width: float, lines: int, bold: bool = False) -> list[str]:
-    """`text` broken at spaces into at most `lines` lines of `width`; the last is cut."""
+def wrap(
+    text: str, size: float, width: float, lines: int | None = None, bold: bool = False
+) -> list[str]:
+    """`text` broken at spaces into lines of `width`: at most `lines`, the last cut
+    to fit, or (None) as many as it takes, a word wider than a line left whole."""
     words = text.split()
     out: list[str] = []
+    if lines is None:
+        while words:
+            line = words.pop(0)
+            while words and text_width(f"{line} {words[0]}", size, bold) <= width:
+                line = f"{line} {words.pop(0)}"
+            out.append(line)
+        return out
     while words and len(out) < lines - 1:
         line = words.pop(0)
         while words and text_width(f"{line} {words[0]}", size, bold) <= width:
@@ -62,6 +77,38 @@ def wrap(text: str, size: float, width: float, lines: int, bold: bool = False) -
     if words:
         out.append(fit(" ".join(words), size, width, bold))
     return out
+
+
+def section_colours(ids: Iterable[str]) -> dict[str, str]:
+    """Each section's colour, from its id and never its place: the id's hash picks a
+    colour of SECTION_PALETTE. Where two sections of one briefing would share one,
+    the first by id keeps it and the other takes the next colour no section of the
+    briefing picked, so a section keeps its colour in any order of its sections."""
+    wanted = {
+        section: int.from_bytes(hashlib.sha256(section.encode("utf-8")).digest()[:4], "big")
+        % len(SECTION_PALETTE)
+        for section in sorted(set(ids))
+    }
+    colours: dict[str, str] = {}
+    for section, start in wanted.items():
+        if start not in [wanted[s] for s in colours]:
+            colours[section] = SECTION_PALETTE[start]
+    for section, start in wanted.items():
+        if section in colours:
+            continue
+        taken = set(colours.values())
+        order = [
+            SECTION_PALETTE[(start + n) % len(SECTION_PALETTE)]
+            for n in range(1, len(SECTION_PALETTE))
+        ]
+        unpicked = [c for c in order if c not in taken and c not in _picked(wanted)]
+        free = [c for c in order if c not in taken]
+        colours[section] = (unpicked or free or order)[0]
+    return dict(sorted(colours.items()))
+
+
+def _picked(wanted: dict[str, int]) -> set[str]:
+    return {SECTION_PALETTE[index] for index in wanted.values()}
 
 
 def num(value: float) -> str:
@@ -160,4 +207,14 @@ def svg_document(
     )
 
 
-__all__ = ["attrs", "fit", "link", "num", "svg_document", "text", "text_width", "wrap"]
+__all__ = [
+    "attrs",
+    "fit",
+    "link",
+    "num",
+    "section_colours",
+    "svg_document",
+    "text",
+    "text_width",
+    "wrap",
+]

@@ -7,13 +7,16 @@ labels it cannot resize, then draw the SVG ourselves from its coordinates.
 That keeps the output ours (titled, described, deterministic) and the label
 boxes exactly the ones dot kept clear.
 
-A diagram too wide for the page with every label written out (many actors,
-many flows) numbers its arrows instead, and the theme writes each out in a key
-below it.
+A label is never cut: it wraps onto as many lines as its words take, and two
+arrows of one route that would read alike also say their dates. A diagram too
+wide for the page with every label written out (many actors, many flows, long
+labels) numbers its arrows instead, and the theme writes each out in a key
+below it. A phone gets the flows as a list (`Figure.narrow`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -22,10 +25,15 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
+from ..dates import PartialDate
 from ..errors import BuildError
 from ..kinds import FlowView
+from ..wording import join_words
 from .base import Figure, FigureLink, KeyEntry
-from .canvas import MUTED, PALETTE, attrs, fit, link, num, svg_document, text, text_width, wrap
+from .canvas import MUTED, PALETTE, attrs, link, num, svg_document, text, text_width, wrap
+from .captions import caption, count, year_span
 
 if TYPE_CHECKING:
     from ..assemble import BriefingView, FactView
@@ -73,12 +81,13 @@ class _Arrow:
 
 
 def draw(view: BriefingView) -> Figure | None:
-    """The flow diagram of a briefing, or None when none of its facts has a flow (or
-    its flows join more actors, or take more routes, than a page can show legibly)."""
+    """The flow diagram of a briefing, or None when its facts have fewer than two
+    arrows to draw (one arrow is a sentence, not a figure) or its flows join more
+    actors, or take more routes, than a page can show legibly."""
     facts = [fact for fact in view.facts if _flow(fact) is not None]
-    if not facts:
-        return None
     arrows = _arrows(facts)
+    if len(arrows) < 2:
+        return None
     actors = list(dict.fromkeys(name for a in arrows for name in (a.origin, a.destination)))
     if len(actors) > MAX_ACTORS or len(arrows) > 2 * MAX_ARROWS:
         return None  # a tangle no page can show legibly; `include:` narrows a briefing
@@ -89,9 +98,43 @@ def draw(view: BriefingView) -> Figure | None:
             return None  # even numbered, too small to read
     description = _description(facts, arrows, actors)
     body, width, height, links = _draw(layout, actors, arrows)
-    svg = svg_document(width, height, TITLE, description, body, "flows")
+    title = _title(facts, arrows, actors)
+    svg = svg_document(width, height, title, description, body, "flows")
     key = _key(arrows) if layout["numbered"] else ()
-    return Figure(name="flows", title=TITLE, svg=svg, description=description, links=links, key=key)
+    return Figure(
+        name="flows",
+        title=title,
+        svg=svg,
+        description=description,
+        links=links,
+        key=key,
+        units=_units(facts),
+        **caption(view, facts, whole=False),
+        narrow=_narrow(arrows),
+    )
+
+
+def _title(facts: list[FactView], arrows: list[_Arrow], actors: list[str]) -> str:
+    """'Flows between Russia and North Korea, 2023–2024'; beyond three actors the two
+    with the most arrows are named and the others counted."""
+    busiest = sorted(
+        actors,
+        key=lambda actor: -sum(actor in (a.origin, a.destination) for a in arrows),
+    )
+    if len(actors) == 1:
+        who = f"within {actors[0]}"
+    elif len(actors) <= 3:
+        who = f"between {join_words(busiest)}"
+    else:
+        who = f"between {busiest[0]}, {busiest[1]} and {len(actors) - 2} other actors"
+    years = [PartialDate.parse(part).year for fact in facts for part in fact.date_iso.split("/")]
+    return f"Flows {who}, {year_span(min(years), max(years))}"
+
+
+def _units(facts: list[FactView]) -> str | None:
+    """'Quantities in troops and containers', or None when no quantity has a unit."""
+    units = list(dict.fromkeys(flow.unit for f in facts if (flow := _flow(f)) and flow.unit))
+    return f"Quantities in {join_words(units)}" if units else None
 
 
 def _flow(fact: FactView) -> FlowView | None:
@@ -106,12 +149,12 @@ def _arrows(facts: list[FactView]) -> list[_Arrow]:
         for fact in facts:
             flow = _flow(fact)
             assert flow is not None
-            lines = wrap(flow.what, LABEL_SIZE, LABEL_TEXT_WIDTH, 2)
+            lines = wrap(flow.what, LABEL_SIZE, LABEL_TEXT_WIDTH)
             # "10,000+ troops" says it all; "troops / 10,000+ troops" would not.
             if flow.amount and flow.amount.endswith(flow.what):
-                lines = wrap(flow.amount, LABEL_SIZE, LABEL_TEXT_WIDTH, 2)
+                lines = wrap(flow.amount, LABEL_SIZE, LABEL_TEXT_WIDTH)
             elif flow.amount:
-                lines += wrap(flow.amount, LABEL_SIZE, LABEL_TEXT_WIDTH, 1)
+                lines += wrap(flow.amount, LABEL_SIZE, LABEL_TEXT_WIDTH)
             amount = f", {flow.amount}" if flow.amount else ""
             sentence = f"{flow.origin} to {flow.destination}: {flow.what}{amount} ({flow.category})"
             arrows.append(
@@ -119,7 +162,7 @@ def _arrows(facts: list[FactView]) -> list[_Arrow]:
                     flow.origin, flow.destination, flow.category, tuple(lines), (fact,), sentence
                 )
             )
-        return arrows
+        return _told_apart(arrows)
     # Too many to draw one by one: one arrow per route and category, saying how many.
     grouped: dict[tuple[str, str, str], list[FactView]] = {}
     for fact in facts:
@@ -129,12 +172,36 @@ def _arrows(facts: list[FactView]) -> list[_Arrow]:
     for (origin, destination, category), members in grouped.items():
         whats = list(dict.fromkeys(flow.what for f in members if (flow := _flow(f))))
         count = f"{len(members)} flows" if len(members) > 1 else "1 flow"
-        lines = [fit(whats[0] if len(whats) == 1 else category, LABEL_SIZE, LABEL_TEXT_WIDTH)]
+        lines = wrap(whats[0] if len(whats) == 1 else category, LABEL_SIZE, LABEL_TEXT_WIDTH)
         sentence = f"{origin} to {destination}: {count} of {category} ({', '.join(whats)})"
         arrows.append(
             _Arrow(origin, destination, category, (*lines, count), tuple(members), sentence)
         )
     return arrows
+
+
+def _told_apart(arrows: list[_Arrow]) -> list[_Arrow]:
+    """Arrows along one route that would read alike say their facts' dates too, and
+    if those match as well, a number in order ("(2)")."""
+    seen: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
+    for index, arrow in enumerate(arrows):
+        seen.setdefault((arrow.origin, arrow.destination, arrow.lines), []).append(index)
+    told = list(arrows)
+    for indexes in seen.values():
+        if len(indexes) < 2:
+            continue
+        dates = [arrows[i].facts[0].date for i in indexes]
+        for place, index in enumerate(indexes):
+            extra = dates[place]
+            if dates.count(extra) > 1:
+                extra = f"{extra} ({dates[: place + 1].count(extra)})"
+            arrow = arrows[index]
+            told[index] = dataclasses.replace(
+                arrow,
+                lines=(*arrow.lines, extra),
+                sentence=f"{arrow.sentence}, {arrows[index].facts[0].date}",
+            )
+    return told
 
 
 def _label_lines(arrows: list[_Arrow], index: int, numbered: bool) -> tuple[str, ...]:
@@ -148,7 +215,7 @@ def _label_box(lines: tuple[str, ...]) -> tuple[float, float]:
 
 
 def _node_lines(name: str) -> list[str]:
-    return wrap(name, NODE_SIZE, NODE_TEXT_WIDTH, 2, bold=True)
+    return wrap(name, NODE_SIZE, NODE_TEXT_WIDTH, bold=True)
 
 
 def _node_box(name: str) -> tuple[float, float]:
@@ -405,16 +472,35 @@ def _key(arrows: list[_Arrow]) -> tuple[KeyEntry, ...]:
     )
 
 
+def _narrow(arrows: list[_Arrow]) -> str:
+    """The flows as a list for a narrow screen, numbered as the arrows are, each in
+    its category's colour and linked to its fact."""
+    items = []
+    for index, arrow in enumerate(arrows):
+        colour, _ = STYLES.get(arrow.category, STYLES["other"])
+        route = f"{arrow.origin} → {arrow.destination}"
+        what = " ".join(arrow.lines)
+        items.append(
+            Markup(
+                '<li value="{}"><a href="#{}"><span class="figure-narrow-route">{}</span>: '
+                '{} <span class="figure-narrow-swatch" style="border-color: {}"'
+                ' aria-hidden="true"></span>'
+                '<span class="figure-narrow-category">({})</span></a></li>'
+            ).format(index + 1, arrow.facts[0].anchor, route, what, colour, arrow.category)
+        )
+    return str(
+        Markup('<ol class="figure-narrow figure-narrow-flows">{}</ol>').format(
+            Markup("").join(items)
+        )
+    )
+
+
 def _description(facts: list[FactView], arrows: list[_Arrow], actors: list[str]) -> str:
     """The diagram in words: every arrow as a sentence."""
     head = (
-        f"A diagram of {_count(len(facts), 'flow')} between {_count(len(actors), 'actor')} "
+        f"A diagram of {count(len(facts), 'flow')} between {count(len(actors), 'actor')} "
         f"({', '.join(actors)}), one arrow per "
         f"{'flow' if len(arrows) == len(facts) else 'route and category'}, coloured and "
         "dashed by category."
     )
     return " ".join([head, *(f"{a.sentence}." for a in arrows)])
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -4,17 +4,22 @@ and impact (low to severe).
 A risk is placed by its number, a short label that fits any cell at any
 count, and the key (written by the theme below the grid, as text) gives each
 number its title; both link to the fact. Where a risk sits says how grave it
-is; the cells' tint says it again, never alone.
+is; the cells' tint says it again, never alone. A phone gets the risks as a
+list, gravest first (`Figure.narrow`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from ..kinds import RiskView
 from ..model import LIKELIHOOD_BANDS
+from ..wording import join_words
 from .base import Figure, FigureLink, KeyEntry
 from .canvas import INK, MUTED, attrs, link, svg_document, text, wrap
+from .captions import caption, count
 
 if TYPE_CHECKING:
     from ..assemble import BriefingView, FactView
@@ -38,9 +43,10 @@ TINTS = ("#eef4ee", "#fbf3dc", "#fbe3d6", "#f6d2d2")
 
 
 def draw(view: BriefingView) -> Figure | None:
-    """The risk matrix of a briefing, or None when it has no risks or too many."""
+    """The risk matrix of a briefing, or None when it has fewer than two risks (one
+    risk is a sentence, not a figure) or too many."""
     risks = [fact for fact in view.facts if _risk(fact) is not None]
-    if not risks or len(risks) > MAX_RISKS:
+    if not 2 <= len(risks) <= MAX_RISKS:
         return None
     cells: dict[tuple[int, int], list[int]] = {}
     for number, fact in enumerate(risks, start=1):
@@ -107,15 +113,42 @@ def draw(view: BriefingView) -> Figure | None:
         f"{len(risks)} risk{'s' if len(risks) != 1 else ''} placed by likelihood, in the "
         "seven ICD 203 bands, and impact, from low to severe. " + "; ".join(described) + "."
     )
-    svg = svg_document(WIDTH, height, TITLE, description, [*body, *marks], "risks")
+    title = _title(risks)
+    svg = svg_document(WIDTH, height, title, description, [*body, *marks], "risks")
     return Figure(
         name="risks",
-        title=TITLE,
+        title=title,
         svg=svg,
         description=description,
         links=tuple(links),
         key=key,
+        **caption(view, risks, whole=False),
+        narrow=_narrow(risks),
     )
+
+
+def _title(risks: list[FactView]) -> str:
+    """'4 risks by likelihood and impact: 1 severe, 2 high and 1 moderate'."""
+    impacts = [risk.impact for fact in risks if (risk := _risk(fact))]
+    graves = [f"{impacts.count(i)} {i}" for i in IMPACTS if i in impacts]
+    return f"{count(len(risks), 'risk')} by likelihood and impact: {join_words(graves)}"
+
+
+def _narrow(risks: list[FactView]) -> str:
+    """The risks as a list, gravest first (impact, then likelihood), numbered as on
+    the matrix, each with its impact and likelihood in words."""
+    placed = [(number, fact, risk) for number, fact in enumerate(risks, 1) if (risk := _risk(fact))]
+    placed.sort(key=lambda item: (IMPACTS.index(item[2].impact), -BANDS.index(item[2].band)))
+    items = Markup("").join(
+        Markup(
+            '<li value="{}"><a href="#{}"><span class="figure-narrow-where">{} impact, {} '
+            "({})</span>: {}</a></li>"
+        ).format(
+            number, fact.anchor, risk.impact.capitalize(), risk.likelihood, risk.band, fact.title
+        )
+        for number, fact, risk in placed
+    )
+    return str(Markup('<ol class="figure-narrow figure-narrow-risks">{}</ol>').format(items))
 
 
 def _risk(fact: FactView) -> RiskView | None:
