@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 JOBS ?= auto
 CODE := briefgen tests bench scripts/readme-pages
 
-.PHONY: example test check lint format system-deps clean
+.PHONY: example test check lint format system-deps vscode clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: $(PY)
 format: $(PY)
 	$(PY) -m ruff format $(CODE)
 	$(PY) -m ruff check --fix $(CODE)
+
+## The VS Code extension, editors/vscode/briefgen-<version>.vsix (needs Node and the npm
+## registry; install it with `code --install-extension editors/vscode/briefgen-*.vsix`).
+vscode:
+	cd editors/vscode && npm ci && node check-load.js && npx vsce package --allow-missing-repository
 
 ## Debian packages: graphviz (the flow diagram); for the tests poppler-utils, qpdf, chromium,
 ## Java, LibreOffice.

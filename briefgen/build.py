@@ -96,22 +96,37 @@ def _validate(root: Path, strict: bool) -> tuple[Project, list[Problem], dict[st
     return project, problems, earlier
 
 
-def check_loaded(project: Project, problems: list[Problem], strict: bool = False) -> list[Problem]:
+def check_loaded(
+    project: Project,
+    problems: list[Problem],
+    strict: bool = False,
+    warnings: list[Problem] | None = None,
+    errors: list[Problem] | None = None,
+) -> list[Problem]:
     """`problems` (the loader's) and every problem the checks find in the loaded
-    `project`, sorted by place: what `validate` reports (and `briefgen lsp`)."""
-    return _check(project, problems, strict)[0]
+    `project`, sorted by place: what `validate` reports (and `briefgen lsp`, which
+    gives the `errors` of the checks and the analytic `warnings` as it keeps them, a
+    file at a time)."""
+    return _check(project, problems, strict, warnings, errors)[0]
 
 
-def check_errors(project: Project) -> list[Problem]:
-    """The errors the checks find in the loaded `project`, without the warnings."""
-    return check_project(project, _table_names())
+def check_errors(project: Project, *, sheets: bool = True) -> list[Problem]:
+    """The errors the checks find in the loaded `project`, without the warnings;
+    without `sheets`, those in each fact and source as written left out
+    (`checks.file_errors`)."""
+    return check_project(project, _table_names(), sheets=sheets)
 
 
 def _check(
-    project: Project, problems: list[Problem], strict: bool
+    project: Project,
+    problems: list[Problem],
+    strict: bool,
+    warnings: list[Problem] | None = None,
+    errors: list[Problem] | None = None,
 ) -> tuple[list[Problem], dict[str, Earlier]]:
-    problems = problems + check_errors(project)
-    warnings = analytic_warnings(project)
+    problems = problems + (check_errors(project) if errors is None else errors)
+    if warnings is None:
+        warnings = analytic_warnings(project)
     earlier = {
         key: earlier_edition(project.root, placed.item) for key, placed in project.briefings.items()
     }

@@ -8,10 +8,11 @@ so a warning and the page can never disagree about a fact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .kinds import named_actors
-from .load import Project
+from .load import Placed, Project
 from .markings import Scheme, fact_marking, judgment_marking, scheme_of, source_marking
 from .model import Briefing, Fact, Judgment, Source
 
@@ -51,17 +52,23 @@ class Withheld:
         return bool(self.facts or self.sources or self.judgments)
 
 
-def fact_markings(project: Project) -> dict[str, str]:
+def fact_markings(project: Project, known: dict[str, str] | None = None) -> dict[str, str]:
     """Each fact's marking as handled (markings.fact_marking), worked out once per
-    project: the releases, the view's portion marks and the checks all ask."""
+    project: the releases, the view's portion marks and the checks all ask. The
+    editor's desk, which keeps each file's, gives them as `known` before anything asks."""
     cached: dict[str, str] | None = project.__dict__.get("_fact_markings")
     if cached is None:
-        scheme = project_scheme(project)
-        sources = {key: placed.item for key, placed in project.sources.items()}
-        cached = project.__dict__["_fact_markings"] = {
-            key: fact_marking(scheme, placed.item, sources) for key, placed in project.facts.items()
-        }
+        if known is None:
+            known = markings_of(project, project.facts.values())
+        cached = project.__dict__["_fact_markings"] = known
     return cached
+
+
+def markings_of(project: Project, facts: Iterable[Placed[Fact]]) -> dict[str, str]:
+    """The marking as handled of each of `facts`, by id."""
+    scheme = project_scheme(project)
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    return {placed.item.id: fact_marking(scheme, placed.item, sources) for placed in facts}
 
 
 def withheld(project: Project, briefing: Briefing) -> Withheld:
@@ -112,9 +119,12 @@ def shown_judgments(project: Project, briefing: Briefing) -> list[Judgment]:
     return [j for i, j in enumerate(briefing_judgments(project, briefing)) if i not in hidden]
 
 
-def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
+def included_facts(
+    project: Project, briefing: Briefing, facts: Iterable[Placed[Fact]] | None = None
+) -> list[Fact]:
     """The facts a briefing's `include` filter and section list let through, less
-    withdrawn facts and those its release withholds."""
+    withdrawn facts and those its release withholds; of `facts` (some of the
+    project's: the editor's desk asks a sheet at a time), else of all of them."""
     hidden = withheld(project, briefing).facts
     wanted = set(briefing.sections or project.sections)
     include = briefing.include
@@ -128,7 +138,8 @@ def included_facts(project: Project, briefing: Briefing) -> list[Fact]:
         since = include.since.first_day if include.since is not None else None
         until = include.until.last_day if include.until is not None else None
     chosen = []
-    for placed in project.facts.values():  # asked once per briefing of 10,000 facts
+    # Asked once per briefing of 10,000 facts.
+    for placed in project.facts.values() if facts is None else facts:
         fact = placed.item
         if project.fact_section.get(fact.id) not in wanted:
             continue

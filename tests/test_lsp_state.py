@@ -3,6 +3,7 @@ type makes it, or any feature on top of it, fail (Hypothesis)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from lsprotocol import types
 
 from briefgen.build import validate
+from briefgen.errors import Problem
 from briefgen.lsp.actions import code_actions
 from briefgen.lsp.completion import complete
 from briefgen.lsp.describe import describe_id, describe_value
@@ -183,3 +185,80 @@ def test_markings_complete_from_the_project_or_tlp(tmp_path: Path) -> None:
     desk.check()
     labels = [i.label for i in complete(desk.project, spot, "facts/sources.yaml")]
     assert labels == ["OFFICIAL", "SECRET"]
+
+
+# Edits in turn, each kept: every kind of thing a per-file warning or error reads,
+# changed from another file than the one it is found in.
+_STEPS = [
+    # A source's grade and origin change: facts elsewhere citing it are re-checked.
+    (
+        "facts/sources.yaml",
+        "    reliability: B\n    type: official\n    origin: kr-government\n",
+        "    reliability: E\n    type: official\n",
+    ),
+    ("facts/aid-flows.yaml", "confidence: moderate   # one official", "confidence: high   # one"),
+    # A fact's date after the edition, a hedge in a risk, a skeleton's TODO.
+    (
+        "facts/risks.yaml",
+        "    confidence: moderate\n    actors: [RU, KP, KR]\n",
+        "    confidence: moderate\n    acknowledge:\n      stale-fact: reviewed\n"
+        "    actors: [RU, KP, KR]\n",
+    ),
+    (
+        "facts/risks.yaml",
+        "    title: The exchange degrades security in Northeast Asia\n",
+        "    title: TODO the risk\n",
+    ),
+    # briefgen.yaml: a marking in use, then the briefings' edition moved.
+    (
+        "briefgen.yaml",
+        "in November 2024\n    edition: 2024-11-25\n",
+        "in November 2024\n    edition: 2023-01-01\n",
+    ),
+    ("facts/sources.yaml", "    reliability: E\n", "    reliability: B\n    marking: TLP:RED\n"),
+    # A second fact with an id another sheet declares, then gone again.
+    (
+        "facts/context.yaml",
+        "facts:\n",
+        "facts:\n  - id: kp-troops-to-ru\n    title: Again\n"
+        "    date: 2024\n    text: Again.\n    confidence: low\n    sources: []\n",
+    ),
+    (
+        "facts/context.yaml",
+        "  - id: kp-troops-to-ru\n    title: Again\n",
+        "  - id: kp-again\n    title: Again\n",
+    ),
+    # A sheet that stops parsing holds the rest back, as validate says.
+    ("facts/actors.yaml", "actors:\n", "actors: [\n"),
+    ("facts/actors.yaml", "actors: [\n", "actors:\n"),
+]
+
+
+def test_the_kept_warnings_are_what_validate_finds_after_every_edit(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "project")
+    desk = Desk(root)
+    desk.scan()
+    assert flat(desk.check()) == sorted(validate(root)[1]) == []
+    seen: set[str | None] = set()
+    for rel, old, new in _STEPS:
+        text = edit((root / rel).read_text(encoding="utf-8"), old, new)
+        desk.edit(rel, text.encode())
+        in_editor = flat(desk.check())
+        (root / rel).write_text(text, encoding="utf-8")
+        saved = sorted(validate(root)[1])
+        broken = [p for p in saved if p.code == "yaml-syntax"]
+        if broken:  # the desk holds the broken sheet's last good part, and says so
+            assert {p.code for p in in_editor if p.path == rel} == {"yaml-syntax", "held-back"}
+            assert "warnings-incomplete" in {p.code for p in saved}
+            continue
+        assert [_all(p) for p in in_editor] == [_all(p) for p in saved], rel
+        seen |= {p.code for p in saved if p.severity == "warning"}
+    assert {
+        "fact-after-edition",
+        "todo",
+        "unused-acknowledgment",
+    } <= seen
+
+
+def _all(problem: Problem) -> tuple[object, ...]:
+    return dataclasses.astuple(problem)

@@ -15,8 +15,9 @@ from ..wording import did_you_mean
 from .warnings import WarningRun
 
 
-def check_markings(project: Project) -> list[Problem]:
-    """Errors: a marking or release the project's scheme does not know."""
+def check_markings(project: Project, *, sheets: bool = True) -> list[Problem]:
+    """Errors: a marking or release the project's scheme does not know; without
+    `sheets`, not those of the sources and facts (`item_markings`)."""
     scheme = project_scheme(project)
     known = list(scheme.names)
     problems: list[Problem] = []
@@ -35,7 +36,7 @@ def check_markings(project: Project) -> list[Problem]:
 
     settings = project.settings
     check(settings, settings.item.default_marking, "default_marking")
-    for kind in ("sources", "facts", "judgments"):
+    for kind in ("sources", "facts", "judgments") if sheets else ("judgments",):
         for raw in project.raw.get(kind, []):
             check(raw, raw.item.get("marking"), "marking")
     for raw in project.raw.get("briefings", []):
@@ -46,10 +47,26 @@ def check_markings(project: Project) -> list[Problem]:
     return problems
 
 
+def item_markings(project: Project, raws: Iterable[Placed[dict[str, Any]]]) -> list[Problem]:
+    """Errors: the markings of `raws` (items as written) the project's scheme does
+    not know."""
+    known = list(project_scheme(project).names)
+    return [
+        raw.problem(
+            "marking",
+            message=f"unknown marking '{value}'",
+            hint=did_you_mean(value, known) or f"the markings are {', '.join(known)}",
+            code="unknown-marking",
+        )
+        for raw in raws
+        if isinstance(value := raw.item.get("marking"), str) and value not in known
+    ]
+
+
 def marked_below_source(run: WarningRun) -> Iterable[Problem]:
     """A fact marked lower than a source it cites: it is handled at the source's."""
     scheme = project_scheme(run.project)
-    for placed in run.project.facts.values():
+    for placed in run.checked_facts.values():
         fact = placed.item
         if fact.marking is None:
             continue
@@ -97,4 +114,9 @@ def judgments_without_shown_evidence(run: WarningRun) -> Iterable[Problem]:
                 )
 
 
-__all__ = ["check_markings", "judgments_without_shown_evidence", "marked_below_source"]
+__all__ = [
+    "check_markings",
+    "item_markings",
+    "judgments_without_shown_evidence",
+    "marked_below_source",
+]

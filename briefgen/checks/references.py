@@ -28,17 +28,20 @@ class TableNames:
     figures: Collection[str]
 
 
-def check_references(project: Project, tables: TableNames) -> Iterable[Problem]:
+def check_references(
+    project: Project, tables: TableNames, *, facts: bool = True
+) -> Iterable[Problem]:
     """Duplicate ids, references that do not resolve, names no table has, and facts
-    of two kinds.
+    of two kinds; without `facts`, not those in each fact (`fact_references`).
 
     References are checked on the items as written, valid or not, so one
     mistake in a fact does not hide another.
     """
     yield from _duplicate_ids(project)
     yield from _sheet_sections(project)
-    for raw in project.raw.get("facts", []):
-        yield from _fact_references(project, raw)
+    if facts:
+        for raw in project.raw.get("facts", []):
+            yield from fact_references(project, raw)
     for raw in project.raw.get("briefings", []):
         yield from _briefing_references(project, raw)
         yield from _table_names(raw, tables)
@@ -120,7 +123,8 @@ def _sheet_sections(project: Project) -> Iterable[Problem]:
             yield _unknown(project, "sections", section, placed, "section")
 
 
-def _fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
+def fact_references(project: Project, raw: Raw) -> Iterable[Problem]:
+    """References in one fact as written that do not resolve, and a second kind."""
     fact = raw.item
     fact_id = fact.get("id")
     sources = _known(project, "sources")

@@ -10,10 +10,9 @@ all are analytic warnings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from ..errors import Problem
-from ..kinds import names_in_words, written_actors
+from ..kinds import names_in_words
 from ..load import Placed, Project
 from ..model import Briefing
 from ..wording import did_you_mean, join_words
@@ -55,15 +54,11 @@ def _actor_name(project: Project, actor_id: str) -> str:
     return placed.item.name if placed is not None else actor_id
 
 
-def _raw_facts(project: Project) -> list[dict[str, Any]] | None:
-    """The facts as written, or None when there is nothing to scope: without
-    briefgen.yaml, or without any fact (then `no-facts` says so)."""
-    raw_facts = [raw.item for raw in project.raw.get("facts", [])]
+def _nothing_to_scope(project: Project) -> bool:
+    """Without briefgen.yaml, or without any fact (then `no-facts` says so)."""
     if project.config_file.problems:
-        return None  # without briefgen.yaml there is nothing to scope
-    if not raw_facts and not project.unreadable_sheet:
-        return None
-    return raw_facts
+        return True
+    return not project.raw.get("facts") and not project.unreadable_sheet
 
 
 def no_facts(run: WarningRun) -> Iterable[Problem]:
@@ -86,15 +81,9 @@ def no_facts(run: WarningRun) -> Iterable[Problem]:
 def filters_matching_nothing(run: WarningRun) -> Iterable[Problem]:
     """Filters naming a tag or actor no fact carries."""
     project = run.project
-    raw_facts = _raw_facts(project)
-    if raw_facts is None:
+    if _nothing_to_scope(project):
         return
-    tags = {tag for fact in raw_facts for tag in _strings(fact.get("tags"))}
-    actors = set()
-    for fact in raw_facts:
-        actors.update(_strings(fact.get("actors")))
-        # As rules.py reads the validated fact, so the filter and this warning agree.
-        actors.update(actor for actor, _ in written_actors(fact))
+    tags, actors = run.usage.tags, run.usage.actors
     for briefing_id, placed in project.briefings.items():
         include = placed.item.include
         if include is not None:
@@ -128,15 +117,16 @@ def filters_matching_nothing(run: WarningRun) -> Iterable[Problem]:
 def empty_briefings(run: WarningRun) -> Iterable[Problem]:
     """Briefings left with no facts."""
     project = run.project
-    raw_facts = _raw_facts(project)
-    if raw_facts is None:
+    if _nothing_to_scope(project):
         return
     # A fact with an error is in no briefing yet; its error comes first.
-    all_valid = len(project.facts) == len(raw_facts) and not project.unreadable_sheet
+    all_valid = len(project.facts) == len(project.raw.get("facts", [])) and (
+        not project.unreadable_sheet
+    )
     if not (project.facts and all_valid):
         return
     for briefing_id, placed in project.briefings.items():
-        if not run.included(briefing_id):
+        if not run.includes_any(briefing_id):
             yield _empty(project, briefing_id, placed)
 
 
@@ -157,7 +147,3 @@ def _empty(project: Project, briefing_id: str, placed: Placed[Briefing]) -> Prob
         code="empty-briefing",
         at_key=True,
     )
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

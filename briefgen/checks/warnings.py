@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import Problem
 from ..fonts import describe, unprintable
 from ..kinds import names_in_words, written_actors
-from ..load import Project
+from ..load import Placed, Project
 from ..model import Briefing, DateRange, Fact, Source
 from ..rules import included_facts, independent_count, is_stale
+from ..yamlfile import YamlFile
 from .references import listed_ids
 
 # What a warning is about, and so where it is located: a fact can acknowledge only
@@ -27,12 +28,68 @@ from .references import listed_ids
 Subject = Literal["fact", "source", "actor", "briefing", "project"]
 
 
+@dataclass(frozen=True)
+class Part:
+    """One file and the facts and sources written in it that the project holds (the
+    first of several with one id): what the per-file checks look at when the editor's
+    desk checks a file at a time (`WarningCode.per_file`)."""
+
+    file: YamlFile
+    facts: dict[str, Placed[Fact]]
+    sources: dict[str, Placed[Source]]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the facts as written cite and name, for the warnings about what nothing
+    uses: kept per file by the editor's desk and joined with `|`."""
+
+    cited: frozenset[str] = frozenset()  # source ids
+    actors: frozenset[str] = frozenset()  # in `actors:` lists and the kinds' fields
+    tags: frozenset[str] = frozenset()
+
+    def __or__(self, other: Usage) -> Usage:
+        return Usage(self.cited | other.cited, self.actors | other.actors, self.tags | other.tags)
+
+
+def usage_of(raw_facts: Iterable[dict[str, Any]]) -> Usage:
+    """The sources, actors and tags `raw_facts` (as written) cite and name. Usage is
+    read from the items as written, so a fact with an error elsewhere still counts."""
+    cited: set[str] = set()
+    actors: set[str] = set()
+    tags: set[str] = set()
+    for fact in raw_facts:
+        citations = fact.get("sources")
+        if isinstance(citations, list):
+            # A bare id (the `sources: [a, b]` shorthand, an error of its own) cites it too:
+            # no follow-on warning.
+            sources = (
+                c.get("source") if isinstance(c, dict) else c
+                for c in citations
+                if isinstance(c, dict | str)
+            )
+            # Only text can be a source id (a list is unhashable); the model reports the rest.
+            cited.update(s for s in sources if isinstance(s, str))
+        actors.update(actor for _, actor in listed_ids(fact.get("actors")))
+        # As rules.py reads the validated fact, so a filter and its warning agree.
+        actors.update(actor for actor, _ in written_actors(fact))
+        tags.update(tag for _, tag in listed_ids(fact.get("tags")))
+    return Usage(frozenset(cited), frozenset(actors), frozenset(tags))
+
+
 @dataclass
 class WarningRun:
     """One run of the warnings over a project: what the checks share, and which
-    warnings about facts have fired so far (acknowledged or not)."""
+    warnings about facts have fired so far (acknowledged or not).
+
+    With `part`, the per-file checks look at that file's items alone; with `usage`
+    and `included_counts`, the checks of the whole take them as summed over the
+    files' runs instead of reading every fact again (the editor's desk)."""
 
     project: Project
+    part: Part | None = None
+    usage_given: Usage | None = None
+    included_counts: Mapping[str, int] | None = None
     fired: set[tuple[str, str]] = field(default_factory=set)  # (fact id, code)
     _included: dict[str, list[Fact]] = field(default_factory=dict)
 
@@ -45,13 +102,44 @@ class WarningRun:
     def sources(self) -> dict[str, Source]:
         return {key: placed.item for key, placed in self.project.sources.items()}
 
+    @functools.cached_property
+    def usage(self) -> Usage:
+        if self.usage_given is not None:
+            return self.usage_given
+        return usage_of(raw.item for raw in self.project.raw.get("facts", []))
+
+    @property
+    def checked_facts(self) -> dict[str, Placed[Fact]]:
+        """The facts the per-file checks look at."""
+        return self.project.facts if self.part is None else self.part.facts
+
+    @property
+    def checked_sources(self) -> dict[str, Placed[Source]]:
+        """The sources the per-file checks look at."""
+        return self.project.sources if self.part is None else self.part.sources
+
+    @property
+    def checked_files(self) -> list[YamlFile]:
+        """The files the per-file checks read as text."""
+        if self.part is None:
+            return [self.project.config_file, *self.project.files]
+        return [self.part.file]
+
     def included(self, briefing_id: str) -> list[Fact]:
-        """The facts briefing `briefing_id` includes (rules.included_facts), worked out
-        once for the checks that ask."""
+        """The checked facts briefing `briefing_id` includes (rules.included_facts),
+        worked out once for the checks that ask."""
         if briefing_id not in self._included:
             briefing = self.project.briefings[briefing_id].item
-            self._included[briefing_id] = included_facts(self.project, briefing)
+            self._included[briefing_id] = included_facts(
+                self.project, briefing, None if self.part is None else self.part.facts.values()
+            )
         return self._included[briefing_id]
+
+    def includes_any(self, briefing_id: str) -> bool:
+        """Whether briefing `briefing_id` includes a fact at all."""
+        if self.included_counts is not None:
+            return self.included_counts.get(briefing_id, 0) > 0
+        return bool(self.included(briefing_id))
 
     def about(self, fact_id: str, warning: Problem) -> Iterator[Problem]:
         """`warning` about fact `fact_id`, unless the fact acknowledges its code."""
@@ -75,6 +163,10 @@ class WarningCode:
     # Held back while a file does not parse (or part of facts/ cannot be read): it
     # depends on what that file declares or cites (`warnings-incomplete` says so).
     needs_every_file: bool = False
+    # What it finds about a file's items depends on them, the sources they cite and
+    # briefgen.yaml alone: the editor's desk checks again only the files an edit can
+    # change (its check reads `run.checked_facts`, `checked_sources`, `checked_files`).
+    per_file: bool = False
 
 
 _WEAK_RELIABILITY = {"D", "E", "F"}
@@ -84,25 +176,8 @@ _NUMBER_BEFORE = re.compile(r"\d\s*$")
 _NUMBER_AFTER = re.compile(r"\s*\d")
 
 
-def _raw_facts(project: Project) -> Iterable[dict[str, Any]]:
-    for raw in project.raw.get("facts", []):
-        yield raw.item
-
-
 def uncited_sources(run: WarningRun) -> Iterable[Problem]:
-    cited: set[Any] = set()
-    for fact in _raw_facts(run.project):
-        citations = fact.get("sources")
-        if isinstance(citations, list):
-            # A bare id (the `sources: [a, b]` shorthand, an error of its own) cites it too:
-            # no follow-on warning.
-            sources = (
-                c.get("source") if isinstance(c, dict) else c
-                for c in citations
-                if isinstance(c, dict | str)
-            )
-            # Only text can be a source id (a list is unhashable); the model reports the rest.
-            cited.update(s for s in sources if isinstance(s, str))
+    cited = run.usage.cited
     for source_id, placed in run.project.sources.items():
         if source_id not in cited:
             yield placed.problem(
@@ -115,10 +190,7 @@ def uncited_sources(run: WarningRun) -> Iterable[Problem]:
 
 def unused_actors(run: WarningRun) -> Iterable[Problem]:
     project = run.project
-    used: set[str] = set()
-    for fact in _raw_facts(project):
-        used.update(actor for _, actor in listed_ids(fact.get("actors")))
-        used.update(actor for actor, _ in written_actors(fact))
+    used = set(run.usage.actors)
     for raw in project.raw.get("briefings", []):
         include = raw.item.get("include")
         if isinstance(include, dict):
@@ -134,7 +206,7 @@ def unused_actors(run: WarningRun) -> Iterable[Problem]:
 
 
 def high_confidence_single_source(run: WarningRun) -> Iterable[Problem]:
-    for fact_id, placed in run.project.facts.items():
+    for fact_id, placed in run.checked_facts.items():
         fact = placed.item
         if fact.confidence == "high" and independent_count(fact, run.sources) == 1:
             yield from run.about(
@@ -150,7 +222,7 @@ def high_confidence_single_source(run: WarningRun) -> Iterable[Problem]:
 
 
 def high_confidence_weak_sources(run: WarningRun) -> Iterable[Problem]:
-    for fact_id, placed in run.project.facts.items():
+    for fact_id, placed in run.checked_facts.items():
         fact = placed.item
         if fact.confidence != "high":
             continue
@@ -171,7 +243,7 @@ def high_confidence_weak_sources(run: WarningRun) -> Iterable[Problem]:
 
 def confirmed_single_source(run: WarningRun) -> Iterable[Problem]:
     """Credibility 1 says other sources confirm it; with one independent source, none do."""
-    for fact_id, placed in run.project.facts.items():
+    for fact_id, placed in run.checked_facts.items():
         fact = placed.item
         if independent_count(fact, run.sources) != 1:
             continue
@@ -193,7 +265,7 @@ def confirmed_single_source(run: WarningRun) -> Iterable[Problem]:
 
 
 def accessed_before_published(run: WarningRun) -> Iterable[Problem]:
-    for source_id, placed in run.project.sources.items():
+    for source_id, placed in run.checked_sources.items():
         source = placed.item
         if source.accessed is None or source.published is None:
             continue
@@ -266,7 +338,7 @@ def never_reviewed(run: WarningRun) -> Iterable[Problem]:
 
 
 def hedged_risks(run: WarningRun) -> Iterable[Problem]:
-    for fact_id, placed in run.project.facts.items():
+    for fact_id, placed in run.checked_facts.items():
         fact = placed.item
         if fact.risk is None:
             continue
@@ -302,10 +374,11 @@ def skeleton_todos(run: WarningRun) -> Iterable[Problem]:
     sentence" would otherwise be printed in the briefing."""
     # Only a file whose bytes hold "TODO", or an escape that could spell it, is walked:
     # walking every text of 10,000 facts was a third of the warnings' time.
-    project = run.project
-    suspects = {f.path for f in project.files if b"TODO" in f.raw or b"\\" in f.raw}
+    suspects = {f.path for f in run.checked_files if b"TODO" in f.raw or b"\\" in f.raw}
+    if not suspects:
+        return
     for kind, name in _TODO_KINDS.items():
-        for raw in project.raw.get(kind, []):
+        for raw in run.project.raw.get(kind, []):
             if raw.file.path not in suspects:
                 continue
             item_id = raw.item.get("id")
@@ -324,8 +397,7 @@ def missing_glyphs(run: WarningRun) -> Iterable[Problem]:
     """Each character no font of the theme has (fonts.py reads their coverage from
     a data file, not the fonts), at the line and column where it is written: the
     PDF would show a gap there, or a machine's font would stand in."""
-    project = run.project
-    for file in [project.config_file, *project.files]:
+    for file in run.checked_files:
         if file.raw.isascii():  # every ASCII character is in Noto Serif and Sans
             continue
         source = file.raw.decode("utf-8", errors="replace")

@@ -34,25 +34,9 @@ class Publisher:
         self._desk = desk
         self._send = send
         self._sent: dict[str, list[Problem]] = {}
-        self._warnings: dict[str, list[Problem]] = {}
 
-    def publish(
-        self,
-        problems: dict[str, list[Problem]],
-        first: str | None = None,
-        errors_only: bool = False,
-    ) -> None:
-        """Publish `problems` (every file's), `first`'s first. With `errors_only`, each
-        file keeps the warnings it was last sent until the full check sends new ones."""
-        if errors_only:
-            problems = {
-                path: [*found, *self._warnings.get(path, [])] for path, found in problems.items()
-            }
-        else:
-            self._warnings = {
-                path: [p for p in found if p.severity == "warning"]
-                for path, found in problems.items()
-            }
+    def publish(self, problems: dict[str, list[Problem]], first: str | None = None) -> None:
+        """Publish `problems` (every file's), `first`'s first."""
         paths = sorted(set(problems) | set(self._sent), key=lambda path: path != first)
         for path in paths:
             found = sorted(problems.get(path, []), key=astuple)

@@ -3,7 +3,6 @@ diagnostics (diagnostics.py), completion, hover (describe.py), navigation and ac
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -23,10 +22,6 @@ from .navigation import Refused, check_new_id, places
 from .state import Desk
 from .text import Spot, id_kind, spot_at, utf16
 
-# How long the full check waits for the typing to stop: a change arriving meanwhile
-# starts the wait again, so a burst of keystrokes is checked in full once.
-SETTLE = 0.15
-
 
 class RequestFailed(JsonRpcException):
     """LSP's RequestFailed: a request understood and refused, with the reason."""
@@ -41,7 +36,6 @@ class BriefgenServer(LanguageServer):
         super().__init__("briefgen", __version__)
         self.desk: Desk | None = None
         self.publisher: Publisher | None = None
-        self._pending: asyncio.TimerHandle | None = None
 
     def start(self, root: Path) -> None:
         self.desk = Desk(root)
@@ -54,17 +48,10 @@ class BriefgenServer(LanguageServer):
         return self.desk.rel(Path(path)) if self.desk is not None and path else None
 
     def changed(self, rel: str) -> None:
-        """Publish the errors at once, then everything once the typing settles."""
+        """Publish every problem, `rel`'s first: the desk checks again only what the
+        change can alter, so the warnings come with the errors."""
         assert self.desk is not None and self.publisher is not None
-        self.publisher.publish(self.desk.check(warnings=False), first=rel, errors_only=True)
-        if self._pending is not None:
-            self._pending.cancel()
-        self._pending = asyncio.get_running_loop().call_later(SETTLE, self._full_check)
-
-    def _full_check(self) -> None:
-        self._pending = None
-        if self.desk is not None and self.publisher is not None:
-            self.publisher.publish(self.desk.check())
+        self.publisher.publish(self.desk.check(), first=rel)
 
     def spot(self, uri: str, position: types.Position) -> tuple[str, Spot] | None:
         rel = self.rel(uri)

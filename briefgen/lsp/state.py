@@ -4,14 +4,26 @@ and validated once per text, the checks run on the whole."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..build import check_errors, check_loaded
+from ..checks import (
+    FileWarnings,
+    Part,
+    Usage,
+    file_errors,
+    file_warnings,
+    project_warnings,
+    usage_of,
+)
 from ..errors import Problem
 from ..load import (
     CONFIG_NAME,
+    Placed,
     Project,
     collector_off,
     fact_files,
@@ -19,6 +31,7 @@ from ..load import (
     load_config,
     load_sheet,
 )
+from ..rules import fact_markings, markings_of, project_scheme
 from ..yamlfile import MAX_BYTES, YamlFile, load_yaml
 
 HELD_BACK = "held-back"
@@ -35,6 +48,112 @@ class _Part:
     @property
     def parsed(self) -> bool:
         return not self.file.problems
+
+    @functools.cached_property
+    def fact_ids(self) -> frozenset[str]:
+        """The ids of its facts as written."""
+        return _ids(self.project, "facts")
+
+    @functools.cached_property
+    def source_ids(self) -> frozenset[str]:
+        """The ids of its sources as written."""
+        return _ids(self.project, "sources")
+
+    @functools.cached_property
+    def usage(self) -> Usage:
+        """What its facts cite and name, for the warnings about what nothing uses."""
+        return usage_of(raw.item for raw in self.project.raw.get("facts", []))
+
+
+@dataclass
+class _Kept:
+    """A file's errors, found from `part`."""
+
+    part: _Part
+    errors: list[Problem]
+
+
+@dataclass
+class _Warned:
+    """A file's per-file warnings, found from `part`, and its facts' markings."""
+
+    part: _Part
+    markings: dict[str, str]  # as handled, by fact id
+    found: FileWarnings = field(default_factory=lambda: FileWarnings([], frozenset(), {}))
+
+
+@dataclass(frozen=True)
+class _Since:
+    """What changed in the merged project since the last check, which decides what
+    each file keeps of the errors and warnings found then."""
+
+    everything: bool  # briefgen.yaml, the markings in use, or whether every file parses
+    declared: bool  # the ids of sources or actors declared anywhere
+    facts: set[str]  # ids whose fact (the one the project holds) or section changed
+    sources: set[str]  # ids whose source (the one the project holds) changed
+
+    def alters(self, part: _Part, *, declared: bool = False, sources: bool = False) -> bool:
+        """Whether the change can alter what was found in the unchanged `part`: through
+        its facts, or with `declared` the ids declared, or with `sources` the sources
+        it declares or cites."""
+        return (
+            self.everything
+            or (declared and self.declared)
+            or not self.facts.isdisjoint(part.fact_ids)
+            or (sources and not self.sources.isdisjoint(part.source_ids | part.usage.cited))
+        )
+
+
+@dataclass
+class _Seen:
+    """The merged project and briefgen.yaml's part as a check last saw them."""
+
+    project: Project | None = None
+    config: _Part | None = None
+
+    def since(self, now: Project, config: _Part | None) -> _Since:
+        """What changed since, and `now` seen."""
+        since = _since(self.project, now, config, self.config)
+        self.project, self.config = now, config
+        return since
+
+
+def _since(before: Project | None, now: Project, config: _Part | None, was: _Part | None) -> _Since:
+    if before is None:
+        return _Since(True, True, set(), set())
+    everything = (
+        config is not was
+        or project_scheme(before) != project_scheme(now)
+        or before.unreadable_sheet != now.unreadable_sheet
+    )
+    declared = any(
+        before.declared.get(kind, {}).keys() != now.declared.get(kind, {}).keys()
+        for kind in ("sources", "actors")
+    )
+    facts = _changed(before.facts, now.facts) | {
+        key
+        for key in before.fact_section.keys() | now.fact_section.keys()
+        if before.fact_section.get(key) != now.fact_section.get(key)
+    }
+    return _Since(everything, declared, facts, _changed(before.sources, now.sources))
+
+
+def _changed(before: dict[str, Any], now: dict[str, Any]) -> set[str]:
+    """The keys whose value is not the same object in both."""
+    return {key for key in before.keys() | now.keys() if before.get(key) is not now.get(key)}
+
+
+def _owned(project: Project, part: _Part) -> Part:
+    """The facts and sources of `part` that the project holds (the first of several
+    with one id)."""
+    facts = {k: project.facts[k] for k in part.fact_ids if _held(project.facts, k, part)}
+    sources = {k: project.sources[k] for k in part.source_ids if _held(project.sources, k, part)}
+    return Part(part.file, facts, sources)
+
+
+def _held(table: dict[str, Placed[Any]], key: str, part: _Part) -> bool:
+    placed = table.get(key)
+    return placed is not None and placed.file is part.file
 
 
 @dataclass
@@ -53,6 +172,11 @@ class Desk:
     _good: dict[str, _Part] = field(default_factory=dict)
     _folder: list[Problem] = field(default_factory=list)
     _unread: dict[str, str] = field(default_factory=dict)
+    _warned: dict[str, _Warned] = field(default_factory=dict)
+    _kept_errors: dict[str, _Kept] = field(default_factory=dict)
+    # The project each of the two was last found in, for what changed since.
+    _errors_seen: _Seen = field(default_factory=lambda: _Seen())
+    _warned_seen: _Seen = field(default_factory=lambda: _Seen())
     project: Project | None = None
 
     def rel(self, path: Path) -> str | None:
@@ -116,12 +240,17 @@ class Desk:
         or, without `warnings`, the errors alone (what a change is checked for first)."""
         parts = {rel: self._usable(rel) for rel in sorted(self._parts)}
         with collector_off():
+            config = parts.get(CONFIG_NAME)
             self.project = project = _merge(self.root, parts, self._unread)
             found = [p for part in parts.values() for p in part.problems] + self._folder
+            errors = self._errors(project, parts, self._errors_seen.since(project, config))
             if warnings:
-                found = check_loaded(project, found)
+                since = self._warned_seen.since(project, config)
+                found = check_loaded(
+                    project, found, warnings=self._warnings(project, parts, since), errors=errors
+                )
             else:
-                found += check_errors(project)
+                found += errors
         by_path: dict[str, list[Problem]] = {rel: [] for rel in self._parts}
         for problem in found:
             by_path.setdefault(problem.path, []).append(problem)
@@ -130,6 +259,46 @@ class Desk:
                 # The rest was found in the text as it last parsed: its places are stale.
                 by_path[rel] = [*part.file.problems, _held_back(part)]
         return by_path
+
+    def _errors(self, project: Project, parts: dict[str, _Part], since: _Since) -> list[Problem]:
+        """The errors of the checks, as `validate` finds them: those in each file's
+        facts and sources as written found again only when what they read has
+        changed (its items, the ids declared, its facts' sections, briefgen.yaml)."""
+        errors = check_errors(project, sheets=False)
+        kept: dict[str, _Kept] = {}
+        for rel, part in parts.items():
+            before = self._kept_errors.get(rel)
+            if before is None or before.part is not part or since.alters(part, declared=True):
+                before = _Kept(part, file_errors(project, part.project.raw))
+            kept[rel] = before
+            errors += before.errors
+        self._kept_errors = kept
+        return errors
+
+    def _warnings(self, project: Project, parts: dict[str, _Part], since: _Since) -> list[Problem]:
+        """The analytic warnings, as `validate` finds them: each file's per-file ones
+        found again only when what they read has changed (its items, the facts the
+        project holds of its ids and their sections, the sources it declares or
+        cites, briefgen.yaml, the markings in use), the rest from those and the usage
+        kept per file."""
+        warned: dict[str, _Warned] = {}
+        stale: list[tuple[str, Part]] = []
+        for rel, part in parts.items():
+            kept = self._warned.get(rel)
+            if kept is None or kept.part is not part or since.alters(part, sources=True):
+                own = _owned(project, part)
+                # Its facts' markings first: a briefing's release asks for every fact's.
+                kept = _Warned(part, markings_of(project, own.facts.values()))
+                stale.append((rel, own))
+            warned[rel] = kept
+        fact_markings(project, known={k: m for w in warned.values() for k, m in w.markings.items()})
+        for rel, checked in stale:
+            warned[rel].found = file_warnings(project, checked)
+        self._warned = warned
+        usage = functools.reduce(operator.or_, (part.usage for part in parts.values()), Usage())
+        files = [kept.found for kept in warned.values()]
+        everything = project_warnings(project, files, usage)
+        return [problem for found in files for problem in found.problems] + everything
 
     def _usable(self, rel: str) -> _Part:
         part = self._parts[rel]
@@ -148,6 +317,11 @@ class Desk:
             return part.file
         good = self._good.get(rel)
         return good.file if good is not None else None
+
+
+def _ids(project: Project, kind: str) -> frozenset[str]:
+    ids = (raw.item.get("id") for raw in project.raw.get(kind, []))
+    return frozenset(i for i in ids if isinstance(i, str))
 
 
 def _held_back(part: _Part) -> Problem:
