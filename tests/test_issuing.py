@@ -274,3 +274,40 @@ def test_diff_piped_into_head(tmp_path: Path) -> None:
     assert done.returncode in (0, 141)
     assert done.stdout == b"brief: changes from the edition of 2024-11-25 to the current facts\n"
     assert done.stderr == b""
+
+
+def test_diff_starts_from_the_latest_issued_edition_as_the_changes_section_does(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "p"
+    write(root)
+    assert run("issue", "--project", root, "--at", "2024-11-25").exit_code == 0
+    # A later edition built (recorded) but never issued, and the facts changed again.
+    write(root, edition="2024-12-10", quantity="three")
+    assert run("build", "--project", root).exit_code == 0
+    write(root, edition="2024-12-20", quantity="four")
+
+    def from_edition(*args: str) -> str:
+        result = run("diff", "brief", "--project", root, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.output)["from"]
+        assert isinstance(found, str)
+        return found
+
+    # Not the latest record (2024-12-10): the latest issued edition.
+    assert from_edition() == "2024-11-25"
+    result = run("diff", "brief", "--project", root)
+    assert result.output.splitlines()[0] == (
+        "brief: changes from the edition of 2024-11-25 to the current facts"
+    )
+    assert run("build", "--project", root).exit_code == 0
+    assert "Changes since 25 November 2024" in (root / HTML).read_text(encoding="utf-8")
+    # --to alone: the latest issued edition before it, whose changes its page shows.
+    assert from_edition("--to", "2024-12-20") == "2024-11-25"
+    assert from_edition("--to", "2024-12-10") == "2024-11-25"
+    # --from still names any recorded edition.
+    assert from_edition("--from", "2024-12-10") == "2024-12-10"
+    # Once a later edition is issued, it is the one compared from.
+    assert run("issue", "--project", root, "--at", "2024-12-20").exit_code == 0
+    assert from_edition() == "2024-12-20"
+    assert from_edition("--to", "2024-12-20") == "2024-11-25"
