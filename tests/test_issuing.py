@@ -311,3 +311,39 @@ def test_diff_starts_from_the_latest_issued_edition_as_the_changes_section_does(
     assert run("issue", "--project", root, "--at", "2024-12-20").exit_code == 0
     assert from_edition() == "2024-12-20"
     assert from_edition("--to", "2024-12-20") == "2024-11-25"
+
+
+def test_the_json_carries_the_correction_and_the_briefings_own_changes(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+
+    def document() -> dict[str, Any]:
+        data = json.loads((root / "output/brief.json").read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        return data
+
+    write(root)
+    assert run("issue", "--project", root, "--at", "2024-11-25").exit_code == 0
+    assert (document()["correction"], document()["correction_date"]) == (None, None)
+    write(root, quantity="three")
+    reason = "three batteries, not two"
+    result = run("issue", "--project", root, "--correction", reason, "--at", "2024-11-28")
+    assert result.exit_code == 0, result.output
+    assert (document()["correction"], document()["correction_date"]) == (reason, "2024-11-28")
+    # The next edition, with the briefing's own title and summary revised.
+    write(root, edition="2024-12-10", quantity="three", title="Renamed", summary="New.")
+    assert run("build", "--project", root).exit_code == 0
+    data = document()
+    assert (data["correction"], data["correction_date"]) == (None, None)
+    changes = data["changes"]
+    assert (changes["since_iso"], changes["title_changed"], changes["summary_changed"]) == (
+        "2024-11-25",
+        True,
+        True,
+    )
+    assert [c["field"] for c in changes["briefing_changed"]] == ["title", "summary"]
+    write(root, edition="2024-12-10", quantity="three", title="A briefing", summary="New.")
+    assert run("build", "--project", root).exit_code == 0
+    assert (document()["changes"]["title_changed"], document()["changes"]["summary_changed"]) == (
+        False,
+        True,
+    )
