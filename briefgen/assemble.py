@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .checks.scope import describe_scope
 from .dates import PartialDate, display_span
 from .figures.base import Figure
-from .kinds import KINDS, ActorName, kind_of
+from .kinds import KINDS, ActorName, actor_ref, kind_of
 from .load import Project
 from .markings import Scheme, fact_marking, judgment_marking, source_marking
 from .model import (
@@ -41,6 +41,15 @@ from .rules import (
     project_scheme,
     shown_judgments,
 )
+from .values import (
+    ActorRef,
+    DateSpan,
+    IsoDate,
+    Probability,
+    date_span,
+    iso_date,
+    probability,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,9 @@ class SourceView:
     publisher: str | None
     url: str | None
     published: str | None
+    published_iso: IsoDate | None  # as ISO 8601 at the precision written (values.py)
     accessed: str | None
+    accessed_iso: IsoDate | None
     type: str
     reliability: str
     reliability_words: str
@@ -75,6 +86,9 @@ class FactRef:
 class CitationView:
     source: SourceView
     code: str  # Admiralty: source reliability + information credibility, e.g. "B2"
+    # The code's two grades apart, for a script: "B" (the source's) and 2 (this citation's).
+    reliability: str
+    credibility: int
     credibility_words: str
     quote: str | None
     locator: str | None
@@ -86,15 +100,18 @@ class FactView:
     anchor: str
     title: str
     date: str
-    date_iso: str
+    date_iso: str  # "2024-11", or a range "2023-08/2024-11"
+    date_range: DateSpan  # its two ends (values.py), the same for one date
     confidence: str
     key: bool
     text: Markup
-    actors: list[str]
+    actors: list[str]  # names
+    actor_refs: list[ActorRef]  # the same actors by id, with their names
     tags: list[str]
     citations: list[CitationView]
     independent_sources: int
     reviewed: str | None
+    reviewed_iso: IsoDate | None
     stale: bool
     kind: str = "plain"  # its entry in kinds.KINDS
     details: object = None  # what its kind shows (kinds.py: a FlowView, ...); None if plain
@@ -134,6 +151,7 @@ class JudgmentView:
     confidence: str
     likelihood: str | None  # an ICD 203 term
     band: str | None  # its probability band, "80–95%"
+    probability: Probability | None  # the band as numbers (values.py)
     based_on: list[FactRef]  # the facts it rests on that this briefing shows
     id: str | None = None  # FORMAT 1.2: editions follow it by its id
     marking: str | None = None  # FORMAT 1.2: its portion mark, as handled
@@ -244,6 +262,7 @@ class BriefingView:
     # Why this edition was corrected after it was issued (`briefgen issue --correction`),
     # shown under its title; None for an edition never corrected.
     correction: str | None = None
+    correction_date: IsoDate | None = None  # when it was corrected
 
     @property
     def facts(self) -> list[FactView]:
@@ -315,6 +334,7 @@ def assemble_briefing(
             confidence=judgment.confidence,
             likelihood=judgment.likelihood,
             band=LIKELIHOOD_BANDS[judgment.likelihood] if judgment.likelihood else None,
+            probability=probability(judgment.likelihood),
             # Only what this briefing shows: a release may withhold some of them.
             based_on=[
                 FactRef(i, by_id[i].anchor, by_id[i].title) for i in judgment.based_on if i in by_id
@@ -397,6 +417,8 @@ def _fact_view(
                 credibility_words=CREDIBILITY_WORDS[citation.credibility],
                 quote=citation.quote,
                 locator=citation.locator,
+                reliability=source.reliability,
+                credibility=citation.credibility,
             )
         )
     kind, item = kind_of(fact)
@@ -422,6 +444,9 @@ def _fact_view(
         acknowledged=dict(fact.acknowledge),
         long=_estimated_lines(fact) > LONG_FACT_LINES,
         marking=fact_marking(marks, fact, sources) if marks is not None else None,
+        date_range=date_span(fact.start, fact.end),
+        actor_refs=[actor_ref(a, actor_name) for a in fact.actors],
+        reviewed_iso=iso_date(fact.reviewed),
     )
 
 
@@ -489,6 +514,8 @@ def _source_view(source: Source, number: int) -> SourceView:
         origin=source.origin,
         lang=source.lang,
         translated_title=source.translated_title,
+        published_iso=iso_date(source.published),
+        accessed_iso=iso_date(source.accessed),
     )
 
 

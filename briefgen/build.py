@@ -183,7 +183,7 @@ def build(
     plans = []
     for briefing_id in ids:
         found = standing[briefing_id]
-        correction = issuing.correction if issuing is not None else None
+        notice = issuing.notice if issuing is not None else None
         # Under the time limit too: comparing with a record from outside can be slow.
         edition = call_with_time_limit(
             options.render_timeout,
@@ -193,7 +193,7 @@ def build(
                 briefing_id,  # noqa: B023
                 shared,
                 earlier[briefing_id],  # noqa: B023
-                correction if correction is not None else found.correction,  # noqa: B023
+                notice if notice is not None else found.notice,  # noqa: B023
             ),
         )
         changed = found.data is not None and content_changed(edition.view, found.data)

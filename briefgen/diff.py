@@ -19,7 +19,7 @@ from .edition import GENERATOR
 from .editions import current_record
 from .errors import InvalidValue, ProjectError
 from .load import Project
-from .records import EDITIONS_DIR, Record, load_record, previous_edition, recorded_editions
+from .records import EDITIONS_DIR, Record, load_record, recorded_editions
 
 
 class NoEdition(Exception):
@@ -42,10 +42,11 @@ def diff_editions(
     root: Path, briefing_id: str, since: str | None = None, until: str | None = None
 ) -> Diff:
     """The changes to `briefing_id` from edition `since` to edition `until` (ISO
-    dates of recorded editions). Without `until`, to the current facts; without
-    `since`, from the edition before `until`, or, for the current facts, from the
-    latest record (the newest edition in editions/<id>/, whatever the current
-    edition is: what changed since it was recorded).
+    dates of recorded editions). Without `until`, to the current facts. Without
+    `since`, from the latest issued edition (`briefgen issue`), as a Changes
+    section compares: the latest before `until` when it is given, else the latest
+    of all (whatever the current edition is: what changed since it was issued);
+    when none was issued, from the latest record (before `until`).
 
     Raises ProjectError when the project or a record is bad, UnknownBriefing, and
     NoEdition when an edition asked for is not recorded, or `since` is later
@@ -76,13 +77,8 @@ def diff_editions(
         after = current_record(assemble_briefing(project, briefing_id, GENERATOR))
     if since is not None:
         before = _record(project, recorded, since, briefing_id)
-    elif until is None:
-        before = _record(project, recorded, list(recorded)[-1], briefing_id)  # the latest
     else:
-        path = previous_edition(root, briefing_id, _date(until))
-        if path is None:
-            raise NoEdition(f"no edition before {until} is recorded; {_listing(recorded)}")
-        before = _record(project, recorded, path.stem, briefing_id)
+        before = _default_from(project, recorded, briefing_id, until)
     # Why a fact was withdrawn is said in its sheet, where it stays (FORMAT 1.2).
     reasons = {
         key: placed.item.withdrawn.reason
@@ -90,6 +86,25 @@ def diff_editions(
         if placed.item.withdrawn is not None
     }
     return Diff(briefing_id, before.edition, until, compare(before, after, titles, reasons))
+
+
+def _default_from(
+    project: Project, recorded: dict[str, Path], briefing_id: str, until: str | None
+) -> Record:
+    """The record to compare from when --from is not given, picked as a Changes
+    section picks its own (editions.earlier_edition): the latest issued edition
+    (before `until`, when given), or, when none was issued, the latest recorded."""
+    editions = list(recorded)
+    if until is not None:
+        last = _date(until).first_day
+        editions = [e for e in editions if PartialDate.parse(e).first_day < last]
+        if not editions:
+            raise NoEdition(f"no edition before {until} is recorded; {_listing(recorded)}")
+    records = (_record(project, recorded, e, briefing_id) for e in reversed(editions))
+    latest = next(records)
+    if latest.issued is not None:
+        return latest
+    return next((r for r in records if r.issued is not None), latest)
 
 
 def _record(project: Project, recorded: dict[str, Path], edition: str, briefing_id: str) -> Record:

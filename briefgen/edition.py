@@ -24,12 +24,13 @@ from .changes import compare, mark_changes
 from .editions import Earlier, current_record, earlier_edition
 from .figures import draw_figures, figure_tools
 from .inputs import InputFile, ProjectInputs, inputs_hash
-from .issuing import edition_standing
+from .issuing import Notice, edition_standing
 from .load import Project
 from .projection import project_briefing, project_record
 from .records import parse_record
 from .richtext import plain
 from .rules import briefing_judgments, withheld
+from .values import IsoDate
 
 GENERATOR = f"briefgen {__version__}"
 
@@ -42,7 +43,8 @@ class Edition:
     view: BriefingView
     inputs: list[InputFile]
     # The inputs' hash, whose first 12 digits are the view's inputs_digest; with the
-    # reason of a correction, the hash of both: the reason is on every page.
+    # reason and date of a correction, the hash of all three: the reason is on every
+    # page, and the date in the JSON.
     hash: str
     # The versions of the programs that laid out its figures (Graphviz, when it has
     # a flow diagram): not inputs, so not in `hash`, but in its outputs' cache keys.
@@ -57,16 +59,17 @@ def make_edition(
     briefing_id: str,
     shared: ProjectInputs | None = None,
     earlier: Earlier | None = None,
-    correction: str | None = None,
+    correction: Notice | None = None,
 ) -> Edition:
     """Make one briefing's edition, finished. `shared` is `ProjectInputs.of(project)`
     and `earlier` the briefing's `earlier_edition`, when a build has them already;
-    `correction` is why it is corrected (default: as its own record says, if at all)."""
+    `correction` is why and when it is corrected (default: as its own record says, if
+    at all)."""
     briefing = project.briefings[briefing_id].item
     shared = ProjectInputs.of(project) if shared is None else shared
     earlier = earlier_edition(project.root, briefing) if earlier is None else earlier
     if correction is None:
-        correction = edition_standing(project.root, briefing).correction
+        correction = edition_standing(project.root, briefing).notice
     hidden = withheld(project, briefing)
     # The briefing's own slice of the project (projection.py): what its PDF carries,
     # what its digest names. The record of the latest earlier edition is an input
@@ -84,7 +87,10 @@ def make_edition(
         record = parse_record(json.loads(shared_record.data), shared_record.path)
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
     view = assemble_briefing(project, briefing_id, GENERATOR, inputs_digest=full[:12])
-    view = dataclasses.replace(view, correction=correction)
+    if correction is not None:
+        view = dataclasses.replace(
+            view, correction=correction.reason, correction_date=IsoDate(correction.at)
+        )
     # Figures are drawn from the rest of the view, as the changes are compared.
     view = dataclasses.replace(view, figures=draw_figures(view, briefing.figures))
     if record is not None:
@@ -102,7 +108,8 @@ def make_edition(
         *(written[i].id or f"judgment {i + 1}" for i in hidden.judgments),
     ]
     if correction is not None:
-        full = hashlib.sha256(f"{full}\0correction\0{correction}".encode()).hexdigest()
+        noted = f"{full}\0correction\0{correction.reason}\0{correction.at}"
+        full = hashlib.sha256(noted.encode()).hexdigest()
     return Edition(view, inputs, full, figure_tools(view.figures), tuple(sorted(named)))
 
 

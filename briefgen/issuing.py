@@ -26,11 +26,24 @@ from .records import EDITIONS_DIR, Correction, Issued, Outputs, load_record
 
 
 @dataclass(frozen=True)
+class Notice:
+    """What the readers of a corrected edition are told: why, and when (ISO date)."""
+
+    reason: str
+    at: str
+
+
+@dataclass(frozen=True)
 class Issuing:
     """A build that issues its editions: on which date, and, for a correction, why."""
 
     at: str  # ISO date
     correction: str | None = None
+
+    @property
+    def notice(self) -> Notice | None:
+        """The correction this build issues, if it issues one."""
+        return Notice(self.correction, self.at) if self.correction is not None else None
 
 
 @dataclass(frozen=True)
@@ -42,8 +55,12 @@ class Standing:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def correction(self) -> str | None:
-        return self.issued.correction if self.issued is not None else None
+    def notice(self) -> Notice | None:
+        """The edition's latest correction, if it was corrected."""
+        if self.issued is None or not self.issued.corrections:
+            return None
+        latest = self.issued.corrections[-1]
+        return Notice(latest.reason, latest.at)
 
 
 def edition_standing(root: Path, briefing: Briefing) -> Standing:
@@ -104,4 +121,4 @@ def next_issued(standing: Standing, issuing: Issuing | None, outputs: Outputs) -
     return Issued(issued.at, outputs, (*issued.corrections, corrected))
 
 
-__all__ = ["Issuing", "Standing", "check_issuing", "edition_standing", "next_issued"]
+__all__ = ["Issuing", "Notice", "Standing", "check_issuing", "edition_standing", "next_issued"]

@@ -36,10 +36,26 @@ from .model import (
     choices,
 )
 from .richtext import render_inline
+from .values import (
+    PROBABILITIES,
+    ActorRef,
+    IsoDate,
+    Probability,
+    Quantity,
+    iso_date,
+    quantity,
+)
 from .wording import join_words
 
 # An actor's id -> the name a reader sees (the id itself when it is not declared).
 ActorName = Callable[[str], str]
+
+
+def actor_ref(actor_id: str, actor_name: ActorName) -> ActorRef:
+    """The actor by its id, with the name the reader sees."""
+    return ActorRef(actor_id, actor_name(actor_id))
+
+
 # One line of a kind's details in words: a label and its value, a list of Markdown
 # items, or None for nothing to show ("Status", "signed"), ("Terms", [...]).
 Row = tuple[str, str | list[Markup] | None]
@@ -122,22 +138,44 @@ class FactKind:
 # -- the views of each kind --------------------------------------------------------------
 
 
+# Each view keeps, beside what the reader sees, the values a script needs
+# (values.py): the actors by id, dates as ISO 8601, quantities and bands as numbers;
+# the json format's schema gives each field's `about`.
+_SAME_BY_ID = "The same actor by id, with its name."
+_SAME_ISO = "The same, ISO 8601 at the precision written."
+
+
 @dataclass
 class FlowView:
-    origin: str
-    destination: str
+    origin: str = field(metadata={"about": "The actor it comes from, by name."})
+    origin_ref: ActorRef = field(metadata={"about": _SAME_BY_ID})
+    destination: str = field(metadata={"about": "The actor it goes to, by name."})
+    destination_ref: ActorRef = field(metadata={"about": _SAME_BY_ID})
     what: str
     category: str
-    amount: str | None  # "10,000+ troops", "200–250 containers"
-    since: str | None
-    unit: str | None = None  # the amount's unit, as written ("troops"), for a figure's units
+    # "10,000+ troops", "200–250 containers"
+    amount: str | None = field(
+        metadata={
+            "about": "Its quantity and unit as the page shows them: '10,000+ troops', "
+            "'about 128.5 USD per 1,000 m³'; null when none is given."
+        }
+    )
+    quantity: Quantity | None = field(
+        metadata={"about": "The same as numbers, with the unit; null when none is given."}
+    )
+    since: str | None = field(metadata={"about": "When it began, as the page shows it."})
+    since_iso: IsoDate | None = field(metadata={"about": _SAME_ISO})
 
 
 @dataclass
 class AgreementView:
     name: str
-    parties: list[str]
-    signed: str | None
+    parties: list[str] = field(metadata={"about": "Its parties, by name."})
+    party_refs: list[ActorRef] = field(
+        metadata={"about": "The same parties by id, each with its name."}
+    )
+    signed: str | None = field(metadata={"about": "When it was signed, as the page shows it."})
+    signed_iso: IsoDate | None = field(metadata={"about": _SAME_ISO})
     place: str | None
     status: str
     terms: list[Markup]
@@ -146,7 +184,12 @@ class AgreementView:
 @dataclass
 class RiskView:
     likelihood: str
-    band: str
+    band: str = field(
+        metadata={"about": "Its likelihood's probability band as the page shows it: '20–45%'."}
+    )
+    probability: Probability = field(
+        metadata={"about": "The same band as probabilities from 0 to 1."}
+    )
     impact: str
     indicators: list[Markup]
 
@@ -166,7 +209,10 @@ def flow_view(flow: Flow, actor_name: ActorName) -> FlowView:
         category=flow.category,
         amount=amount,
         since=flow.since.display() if flow.since else None,
-        unit=flow.unit if flow.quantity is not None else None,
+        origin_ref=actor_ref(flow.from_, actor_name),
+        destination_ref=actor_ref(flow.to, actor_name),
+        quantity=quantity(flow.quantity, flow.unit) if flow.quantity is not None else None,
+        since_iso=iso_date(flow.since),
     )
 
 
@@ -178,6 +224,8 @@ def agreement_view(agreement: Agreement, actor_name: ActorName) -> AgreementView
         place=agreement.place,
         status=agreement.status,
         terms=[render_inline(term) for term in agreement.terms],
+        party_refs=[actor_ref(p, actor_name) for p in agreement.parties],
+        signed_iso=iso_date(agreement.signed),
     )
 
 
@@ -187,6 +235,7 @@ def risk_view(risk: Risk, actor_name: ActorName) -> RiskView:
         band=LIKELIHOOD_BANDS[risk.likelihood],
         impact=risk.impact,
         indicators=[render_inline(item) for item in risk.indicators],
+        probability=PROBABILITIES[risk.likelihood],
     )
 
 

@@ -136,16 +136,6 @@ def recorded_editions(root: Path, briefing_id: str) -> list[tuple[PartialDate, P
     return sorted(found, key=lambda item: (item[0].first_day, len(str(item[0]))))
 
 
-def previous_edition(root: Path, briefing_id: str, edition: PartialDate) -> Path | None:
-    """The record of the latest edition before `edition`, if there is one."""
-    earlier = [
-        path
-        for date, path in recorded_editions(root, briefing_id)
-        if date.first_day < edition.first_day
-    ]
-    return earlier[-1] if earlier else None
-
-
 def read_bounded(path: Path) -> bytes | None:
     """A record's bytes, or None when it is larger than MAX_RECORD_BYTES: every path
     that reads a record reads at most that much (records come from outside)."""

@@ -274,3 +274,76 @@ def test_diff_piped_into_head(tmp_path: Path) -> None:
     assert done.returncode in (0, 141)
     assert done.stdout == b"brief: changes from the edition of 2024-11-25 to the current facts\n"
     assert done.stderr == b""
+
+
+def test_diff_starts_from_the_latest_issued_edition_as_the_changes_section_does(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "p"
+    write(root)
+    assert run("issue", "--project", root, "--at", "2024-11-25").exit_code == 0
+    # A later edition built (recorded) but never issued, and the facts changed again.
+    write(root, edition="2024-12-10", quantity="three")
+    assert run("build", "--project", root).exit_code == 0
+    write(root, edition="2024-12-20", quantity="four")
+
+    def from_edition(*args: str) -> str:
+        result = run("diff", "brief", "--project", root, *args, "--format", "json")
+        assert result.exit_code == 0, result.output
+        found = json.loads(result.output)["from"]
+        assert isinstance(found, str)
+        return found
+
+    # Not the latest record (2024-12-10): the latest issued edition.
+    assert from_edition() == "2024-11-25"
+    result = run("diff", "brief", "--project", root)
+    assert result.output.splitlines()[0] == (
+        "brief: changes from the edition of 2024-11-25 to the current facts"
+    )
+    assert run("build", "--project", root).exit_code == 0
+    assert "Changes since 25 November 2024" in (root / HTML).read_text(encoding="utf-8")
+    # --to alone: the latest issued edition before it, whose changes its page shows.
+    assert from_edition("--to", "2024-12-20") == "2024-11-25"
+    assert from_edition("--to", "2024-12-10") == "2024-11-25"
+    # --from still names any recorded edition.
+    assert from_edition("--from", "2024-12-10") == "2024-12-10"
+    # Once a later edition is issued, it is the one compared from.
+    assert run("issue", "--project", root, "--at", "2024-12-20").exit_code == 0
+    assert from_edition() == "2024-12-20"
+    assert from_edition("--to", "2024-12-20") == "2024-11-25"
+
+
+def test_the_json_carries_the_correction_and_the_briefings_own_changes(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+
+    def document() -> dict[str, Any]:
+        data = json.loads((root / "output/brief.json").read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        return data
+
+    write(root)
+    assert run("issue", "--project", root, "--at", "2024-11-25").exit_code == 0
+    assert (document()["correction"], document()["correction_date"]) == (None, None)
+    write(root, quantity="three")
+    reason = "three batteries, not two"
+    result = run("issue", "--project", root, "--correction", reason, "--at", "2024-11-28")
+    assert result.exit_code == 0, result.output
+    assert (document()["correction"], document()["correction_date"]) == (reason, "2024-11-28")
+    # The next edition, with the briefing's own title and summary revised.
+    write(root, edition="2024-12-10", quantity="three", title="Renamed", summary="New.")
+    assert run("build", "--project", root).exit_code == 0
+    data = document()
+    assert (data["correction"], data["correction_date"]) == (None, None)
+    changes = data["changes"]
+    assert (changes["since_iso"], changes["title_changed"], changes["summary_changed"]) == (
+        "2024-11-25",
+        True,
+        True,
+    )
+    assert [c["field"] for c in changes["briefing_changed"]] == ["title", "summary"]
+    write(root, edition="2024-12-10", quantity="three", title="A briefing", summary="New.")
+    assert run("build", "--project", root).exit_code == 0
+    assert (document()["changes"]["title_changed"], document()["changes"]["summary_changed"]) == (
+        False,
+        True,
+    )

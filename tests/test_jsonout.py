@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from exports import export_project, judged_project, view_of
 from helpers import REPO, minimal_project, run
 from markupsafe import Markup
+from projects import write_tree
 
 from briefgen.formats import jsonout
 from briefgen.formats.jsonout import json_bytes, output_schema
@@ -110,13 +112,21 @@ def test_each_source_and_fact_is_written_once_and_referenced_elsewhere(
         "id": "src-official",
         "anchor": "source-src-official",
     }
-    assert exported["key_judgments"] == [
-        {
-            "id": "missiles",
-            "anchor": "fact-missiles",
-            "title": "Russia sends missiles to North Korea",
-        }
-    ]
+    # Without written judgments, the facts marked key are the key judgments, each by
+    # reference to its fact; there is no second list beside `judgments`.
+    assert "key_judgments" not in exported
+    (key,) = exported["judgments"]
+    assert key["fact"] == {
+        "id": "missiles",
+        "anchor": "fact-missiles",
+        "title": "Russia sends missiles to North Korea",
+    }
+    assert key["based_on"] == [key["fact"]]
+    assert (key["number"], key["id"], key["confidence"]) == (1, None, "high")
+    assert key["text"] == {
+        "text": "Russia sends missiles to North Korea",
+        "html": "Russia sends missiles to North Korea",
+    }
     assert [ref["id"] for ref in web["cited_by"]] == ["missiles", "escalation"]
 
 
@@ -186,7 +196,8 @@ def test_written_judgments_scope_and_changes_since_the_last_edition(tmp_path: Pa
     )
     assert [ref["id"] for ref in second["based_on"]] == ["treaty", "missiles"]
     assert "text_plain" not in first
-    assert document["key_judgments"] == []  # written judgments replace the key facts
+    assert "key_judgments" not in document  # written judgments replace the key facts
+    assert first["fact"] is None and first["probability"] == {"low": 0.55, "high": 0.8}
     assert document["scope"] == "facts naming Russia"
     changes = document["changes"]
     assert (changes["since_iso"], changes["record"]) == (
@@ -203,3 +214,270 @@ def test_written_judgments_scope_and_changes_since_the_last_edition(tmp_path: Pa
         }
     ]
     assert document["sections"][0]["facts"][0]["change"] == "updated"
+
+
+# Every shape a date and a quantity take in a sheet, for the machine values beside them.
+SHAPES_CONFIG = """\
+sections:
+  - id: flows
+    title: Flows
+  - id: deals
+    title: Deals
+briefings:
+  - id: shapes
+    title: Shapes
+    edition: 2024-11-25
+    formats: [json]
+    judgments:
+      - text: Troops will very likely keep moving.
+        confidence: moderate
+        likelihood: very likely
+        based_on: [troops, fuel]
+"""
+
+SHAPES_SHEET = """\
+actors:
+  - id: RU
+    name: Russia
+  - id: KP
+    name: North Korea
+  - id: BY
+    name: Belarus
+sources:
+  - id: wire
+    title: A wire report
+    reliability: B
+    type: media
+    published: 2024-11
+    accessed: 2024-11-26
+  - id: gazette
+    title: The official gazette
+    reliability: A
+    type: official
+    published: 2024
+facts:
+  - id: troops
+    title: Troops move
+    text: Exactly 500.
+    date: 2024-11-03
+    section: flows
+    confidence: high
+    actors: [KP, RU]
+    reviewed: 2024-11-25
+    flow: {from: KP, to: RU, what: troops, category: personnel,
+      quantity: 500, unit: troops, since: 2024-10-01}
+    sources:
+      - source: wire
+        credibility: 2
+  - id: more-troops
+    title: More troops move
+    text: Ten thousand or more.
+    date: {from: 2023-08, to: 2024-11}
+    section: flows
+    confidence: moderate
+    actors: [KP]
+    flow: {from: KP, to: RU, what: troops, category: personnel,
+      quantity: {min: 10000}, unit: troops, since: 2023-08}
+    sources:
+      - source: wire
+        credibility: 3
+      - source: gazette
+        credibility: 1
+  - id: shells
+    title: Shells move
+    text: Between 200 and 250 containers.
+    date: 2024
+    section: flows
+    confidence: low
+    actors: [KP, RU]
+    flow: {from: KP, to: RU, what: shells, category: weapons,
+      quantity: {min: 200, max: 250}, unit: containers, since: 2023}
+    sources:
+      - source: gazette
+        credibility: 2
+  - id: fuel
+    title: Fuel moves
+    text: About 128.5 dollars per thousand cubic metres.
+    date: {from: 2024, to: 2024-11-03}
+    section: flows
+    confidence: moderate
+    actors: [RU]
+    flow: {from: RU, to: KP, what: fuel, category: economic,
+      quantity: {about: 128.5}, unit: USD per 1000 m³}
+    sources:
+      - source: wire
+        credibility: 2
+  - id: share
+    title: A share of imports
+    text: Twelve and a half per cent, no unit given at first.
+    date: 2024-11
+    section: flows
+    confidence: moderate
+    actors: [RU]
+    flow: {from: RU, to: KP, what: oil, category: economic, quantity: 12.5}
+    sources:
+      - source: wire
+        credibility: 2
+  - id: treaty
+    title: A treaty
+    text: Signed by three.
+    date: 2024-06-19
+    section: deals
+    confidence: high
+    actors: [RU, KP, BY]
+    agreement: {name: The treaty, parties: [RU, KP, BY], signed: 2024-06-19, status: signed}
+    sources:
+      - source: gazette
+        credibility: 1
+"""
+
+
+def shapes_document(root: Path) -> dict[str, Any]:
+    write_tree(root, {"briefgen.yaml": SHAPES_CONFIG, "facts/main.yaml": SHAPES_SHEET})
+    return check_output(json_bytes(view_of(root, "shapes")))
+
+
+def test_every_date_and_quantity_shape_is_valid_and_has_its_value(tmp_path: Path) -> None:
+    document = shapes_document(tmp_path / "p")
+    assert document["json_version"] == jsonout.JSON_VERSION == 2
+    facts = {f["id"]: f for s in document["sections"] for f in s["facts"]}
+    # Dates: ISO 8601 at the precision written, a range as its two ends.
+    assert {i: (f["date_range"]["from"], f["date_range"]["to"]) for i, f in facts.items()} == {
+        "troops": ("2024-11-03", "2024-11-03"),
+        "more-troops": ("2023-08", "2024-11"),
+        "shells": ("2024", "2024"),
+        "fuel": ("2024", "2024-11-03"),
+        "share": ("2024-11", "2024-11"),
+        "treaty": ("2024-06-19", "2024-06-19"),
+    }
+    assert (facts["more-troops"]["date"], facts["more-troops"]["date_iso"]) == (
+        "August 2023 – November 2024",
+        "2023-08/2024-11",
+    )
+    assert (facts["troops"]["reviewed"], facts["troops"]["reviewed_iso"]) == (
+        "25 November 2024",
+        "2024-11-25",
+    )
+    flows = {i: f["flow"] for i, f in facts.items() if f["flow"]}
+    assert {i: flow["since_iso"] for i, flow in flows.items()} == {
+        "troops": "2024-10-01",
+        "more-troops": "2023-08",
+        "shells": "2023",
+        "fuel": None,
+        "share": None,
+    }
+    # Quantities: numbers beside the words, integers where the count is whole.
+    assert {i: (flow["amount"], flow["quantity"]) for i, flow in flows.items()} == {
+        "troops": ("500 troops", {"min": 500, "max": 500, "about": None, "unit": "troops"}),
+        "more-troops": (
+            "10,000+ troops",
+            {"min": 10000, "max": None, "about": None, "unit": "troops"},
+        ),
+        "shells": (
+            "200–250 containers",
+            {"min": 200, "max": 250, "about": None, "unit": "containers"},
+        ),
+        "fuel": (
+            "about 128.5 USD per 1000 m³",
+            {"min": 128.5, "max": 128.5, "about": 128.5, "unit": "USD per 1000 m³"},
+        ),
+        "share": ("12.5", {"min": 12.5, "max": 12.5, "about": None, "unit": None}),
+    }
+    assert isinstance(flows["troops"]["quantity"]["min"], int)
+    treaty = facts["treaty"]["agreement"]
+    assert (treaty["signed"], treaty["signed_iso"]) == ("19 June 2024", "2024-06-19")
+    assert [(p["id"], p["name"]) for p in treaty["party_refs"]] == [
+        ("RU", "Russia"),
+        ("KP", "North Korea"),
+        ("BY", "Belarus"),
+    ]
+    assert [p["name"] for p in treaty["party_refs"]] == treaty["parties"]
+    wire, gazette = document["sources"]
+    assert (wire["published_iso"], wire["accessed_iso"], gazette["published_iso"]) == (
+        "2024-11",
+        "2024-11-26",
+        "2024",
+    )
+    (judgment,) = document["judgments"]
+    assert (judgment["band"], judgment["probability"]) == ("80–95%", {"low": 0.8, "high": 0.95})
+
+
+def test_a_script_sorts_sums_and_joins_on_the_values(tmp_path: Path) -> None:
+    """What the issue's analyst could not do with display text alone."""
+    document = shapes_document(tmp_path / "p")
+    facts = [f for s in document["sections"] for f in s["facts"]]
+    # Sort: oldest first by when each began, then by when it ended; ISO text sorts
+    # as the dates do, a year before the months within it.
+    oldest = sorted(facts, key=lambda f: (f["date_range"]["from"], f["date_range"]["to"]))
+    assert [f["id"] for f in oldest] == [
+        "more-troops",
+        "shells",
+        "fuel",
+        "treaty",
+        "share",
+        "troops",
+    ]
+    day = dt.date.fromisoformat(facts[0]["flow"]["since_iso"])  # a full date parses as one
+    assert day == dt.date(2024, 10, 1)
+    # Sum: troops known at least, and at most (an open range has no most).
+    troops = [
+        f["flow"]["quantity"] for f in facts if f["flow"] and f["flow"]["category"] == "personnel"
+    ]
+    assert sum(q["min"] for q in troops) == 10500
+    assert any(q["max"] is None for q in troops)
+    # Join: facts to actors by id, citations to sources by id with their grades.
+    per_actor: dict[str, int] = {}
+    for fact in facts:
+        for ref in fact["actor_refs"]:
+            per_actor[ref["id"]] = per_actor.get(ref["id"], 0) + 1
+    assert per_actor == {"KP": 4, "RU": 5, "BY": 1}
+    sent = {f["flow"]["origin_ref"]["id"] for f in facts if f["flow"]}
+    assert sent == {"KP", "RU"}
+    sources = {s["id"]: s for s in document["sources"]}
+    graded = sorted(
+        (sources[c["source"]["id"]]["title"], c["reliability"], c["credibility"])
+        for f in facts
+        for c in f["citations"]
+        if c["credibility"] <= 2
+    )
+    assert graded[0] == ("A wire report", "B", 2)
+    assert {c["code"] for f in facts for c in f["citations"]} == {
+        f"{c['reliability']}{c['credibility']}" for f in facts for c in f["citations"]
+    }
+    # Likelihood as numbers: the judgments at least likely.
+    likely = [j["number"] for j in document["judgments"] if j["probability"]["low"] >= 0.55]
+    assert likely == [1]
+
+
+def test_the_example_is_valid_against_the_schema_with_its_values(example: Path) -> None:
+    for briefing in ("ru-kp-exchange", "ru-kp-air-defence"):
+        document = check_output(json_bytes(view_of(example, briefing)))
+        facts = [f for s in document["sections"] for f in s["facts"]]
+        assert all(f["date_iso"].split("/")[0] == f["date_range"]["from"] for f in facts)
+        assert all([a["name"] for a in f["actor_refs"]] == f["actors"] for f in facts)
+    document = check_output(json_bytes(view_of(example, "ru-kp-exchange")))
+    facts = {f["id"]: f for s in document["sections"] for f in s["facts"]}
+    troops = facts["kp-troops-to-ru"]["flow"]
+    assert (troops["amount"], troops["quantity"]["min"], troops["quantity"]["unit"]) == (
+        "10,000+ troops",
+        10000,
+        "troops",
+    )
+    assert troops["origin_ref"] == {"id": "KP", "name": "North Korea"}
+
+
+def test_the_schema_describes_the_values_beside_the_words() -> None:
+    defs = output_schema()["$defs"]
+    assert defs["BriefingView"]["required"][0] == "json_version"
+    fact = defs["FactView"]["properties"]
+    assert fact["date_range"]["description"].startswith("Its first and last date")
+    assert defs["DateSpan"]["required"] == ["from", "to"]
+    iso = defs["DateSpan"]["properties"]["from"]
+    assert (iso["type"], iso["pattern"]) == ("string", r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    flow = defs["FlowView"]["properties"]
+    assert flow["quantity"]["description"].startswith("The same as numbers")
+    assert defs["Quantity"]["properties"]["max"] == {"type": ["number", "null"]}
+    assert defs["Probability"]["properties"]["low"] == {"type": "number"}
+    assert "key_judgments" not in defs["BriefingView"]["properties"]
+    for name in ("title_changed", "summary_changed"):
+        assert defs["ChangesView"]["properties"][name]["type"] == "boolean"

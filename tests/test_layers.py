@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("model",),  # FORMAT.md's shape
     ("markings",),  # the project's markings and each item's
     ("fonts", "shaping", "svgtext"),  # the theme's faces, shaping text with them
-    ("richtext", "kinds", "figures.base"),  # the parts a view is made of
+    ("richtext", "values", "kinds", "figures.base"),  # the parts a view is made of
     ("messages", "load"),  # load
     (
         "rules",

@@ -287,8 +287,9 @@ def _build(
     "--from",
     "since",
     metavar="EDITION",
-    help="Compare from this recorded edition (its date). Default: the edition before "
-    "--to; without --to, the latest recorded edition.",
+    help="Compare from this recorded edition (its date). Default: as the Changes section, "
+    "the latest issued edition (before --to, if given); when none was issued, the latest "
+    "recorded.",
 )
 @click.option(
     "--to",
@@ -305,10 +306,11 @@ def diff(
     """Show what changed in a briefing between two editions.
 
     Compares the records briefgen build keeps in editions/<briefing-id>/: by
-    default the latest record (the newest edition recorded, whatever the
-    edition in briefgen.yaml) against the current facts, that is, what changed
-    since it was built. Facts added, changed (and how) and withdrawn; judgments
-    added, changed and withdrawn.
+    default the latest issued edition (briefgen issue), or, when none was
+    issued, the latest record (whatever the edition in briefgen.yaml), against
+    the current facts, that is, what changed since. Facts added, changed (and
+    how) and withdrawn; judgments added, changed and withdrawn; the briefing's
+    title and summary.
     Exits 0 with or without changes, 1 when the project or a record is bad.
     """
     from ..build import UnknownBriefing

@@ -133,7 +133,13 @@ def _title(facts: list[FactView], arrows: list[_Arrow], actors: list[str]) -> st
 
 def _units(facts: list[FactView]) -> str | None:
     """'Quantities in troops and containers', or None when no quantity has a unit."""
-    units = list(dict.fromkeys(flow.unit for f in facts if (flow := _flow(f)) and flow.unit))
+    units = list(
+        dict.fromkeys(
+            flow.quantity.unit
+            for f in facts
+            if (flow := _flow(f)) and flow.quantity and flow.quantity.unit
+        )
+    )
     return f"Quantities in {join_words(units)}" if units else None
 
 

@@ -11,7 +11,17 @@ schema's test instead of slipping through. The rules:
   (`sources`, a section's `facts`); anywhere else (a citation's source, a key
   judgment's fact) it is a reference: `{"number", "id", "anchor"}` for a source,
   `{"id", "anchor", "title"}` for a fact.
-- Dates are ISO 8601 text; tuples are arrays; a field that is None is null.
+- Beside each display string, the value a script sorts, sums or joins on
+  (values.py): `date_iso`, `since_iso`, ... (ISO 8601 at the precision
+  written, `IsoDate`), `date_range` ({from, to}), `quantity` (numbers and
+  unit), `probability` ({low, high}), `actor_refs` ({id, name}); a citation's
+  `reliability` and `credibility` apart from its `code`.
+- One `judgments` list: what the page lists as Key judgments, the written
+  judgments or else the facts marked `key: true`, each then with its `fact`.
+- Dates are ISO 8601 text; tuples are arrays; a field that is None is null; a
+  field named `from_` is `from`.
+- `json_version` comes first: 2 since the machine values (1, before, had no
+  such key).
 - A few fields that only the page's legend needs are left out (`_OMIT`), and so
   are the analyst's reasons for acknowledging a warning (the desk keeps them).
 
@@ -20,6 +30,7 @@ Same view, same bytes: keys keep the dataclasses' order and nothing reads the cl
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import json
@@ -31,14 +42,26 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..assemble import BriefingView, FactRef, FactView, JudgmentView, SectionView, SourceView
+from ..assemble import (
+    BriefingView,
+    ChangesView,
+    FactRef,
+    FactView,
+    JudgmentView,
+    SectionView,
+    SourceView,
+)
 from ..kinds import mapped_kinds
+from ..values import IsoDate, probability
 
 if TYPE_CHECKING:
     from .base import RenderContext
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPE = "application/json"
+# The shape's own version, the document's first key: raise it when a key changes
+# meaning or goes, so a script can tell which shape it reads.
+JSON_VERSION = 2
 
 # Fields the page's legend needs and a script can work out itself, or that repeat
 # another field (summary_text is summary.text), or that only tell the theme how to
@@ -51,6 +74,8 @@ _OMIT: dict[type, frozenset[str]] = {
             "credibilities_used",
             "confidences_used",
             "likelihoods_used",
+            # Written into `judgments` instead: one list of what the page lists.
+            "key_judgments",
         }
     ),
     # A fact's acknowledged warnings hold the analyst's reasons: the desk's record
@@ -69,6 +94,10 @@ def _kind_details(name: str) -> Callable[[FactView], object]:
 # entry counts), holding what its kind shows, or null; so a new kind appears here by
 # itself.
 def _derived(hint: Any) -> dict[str, tuple[Any, Callable[[Any], Any]]]:
+    if hint is JudgmentView:
+        return {"fact": (FactRef | None, lambda j: j.fact if isinstance(j, _KeyFact) else None)}
+    if hint is ChangesView:
+        return {f"{name}_changed": (bool, _changed(name)) for name in ("title", "summary")}
     if hint is not FactView:
         return {}
     return {
@@ -79,6 +108,42 @@ def _derived(hint: Any) -> dict[str, tuple[Any, Callable[[Any], Any]]]:
             if kind.view is not None
         },
     }
+
+
+def _changed(name: str) -> Callable[[ChangesView], bool]:
+    return lambda changes: any(c.field == name for c in changes.briefing_changed)
+
+
+@dataclasses.dataclass(frozen=True)
+class _KeyFact(JudgmentView):
+    """A fact marked `key: true`, listed as a key judgment when none is written."""
+
+    fact: FactRef | None = None
+
+
+def _judgments(view: BriefingView) -> list[JudgmentView]:
+    """The key judgments as the page lists them: those written, else the key facts."""
+    if view.judgments:
+        return view.judgments
+    return [
+        _KeyFact(
+            number=number,
+            text=Markup.escape(fact.title),
+            text_plain=fact.title,
+            confidence=fact.confidence,
+            likelihood=fact.likelihood,
+            band=fact.band,
+            probability=probability(fact.likelihood),
+            based_on=[FactRef(fact.id, fact.anchor, fact.title)],
+            marking=fact.marking,
+            fact=FactRef(fact.id, fact.anchor, fact.title),
+        )
+        for number, fact in enumerate(view.key_judgments, start=1)
+    ]
+
+
+# Fields written from something other than the attribute of their name.
+_VALUES: dict[tuple[type, str], Callable[[Any], Any]] = {(BriefingView, "judgments"): _judgments}
 
 
 @cache
@@ -112,7 +177,7 @@ def render_json(context: RenderContext) -> bytes:
 
 def json_bytes(view: BriefingView) -> bytes:
     """The briefing as JSON: UTF-8, indented, keys in the view's order, one newline at the end."""
-    document = _encode(view, BriefingView, home=True)
+    document = {"json_version": JSON_VERSION, **_encode(view, BriefingView, home=True)}
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -120,6 +185,14 @@ def output_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) every `output/<id>.json` is valid against."""
     defs: dict[str, Any] = {}
     root = _schema(BriefingView, defs, home=True)
+    briefing = defs["BriefingView"]
+    version = {
+        "const": JSON_VERSION,
+        "description": "The version of this JSON's shape; it rises when a key changes "
+        "meaning or goes.",
+    }
+    briefing["properties"] = {"json_version": version, **briefing["properties"]}
+    briefing["required"] = ["json_version", *briefing["required"]]
     return {
         "$schema": SCHEMA_DIALECT,
         "title": "briefgen briefing",
@@ -145,7 +218,7 @@ def _encode(value: Any, hint: Any, home: bool = False) -> Any:
         if value is None:
             return None
         return _encode(value, next(a for a in args if a is not type(None)), home)
-    if hint in (str, int, float, bool) or origin is typing.Literal:
+    if hint in (str, int, float, bool, IsoDate) or origin is typing.Literal:
         return value
     if hint is dt.date:
         return value.isoformat()
@@ -162,8 +235,8 @@ def _encode(value: Any, hint: Any, home: bool = False) -> Any:
         if reference is not None and not home:
             return {name: getattr(value, name) for name, _ in reference.fields}
         out = {
-            name: _encode(getattr(value, name), field_hint, (hint, name) in _HOMES)
-            for name, field_hint in _fields(hint)
+            key: _encode(_value(value, hint, name), field_hint, (hint, name) in _HOMES)
+            for key, name, field_hint in _fields(hint)
         }
         for name, (derived_hint, get) in _derived(hint).items():
             out[name] = _encode(get(value), derived_hint)
@@ -184,7 +257,7 @@ def _schema(hint: Any, defs: dict[str, Any], home: bool = False) -> dict[str, An
             return {"type": [option["type"] for option in options]}
         return options[0] if len(options) == 1 else {"anyOf": options}
     if hint in _SCALARS:
-        return dict(_SCALARS[hint])
+        return copy.deepcopy(_SCALARS[hint])
     if origin is typing.Literal:
         return {"enum": list(args)}
     if hint is dt.date:
@@ -210,11 +283,13 @@ def _schema(hint: Any, defs: dict[str, Any], home: bool = False) -> dict[str, An
         if name not in defs:
             defs[name] = {}  # placed first, so a type that contains itself ends here
             properties = {
-                field: _schema(field_hint, defs, (hint, field) in _HOMES)
-                for field, field_hint in _fields(hint)
+                key: _schema(field_hint, defs, (hint, name) in _HOMES)
+                for key, name, field_hint in _fields(hint)
             }
             for field, (derived_hint, _) in _derived(hint).items():
                 properties[field] = _schema(derived_hint, defs)
+            for field, about in _descriptions(hint).items():
+                properties[field] = _described(properties[field], about)
             defs[name] = _object(properties, _describe(hint))
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"the json format has no rule for values of type {hint!r}")
@@ -225,6 +300,12 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     int: {"type": "integer"},
     float: {"type": "number"},
     bool: {"type": "boolean"},
+    IsoDate: {
+        "type": "string",
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "description": "ISO 8601 at the precision written: YYYY, YYYY-MM or YYYY-MM-DD. "
+        "As text these sort as the dates do, a year before the months within it.",
+    },
 }
 
 _RICH_TEXT: dict[str, Any] = {
@@ -260,13 +341,91 @@ def _is_union(hint: Any) -> bool:
     return typing.get_origin(hint) in (typing.Union, types.UnionType)
 
 
+# What a key means, where its name and type do not say it all: the display strings,
+# and the machine values beside them.
+_ABOUT: dict[type, dict[str, str]] = {
+    BriefingView: {
+        "edition": "The edition's date as the page shows it: '25 November 2024'.",
+        "edition_iso": "The edition's date, ISO 8601 at the precision written.",
+        "edition_date": "The first day of the edition's date.",
+        "judgments": "The key judgments as the page lists them: the judgments written in "
+        "briefgen.yaml, or, when it writes none, the facts marked key: true (each with "
+        "its `fact`).",
+        "correction": "Why this edition was corrected after it was issued (briefgen issue "
+        "--correction), as the page says under its title; null when never corrected.",
+        "correction_date": "When that correction was issued, ISO 8601; null when never corrected.",
+        "changes": "What changed since the edition the Changes section compares with (the "
+        "latest issued one, else the latest recorded before this); null when none is "
+        "recorded.",
+    },
+    FactView: {
+        "date": "When it happened, as the page shows it: 'November 2024', "
+        "'August 2023 – November 2024'.",
+        "date_iso": "The same as ISO 8601: '2024-11', or an interval '2023-08/2024-11'.",
+        "date_range": "Its first and last date, ISO 8601 at the precision written; from "
+        "and to are equal for a fact with one date.",
+        "key": "Marked key: true, and listed among the key judgments (false when the "
+        "briefing writes its judgments).",
+        "actors": "The actors it names, by name.",
+        "actor_refs": "The same actors by id, each with its name.",
+        "reviewed": "When an analyst last checked it, as the page shows it.",
+        "reviewed_iso": "The same, ISO 8601 at the precision written.",
+        "marking": "Its handling marking, as handled (FORMAT 1.2); null while the project "
+        "names no marking.",
+    },
+    SourceView: {
+        "published": "When it was published, as the page shows it.",
+        "published_iso": "The same, ISO 8601 at the precision written.",
+        "accessed": "When it was read, as the page shows it.",
+        "accessed_iso": "The same, ISO 8601 at the precision written.",
+    },
+    JudgmentView: {
+        "band": "Its likelihood's probability band as the page shows it: '55–80%'.",
+        "probability": "The same band as probabilities from 0 to 1.",
+        "based_on": "The facts it rests on that this briefing shows.",
+        "id": "Its id in briefgen.yaml (FORMAT 1.2); null when written without one.",
+        "fact": "The fact marked key: true that this key judgment is, when the briefing "
+        "writes no judgments; null for a written judgment.",
+    },
+    ChangesView: {
+        "since": "The date of the edition compared with, as the page shows it.",
+        "since_iso": "The same, ISO 8601 at the precision written.",
+        "briefing_changed": "The briefing's own title and summary, when revised.",
+        "title_changed": "Whether the briefing's title was revised since.",
+        "summary_changed": "Whether the briefing's summary was added, revised or removed since.",
+    },
+}
+
+
+def _value(value: Any, cls: type, name: str) -> Any:
+    get = _VALUES.get((cls, name))
+    return get(value) if get is not None else getattr(value, name)
+
+
+def _descriptions(cls: type) -> dict[str, str]:
+    """What each key of `cls` means: `_ABOUT`, or the field's own `about` metadata (the
+    kinds' views say theirs, so that this module names no kind)."""
+    own = {
+        field.name.removesuffix("_"): field.metadata["about"]
+        for field in dataclasses.fields(cls)
+        if "about" in field.metadata
+    }
+    return own | _ABOUT.get(cls, {})
+
+
+def _described(schema: dict[str, Any], about: str) -> dict[str, Any]:
+    """`schema` with a description (beside a `$ref`, as draft 2020-12 allows)."""
+    return {**schema, "description": about}
+
+
 @cache
-def _fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass's fields that the JSON keeps, with their resolved type hints."""
+def _fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
+    """A dataclass's fields that the JSON keeps: each one's key in the JSON (`from_`
+    is `from`), its name and its resolved type hint."""
     hints = typing.get_type_hints(cls)
     omit = _OMIT.get(cls, frozenset())
     return tuple(
-        (field.name, hints[field.name])
+        (field.name.removesuffix("_"), field.name, hints[field.name])
         for field in dataclasses.fields(cls)
         if field.name not in omit and not field.name.startswith("_")
     )
