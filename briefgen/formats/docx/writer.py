@@ -266,8 +266,8 @@ class Writer(Body):
         if fact.actors:
             actors = f"Actors: {', '.join(fact.actors)}"
             self.para(actors, "Fact Details")
-        if fact.long:
-            self._keep_together(start)
+        if fact.long:  # its head with its first lines
+            self._keep_together(start, with_next=True)
         last = self.rich(fact.text)
         if last._p.style is not None:  # a list item, a quote: not a paragraph of text
             last = self.para()  # after a list: citations on their own
@@ -279,7 +279,11 @@ class Writer(Body):
             paragraph.add_run(f"{rows[0][0]}: ").bold = True
             paragraph.add_run(rows[0][1])
         elif rows:
+            # The table whole, with the end of the text (a risk's indicators with its
+            # likelihood and impact, as the page keeps them).
+            text_end = self._mark().getprevious()
             self._table(kind.heading, rows)
+            self._keep_together(text_end)
         if not fact.long:
             self._keep_together(start)
 
@@ -484,9 +488,10 @@ class Writer(Body):
         self._flush()
         return self._end.getprevious()
 
-    def _keep_together(self, mark: Any) -> None:
+    def _keep_together(self, mark: Any, *, with_next: bool = False) -> None:
         """The blocks written since `mark` kept on one page: each paragraph, those in
-        tables too, kept with the next, but the last."""
+        tables too, kept whole and with the next, but the last (keeping with the next
+        alone lets a paragraph split); the last too if `with_next`."""
         from docx.oxml.ns import qn
 
         self._flush()
@@ -495,8 +500,9 @@ class Writer(Body):
         while block is not None and block is not self._end:
             paragraphs += [block] if block.tag == qn("w:p") else list(block.iter(qn("w:p")))
             block = block.getnext()
-        for paragraph in paragraphs[:-1]:
-            paragraph.get_or_add_pPr().keepNext_val = True
+        for paragraph in paragraphs if with_next else paragraphs[:-1]:
+            properties = paragraph.get_or_add_pPr()
+            properties.keepNext_val = properties.keepLines_val = True
 
     def _citations(self, paragraph: Paragraph, fact: FactView) -> None:
         for citation in fact.citations:
