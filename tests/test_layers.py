@@ -63,6 +63,7 @@ LAYERS: list[tuple[str, ...]] = [
         "formats.docx.ooxml",
         "formats.docx.package",
         "formats.docx.figures",
+        "formats.docx.house",
         "formats.docx.body",
         "formats.docx.richtext",
         "formats.docx.styles",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .styles import HYPERLINK_STYLE, PORTION_MARK_STYLE
+from .house import HYPERLINK_STYLE, PORTION_MARK_STYLE
 
 if TYPE_CHECKING:
     from docx.document import Document

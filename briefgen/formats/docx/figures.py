@@ -1,6 +1,9 @@
-"""Figures for Word: each figure's SVG drawn as PNG by resvg, and the size it is shown."""
+"""Figures for Word: each figure as its SVG, with a PNG drawn by resvg for what
+cannot show SVG (as Word itself saves a picture), and the size it is shown."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from ... import fonts
 from ...errors import BuildError
@@ -8,7 +11,13 @@ from ...errors import BuildError
 # The largest a figure is shown: the text width of an A4 page with 2.5 cm margins,
 # and most of its height, so a figure and its caption share a page.
 FIGURE_MAX_CM = (16.0, 20.0)
-FIGURE_ZOOM = 2.0  # PNG pixels per SVG unit: sharp on screen and in print
+# PNG pixels per SVG unit (a CSS pixel, 1/96 inch): 300 dots an inch at the size
+# the page shows the figure, and more when it is made smaller to fit.
+FIGURE_ZOOM = 300 / 96
+# Office's extension of a picture for its SVG (Word 2016 and later); the PNG in the
+# picture is what older readers, and LibreOffice's PDF, show.
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
 def shown_width_cm(png: bytes) -> float:
@@ -45,4 +54,31 @@ def figure_png(svg: str) -> bytes:
     return bytes(png)
 
 
-__all__ = ["FIGURE_MAX_CM", "FIGURE_ZOOM", "figure_png", "shown_width_cm"]
+def add_svg(document_part: Any, shape: Any, svg: str, number: int) -> None:
+    """Figure `number`'s SVG joined to the picture `shape` (an inline shape of
+    `document_part` whose picture is the PNG), in Office's extension of the picture,
+    so Word shows the drawing itself at any size."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import nsdecls
+
+    part = Part(
+        PackURI(f"/word/media/figure{number}.svg"),
+        "image/svg+xml",
+        svg.encode("utf-8"),
+        document_part.package,
+    )
+    rid = document_part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    extensions = OxmlElement("a:extLst")
+    extension = OxmlElement("a:ext")
+    extension.set("uri", SVG_EXTENSION)
+    svg_blip = f'<asvg:svgBlip xmlns:asvg="{SVG_NAMESPACE}" {nsdecls("r")} r:embed="{rid}"/>'
+    extension.append(parse_xml(svg_blip))
+    extensions.append(extension)
+    blip.append(extensions)
+
+
+__all__ = ["FIGURE_MAX_CM", "FIGURE_ZOOM", "add_svg", "figure_png", "shown_width_cm"]

@@ -66,6 +66,15 @@ def field_instruction(paragraph: Paragraph, text: str) -> None:
     paragraph.add_run()._r.append(instruction)
 
 
+def page_ref(paragraph: Paragraph, bookmark: str) -> None:
+    """The number of the page `bookmark` is on, as a PAGEREF field: Word and
+    LibreOffice work it out as they lay the pages out."""
+    field_char(paragraph, "begin")
+    field_instruction(paragraph, f"PAGEREF {bookmark} \\h")
+    field_char(paragraph, "separate")
+    field_char(paragraph, "end")
+
+
 def set_child(parent: Any, tag: str, value: str | None) -> Any:
     """`parent`'s child `tag` (made if missing), with w:val set to `value` if given."""
     from docx.oxml import OxmlElement
@@ -79,6 +88,24 @@ def set_child(parent: Any, tag: str, value: str | None) -> Any:
     return child
 
 
+def insert_in_order(parent: Any, tag: str, order: tuple[str, ...]) -> Any:
+    """`parent`'s child `tag`, made if missing and put where the schema's `order` of
+    its children wants it (Word refuses a file whose properties are out of order)."""
+    from docx.oxml import OxmlElement
+
+    child = parent.find(qname(tag))
+    if child is not None:
+        return child
+    child = OxmlElement(tag)
+    later = {qname(name) for name in order[order.index(tag) + 1 :]}
+    for sibling in parent:
+        if sibling.tag in later:
+            sibling.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
 def qname(tag: str) -> str:
     """`w:tag` as lxml names it, with the namespace's URI."""
     from docx.oxml.ns import qn
@@ -86,4 +113,12 @@ def qname(tag: str) -> str:
     return str(qn(tag))
 
 
-__all__ = ["field_char", "field_instruction", "qname", "set_child", "xml_safe"]
+__all__ = [
+    "field_char",
+    "field_instruction",
+    "insert_in_order",
+    "page_ref",
+    "qname",
+    "set_child",
+    "xml_safe",
+]

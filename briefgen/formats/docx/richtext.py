@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from .styles import HYPERLINK_STYLE
+from .house import HYPERLINK_STYLE
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
