@@ -131,13 +131,17 @@ def id_kind(keys: tuple[str, ...], rel: str) -> tuple[str, bool] | None:
     and whether it declares the id rather than refers to it."""
     config = rel == CONFIG_NAME
     if len(keys) == 2 and keys[1] == "id":
-        declares = ("sections", "briefings") if config else ("actors", "sources", "facts")
+        declares = (
+            ("sections", "briefings", "judgments") if config else ("actors", "sources", "facts")
+        )
         return (keys[0], True) if keys[0] in declares else None
     if config:
         if keys in (("briefings", "sections"),):
             return "sections", False
         if keys == ("briefings", "include", "actors"):
             return "actors", False
+        if keys == ("briefings", "judgments"):  # FORMAT 1.2: a shared judgment, by its id
+            return "judgments", False
         if keys[-1:] == ("based_on",):
             return "facts", False
         return None
