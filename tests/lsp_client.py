@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,16 @@ class Editor:
         await self.client.text_document_hover_async(
             types.HoverParams(types.TextDocumentIdentifier(self.uri(rel)), types.Position(0, 0))
         )
+
+
+def run(root: Path, scenario: Callable[[Editor], Awaitable[None]]) -> None:
+    """Play `scenario` with an editor on a server started in `root`."""
+
+    async def main() -> None:
+        async with Editor(root) as editor:
+            await scenario(editor)
+
+    asyncio.run(main())
 
 
 def position_of(text: str, needle: str, offset: int = 0) -> types.Position:

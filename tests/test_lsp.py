@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from helpers import copy_example, edit
-from lsp_client import Editor, apply_edits, position_of
+from lsp_client import Editor, apply_edits, position_of, run
 from lsprotocol import types
 
 from briefgen.build import validate
 
 AIDS = "facts/aid-flows.yaml"
 SOURCES = "facts/sources.yaml"
-
-
-def run(root: Path, scenario: Callable[[Editor], Awaitable[None]]) -> None:
-    async def main() -> None:
-        async with Editor(root) as editor:
-            await scenario(editor)
-
-    asyncio.run(main())
 
 
 @pytest.fixture

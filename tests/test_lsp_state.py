@@ -167,6 +167,27 @@ def test_the_ids_a_key_holds() -> None:
     assert (spot.keys, spot.word) == (("briefings", "judgments", "based_on"), "a")
 
 
+def test_shared_judgments_ids_are_named_in_a_briefings_judgments() -> None:
+    config = "briefgen.yaml"
+    assert id_kind(("judgments", "id"), config) == ("judgments", True)
+    assert id_kind(("briefings", "judgments"), config) == ("judgments", False)
+    assert id_kind(("briefings", "judgments", "id"), config) is None  # written in place
+    assert id_kind(("briefings", "judgments"), AIDS) is None
+    text = (
+        "briefings:\n  - id: b\n    judgments: [shared-one, shared-two]\n"
+        "    judgments:\n      - shared-one\n      - text: |\n          It goes on, shared\n"
+        "        confidence: low\n"
+    )
+    flow = spot_at(text, 2, len("    judgments: [shared-one, sha"))
+    assert (flow.keys, flow.word) == (("briefings", "judgments"), "shared-two")
+    block = spot_at(text, 4, len("      - sha"))
+    assert (block.keys, block.word) == (("briefings", "judgments"), "shared-one")
+    # A word in the text of a judgment written in place is no reference to a shared one.
+    written = spot_at(text, 6, len("          It goes on, sha"))
+    assert (written.keys, written.word) == (("briefings", "judgments", "text"), "shared")
+    assert id_kind(written.keys, config) is None
+
+
 def test_markings_complete_from_the_project_or_tlp(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "project")
     desk = Desk(root)

@@ -1,10 +1,17 @@
 """An id or a value in words, as hover and completion show it: a source's title,
-publisher, date, reliability and origin; a fact's title, date and confidence; a grade."""
+publisher, date, reliability and origin; a fact's title, date and confidence; a shared
+judgment's text, confidence and the facts it rests on; a grade."""
 
 from __future__ import annotations
 
 from ..load import Project
-from ..model import CONFIDENCE_WORDS, CREDIBILITY_WORDS, LIKELIHOOD_BANDS, RELIABILITY_WORDS
+from ..model import (
+    CONFIDENCE_WORDS,
+    CREDIBILITY_WORDS,
+    LIKELIHOOD_BANDS,
+    RELIABILITY_WORDS,
+    Judgment,
+)
 
 
 def describe_id(project: Project, kind: str, item_id: str) -> str:
@@ -28,9 +35,29 @@ def describe_id(project: Project, kind: str, item_id: str) -> str:
         return f"**{a.name}**" + (f" ({a.short})" if a.short else "")
     if kind == "sections" and (section := project.sections.get(item_id)):
         return f"**{section.item.title}**"
+    if kind == "judgments" and (judgment := project.judgments.get(item_id)):
+        return describe_judgment(project, judgment.item)
     if kind == "briefings" and (briefing := project.briefings.get(item_id)):
         return f"**{briefing.item.title}**  \nEdition: {briefing.item.edition}"
     return ""
+
+
+def describe_judgment(project: Project, judgment: Judgment) -> str:
+    """Markdown for a judgment: its text as one paragraph, its confidence, likelihood
+    and marking, and each fact it is based on with its title."""
+    lines = [f"Confidence: {judgment.confidence}"]
+    if judgment.likelihood:
+        lines.append(
+            f"Likelihood: {judgment.likelihood} (ICD 203: {LIKELIHOOD_BANDS[judgment.likelihood]})"
+        )
+    if judgment.marking:
+        lines.append(f"Marking: {judgment.marking}")
+    based_on = []
+    for fact_id in judgment.based_on:
+        fact = project.facts.get(fact_id)
+        based_on.append(f"- `{fact_id}`" + (f": {fact.item.title}" if fact else " (unknown)"))
+    text = " ".join(judgment.text.split())
+    return "\n\n".join([text, "  \n".join(lines), "Based on:\n" + "\n".join(based_on)])
 
 
 def describe_value(key: str, value: str) -> str:

@@ -65,6 +65,9 @@ def _references(project: Project, kind: str, item_id: str) -> Iterable[tuple[Yam
                 yield raw.file, (*raw.path, "section")
         for raw in briefings:
             yield from _listed(raw, ("sections",), item_id)
+    elif kind == "judgments":  # FORMAT 1.2: briefings name shared judgments by id
+        for raw in briefings:
+            yield from _listed(raw, ("judgments",), item_id)
     elif kind == "facts":
         config = project.config_file.data
         # FORMAT 1.2 lets briefgen.yaml hold judgments that briefings share.
@@ -122,3 +125,18 @@ def check_new_id(project: Project, kind: str, old: str, new: str) -> None:
         where = taken[0]
         line, _ = where.file.positions.of((*where.path, "id"))
         raise Refused(f"'{new}' is taken: declared at {where.file.path}:{line}")
+    if kind == "judgments":
+        _check_in_place(project, new)
+
+
+def _check_in_place(project: Project, new: str) -> None:
+    """Editions follow a briefing's judgments by id, so a shared judgment may not take
+    the id of one written in place."""
+    for raw in project.raw.get("briefings", []):
+        for index, judgment in _entries(raw.item.get("judgments")):
+            if isinstance(judgment, dict) and judgment.get("id") == new:
+                line, _ = raw.file.positions.of((*raw.path, "judgments", index, "id"))
+                raise Refused(
+                    f"'{new}' is taken: judgment {index + 1} of briefing "
+                    f"'{raw.item.get('id')}' has it, at {raw.file.path}:{line}"
+                )

@@ -16,6 +16,8 @@ _LINE = re.compile(
     r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?:(?P<key>[^\s#'\"{}\[\],:][^#:]*?):(?= |$))?"
 )
 _WORD = re.compile(r"[A-Za-z0-9._:+-]")
+# A block scalar's header: `|` or `>`, then its chomping and indentation indicators.
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*(?: +#.*)?$")
 
 
 def utf16(line: str, column: int) -> int:
@@ -118,7 +120,9 @@ def _parents(above: list[str], column: int) -> list[str]:
             continue
         if match["key"] is not None and key_column < column:
             value = text[match.end() :].strip()
-            if not value or value.startswith("#"):
+            # A block scalar's key holds its lines as a mapping's key holds its keys:
+            # a word in a judgment's `text: |` is no id of the list around it.
+            if not value or value.startswith("#") or _BLOCK_SCALAR.match(value):
                 parents.insert(0, match["key"].strip())
         column = first
         if column == 0:
@@ -131,13 +135,17 @@ def id_kind(keys: tuple[str, ...], rel: str) -> tuple[str, bool] | None:
     and whether it declares the id rather than refers to it."""
     config = rel == CONFIG_NAME
     if len(keys) == 2 and keys[1] == "id":
-        declares = ("sections", "briefings") if config else ("actors", "sources", "facts")
+        declares = (
+            ("sections", "briefings", "judgments") if config else ("actors", "sources", "facts")
+        )
         return (keys[0], True) if keys[0] in declares else None
     if config:
         if keys in (("briefings", "sections"),):
             return "sections", False
         if keys == ("briefings", "include", "actors"):
             return "actors", False
+        if keys == ("briefings", "judgments"):  # FORMAT 1.2: a shared judgment, by its id
+            return "judgments", False
         if keys[-1:] == ("based_on",):
             return "facts", False
         return None
