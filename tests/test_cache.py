@@ -291,7 +291,14 @@ FLOW = facts_sheet(
         **ALPHA_FACT,
         "actors": ["RU", "KP"],
         "flow": {"from": "RU", "to": "KP", "what": "missiles", "category": "weapons"},
-    }
+    },
+    # A second arrow: a diagram of one flow is not drawn.
+    {
+        **ALPHA_FACT,
+        "id": "fact-a2",
+        "actors": ["RU", "KP"],
+        "flow": {"from": "KP", "to": "RU", "what": "shells", "category": "weapons"},
+    },
 )
 
 
