@@ -96,7 +96,11 @@ def project_record(record: InputFile, project: Project, briefing: Briefing) -> I
             if isinstance(j, dict) and (
                 " ".join(str(j.get("text")).split()) in texts or j.get("id") in judgment_ids
             ):
-                judgment_ids.add(str(j.get("id")))
+                if isinstance(j.get("id"), str):
+                    judgment_ids.add(j["id"])
+            elif isinstance(j, dict) and isinstance(j.get("based_on"), list):
+                # A judgment still shown names only the facts still shown.
+                kept.append({**j, "based_on": [f for f in j["based_on"] if f not in hidden.facts]})
             else:
                 kept.append(j)
         data["judgments"] = kept

@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 import stix2
 from helpers import run
+from marked_project import FILES
 from projects import briefing, config, fact, sheet, write_tree
 from test_stix import by_type, check_bundle
 
+from briefgen.build import validate
+from briefgen.edition import make_edition
 from briefgen.records import record_digest
 
 STIX = "output/brief.stix.json"
@@ -180,3 +183,34 @@ def test_a_record_before_version_4_dates_what_it_shows_from_its_own_edition(
         "judgments": {"pay": E1},
         "actors": {"North Korea": E1, "Russia": E1},
     }
+
+
+def test_what_a_release_now_withholds_leaves_the_first_editions_it_shares(
+    tmp_path: Path,
+) -> None:
+    """The earlier record attached to a released briefing says nothing of a fact its
+    release now withholds: not its id, nor an actor only it names."""
+    sheet_text = FILES["facts/main.yaml"].replace(
+        "    actors: [RU, KP]\n    marking: TLP:AMBER",
+        "    actors: [RU, KP, CQ]\n    marking: TLP:AMBER",
+    )
+    sheet_text = sheet_text.replace("actors:\n", "actors:\n  - id: CQ\n    name: Quaynelia\n", 1)
+    root = write_tree(tmp_path / "p", {**FILES, "facts/main.yaml": sheet_text})
+    result = run("build", "brief-amber", "--project", root, "--format", "json")
+    assert result.exit_code == 0, result.output
+    kept = json.loads((root / "editions/brief-amber/2024-11-25.json").read_bytes())
+    assert "fact-amber" in kept["first_editions"]["facts"]
+    assert "Quaynelia" in kept["first_editions"]["actors"]
+    config_text = FILES["briefgen.yaml"].replace(
+        "    edition: 2024-11-25\n    release: TLP:AMBER",
+        "    edition: 2024-12-10\n    release: TLP:GREEN",
+    )
+    (root / "briefgen.yaml").write_text(config_text, encoding="utf-8")
+    project, problems = validate(root)
+    assert not [p for p in problems if p.severity == "error"], problems
+    edition = make_edition(project, "brief-amber")
+    (shared,) = [f for f in edition.inputs if f.path.startswith("editions/")]
+    first = json.loads(shared.data)["first_editions"]
+    assert "fact-amber" not in first["facts"] and "fact-green" in first["facts"]
+    assert "Quaynelia" not in first["actors"] and "Russia" in first["actors"]
+    assert b"fact-amber" not in shared.data and b"Quaynelia" not in shared.data
