@@ -268,7 +268,9 @@ def _edition_records(
         outputs = _still_recorded(root, target, view.id) if known else {}
         outputs.update((p.relative_to(root).as_posix(), cache.written(p)) for p in paths)
         outputs = dict(sorted(outputs.items()))
-        record = edition_record(view, outputs, next_issued(standing[view.id], issuing, outputs))
+        issued = next_issued(standing[view.id], issuing, outputs)
+        lineage = plan.edition.lineage
+        record = edition_record(view, outputs, issued, lineage.first if lineage else None)
         if not known or read_bounded(target) != record:
             records.append((target, record))
     return records
@@ -425,7 +427,8 @@ def _context(
     root = project.root
     from .render import make_environment  # Jinja2, which `validate` does not need
 
-    return RenderContext(edition.view, root, options, edition.inputs, make_environment(root))
+    env = make_environment(root)
+    return RenderContext(edition.view, root, options, edition.inputs, env, edition.lineage)
 
 
 def _outputs(project: Project, briefing_id: str, options: BuildOptions) -> list[tuple[str, Path]]:

@@ -5,8 +5,8 @@ record of the latest earlier edition (read once per build), the input files
 and the hash that names them (inputs.py), the reader's view with its inputs
 digest (assemble.py), its figures (figures/), and what changed since the
 earlier record with the New and Updated marks (changes.py), and the reason of
-its latest correction, if it was corrected after it was issued (issuing.py).
-The `Edition` it
+its latest correction, if it was corrected after it was issued (issuing.py),
+and when each thing it shows first appeared (editions.py). The `Edition` it
 returns serves the cache key, every format and the edition record alike, and
 nothing changes it afterwards: the view's dataclasses are frozen.
 """
@@ -21,14 +21,13 @@ from dataclasses import dataclass
 from . import __version__
 from .assemble import BriefingView, assemble_briefing
 from .changes import compare, mark_changes
-from .editions import Earlier, current_record, earlier_edition
+from .editions import Earlier, Lineage, current_record, earlier_edition, first_editions
 from .figures import draw_figures, figure_tools
 from .inputs import InputFile, ProjectInputs, inputs_hash
 from .issuing import Notice, edition_standing
 from .load import Project
 from .projection import project_briefing, project_record
 from .records import parse_record
-from .richtext import plain
 from .rules import briefing_judgments, withheld
 from .values import IsoDate
 
@@ -52,6 +51,9 @@ class Edition:
     # What its release kept out of every output, by id (a judgment without one as
     # "judgment N"): the build tells the analyst, on the terminal only.
     withheld: tuple[str, ...] = ()
+    # When each thing it shows first appeared, and the earlier record (STIX's
+    # `created` and revocations; `first_editions` in its own record).
+    lineage: Lineage | None = None
 
 
 def make_edition(
@@ -77,12 +79,7 @@ def make_edition(
     inputs = project_briefing(project, briefing_id)
     record = earlier.record
     if earlier.file is not None:
-        withheld_texts = {
-            " ".join(plain(j.text).split())
-            for i, j in enumerate(briefing_judgments(project, briefing))
-            if i in hidden.judgments
-        }
-        shared_record = project_record(earlier.file, hidden, withheld_texts)
+        shared_record = project_record(earlier.file, project, briefing)
         inputs.append(shared_record)
         record = parse_record(json.loads(shared_record.data), shared_record.path)
     full = inputs_hash(GENERATOR, briefing_id, inputs, shared.theme)
@@ -110,7 +107,9 @@ def make_edition(
     if correction is not None:
         noted = f"{full}\0correction\0{correction.reason}\0{correction.at}"
         full = hashlib.sha256(noted.encode()).hexdigest()
-    return Edition(view, inputs, full, figure_tools(view.figures), tuple(sorted(named)))
+    lineage = Lineage(first_editions(view, record), record)
+    tools = figure_tools(view.figures)
+    return Edition(view, inputs, full, tools, tuple(sorted(named)), lineage)
 
 
 __all__ = ["GENERATOR", "Edition", "make_edition"]

@@ -15,12 +15,18 @@ The record of an earlier edition is an input of the next: its Changes section
 and New and Updated marks come from comparing the two (changes.py). That is
 the latest issued edition before it (`briefgen issue`), or, when none was
 issued, the latest edition before it.
+
+A record also carries forward when the briefing and each fact, judgment and
+actor it has shown first appeared (`first_editions`): the earlier record's,
+plus this edition for what is new. The STIX bundle reads it, so an object's
+`created` stays the edition it first appeared in, whatever edition exports it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,7 @@ from .model import Briefing
 from .records import (
     EDITIONS_DIR,
     RECORD_VERSION,
+    FirstEditions,
     Issued,
     Outputs,
     Record,
@@ -42,7 +49,7 @@ from .records import (
     recorded_editions,
 )
 
-__all__ = ["EDITIONS_DIR", "edition_path", "edition_record"]
+__all__ = ["EDITIONS_DIR", "Lineage", "edition_path", "edition_record", "first_editions"]
 
 
 def edition_path(root: Path, view: BriefingView) -> Path:
@@ -122,10 +129,16 @@ def _outputs(outputs: Outputs) -> dict[str, Any]:
     return {name: {"sha256": sha256, "bytes": size} for name, (sha256, size) in outputs.items()}
 
 
-def edition_record(view: BriefingView, outputs: Outputs, issued: Issued | None = None) -> bytes:
+def edition_record(
+    view: BriefingView,
+    outputs: Outputs,
+    issued: Issued | None = None,
+    first: FirstEditions | None = None,
+) -> bytes:
     """The record of one edition as stable, diff-friendly JSON (dates, no clock
-    times); `outputs` maps each output's project path to its SHA-256 and size, and
-    `issued` says when the edition was issued and corrected, if it was."""
+    times); `outputs` maps each output's project path to its SHA-256 and size,
+    `issued` says when the edition was issued and corrected, if it was, and `first`
+    when each thing it shows first appeared (default: in this edition)."""
     record: dict[str, Any] = {
         "record_version": RECORD_VERSION,
         "briefing": view.id,
@@ -135,6 +148,11 @@ def edition_record(view: BriefingView, outputs: Outputs, issued: Issued | None =
         "inputs_digest": view.inputs_digest,
         "outputs": _outputs(outputs),
         **edition_content(view),
+    }
+    first = first_editions(view, None) if first is None else first
+    record["first_editions"] = {
+        "briefing": first.briefing,
+        **{key: dict(sorted(getattr(first, key).items())) for key in _FIRST_KEYS},
     }
     if issued is not None:
         record["issued"] = {
@@ -147,6 +165,61 @@ def edition_record(view: BriefingView, outputs: Outputs, issued: Issued | None =
         }
     record["digest"] = record_digest(record)
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+_FIRST_KEYS = ("facts", "judgments", "actors")
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What the editions before this one tell its STIX bundle: when each thing first
+    appeared (this edition's `first_editions`), and the earlier record, whose facts
+    and judgments this edition no longer shows are revoked."""
+
+    first: FirstEditions
+    earlier: Record | None = None
+
+
+def first_editions(view: BriefingView, earlier: Record | None) -> FirstEditions:
+    """When the briefing and each fact, judgment (by id) and actor (by name) that
+    `view` or an edition before it showed first appeared: as the `earlier` record
+    says, and this edition for what appears now for the first time. A record before
+    version 4 says none of it: what it shows is taken to have first appeared there."""
+    now = view.edition_iso
+    if earlier is None:
+        known = FirstEditions(now)
+    elif earlier.first_editions is not None:
+        known = earlier.first_editions
+    else:
+        then, kept = earlier.edition, {fact.id for fact in earlier.facts}
+        known = FirstEditions(
+            then,
+            facts=dict.fromkeys(kept, then),
+            judgments=dict.fromkeys((j.id for j in earlier.judgments or () if j.id), then),
+            # Its actors, as far as the facts it shows and this edition does still name them.
+            actors={
+                name: then for fact in view.facts if fact.id in kept for name in fact_actors(fact)
+            },
+        )
+    actors = (name for fact in view.facts for name in fact_actors(fact))
+    return FirstEditions(
+        known.briefing,
+        facts=_since(known.facts, (fact.id for fact in view.facts), now),
+        judgments=_since(known.judgments, (j.id for j in view.judgments if j.id), now),
+        actors=_since(known.actors, actors, now),
+    )
+
+
+def _since(known: dict[str, str], shown: Iterable[str], now: str) -> dict[str, str]:
+    return dict(sorted({**dict.fromkeys(shown, now), **known}.items()))
+
+
+def fact_actors(fact: FactView) -> list[str]:
+    """The names of the actors `fact` names, and of those its kind relates (STIX)."""
+    relations = KINDS[fact.kind].relations
+    related = relations(fact.details) if relations is not None else []
+    names = [name for relation in related for name in (relation.source, relation.target)]
+    return list(dict.fromkeys([*names, *fact.actors]))
 
 
 def current_record(view: BriefingView) -> Record:

@@ -26,8 +26,9 @@ import yaml
 from .inputs import InputFile
 from .kinds import named_actors
 from .load import Project
-from .model import Judgment
+from .model import Briefing, Judgment
 from .records import record_digest
+from .richtext import plain
 from .rules import Withheld, briefing_judgments, included_facts, withheld
 
 # What an acknowledged warning's reason becomes in a shared file: the warning stays
@@ -66,10 +67,16 @@ def project_briefing(project: Project, briefing_id: str) -> list[InputFile]:
     return files
 
 
-def project_record(record: InputFile, hidden: Withheld, judgment_texts: set[str]) -> InputFile:
-    """The record of an earlier edition as this briefing may share it: without what its
-    release now withholds (facts and sources by id, judgments by id or by the text in
-    `judgment_texts`) and without acknowledgment reasons; its digest made anew."""
+def project_record(record: InputFile, project: Project, briefing: Briefing) -> InputFile:
+    """The record of an earlier edition as `briefing` may share it: without what its
+    release now withholds (facts and sources by id, judgments by id or by their
+    text, and the names of actors only withheld facts name, in `first_editions`
+    too) and without acknowledgment reasons; its digest made anew."""
+    hidden = withheld(project, briefing)
+    written = briefing_judgments(project, briefing)
+    hidden_judgments = [written[i] for i in hidden.judgments]
+    texts = {" ".join(plain(j.text).split()) for j in hidden_judgments}
+    judgment_ids = {j.id for j in hidden_judgments if j.id}
     data = json.loads(record.data)
     if isinstance(data.get("facts"), list):
         data["facts"] = [
@@ -84,15 +91,50 @@ def project_record(record: InputFile, hidden: Withheld, judgment_texts: set[str]
             if not (isinstance(s, dict) and s.get("id") in hidden.sources)
         ]
     if isinstance(data.get("judgments"), list):
-        data["judgments"] = [
-            j
-            for j in data["judgments"]
-            if not (isinstance(j, dict) and " ".join(str(j.get("text")).split()) in judgment_texts)
-        ]
+        kept = []
+        for j in data["judgments"]:
+            if isinstance(j, dict) and (
+                " ".join(str(j.get("text")).split()) in texts or j.get("id") in judgment_ids
+            ):
+                if isinstance(j.get("id"), str):
+                    judgment_ids.add(j["id"])
+            elif isinstance(j, dict) and isinstance(j.get("based_on"), list):
+                # A judgment still shown names only the facts still shown.
+                kept.append({**j, "based_on": [f for f in j["based_on"] if f not in hidden.facts]})
+            else:
+                kept.append(j)
+        data["judgments"] = kept
+    first = data.get("first_editions")
+    if isinstance(first, dict):
+        names = _withheld_actors(project, briefing, hidden)
+        for key, left_out in (
+            ("facts", hidden.facts),
+            ("judgments", judgment_ids),
+            ("actors", names),
+        ):
+            if isinstance(first.get(key), dict):
+                first[key] = {k: v for k, v in first[key].items() if k not in left_out}
     if "digest" in data:
         data["digest"] = record_digest(data)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return InputFile(record.path, text.encode("utf-8"))
+
+
+def _withheld_actors(project: Project, briefing: Briefing, hidden: Withheld) -> set[str]:
+    """The names of the actors that facts withheld from `briefing` name and no fact
+    it shows does."""
+
+    def names(facts: set[str]) -> set[str]:
+        found = set()
+        for fact_id in facts:
+            if (placed := project.facts.get(fact_id)) is not None:
+                for actor_id in named_actors(placed.item):
+                    actor = project.actors.get(actor_id)
+                    found.add(actor.item.name if actor is not None else actor_id)
+        return found
+
+    shown = {fact.id for fact in included_facts(project, briefing)}
+    return names(set(hidden.facts)) - names(shown)
 
 
 def _unacknowledged(fact: Any) -> Any:

@@ -16,7 +16,11 @@ Version 2 records add the judgments (without ids) and the digest. Version 3
 records add each judgment's id, the briefing's summary, and, once `briefgen
 issue` has issued the edition, when it was issued with each output's SHA-256
 (`issued`) and every correction since (`corrections`: when, why, and the
-hashes the correction replaced). Records of every version are read.
+hashes the correction replaced). Version 4 records add `first_editions`: the
+edition in which the briefing and each fact, judgment (by id) and actor (by
+name) it has shown first appeared, carried from each record to the next, so
+that a STIX object keeps its `created` from edition to edition. Records of
+every version are read.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from .model import ID_MAX, ID_PATTERN, LIKELIHOOD_BANDS, Confidence
 from .paths import inside
 
 EDITIONS_DIR = "editions"
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
 
 
@@ -92,6 +96,18 @@ class Issued:
 
 
 @dataclass(frozen=True)
+class FirstEditions:
+    """The edition (ISO, as the records name editions) in which the briefing, and each
+    fact, judgment and actor it has shown, first appeared. Kept from record to record,
+    so a thing withdrawn and shown again keeps its first edition."""
+
+    briefing: str
+    facts: dict[str, str] = field(default_factory=dict, hash=False)  # by id
+    judgments: dict[str, str] = field(default_factory=dict, hash=False)  # by id
+    actors: dict[str, str] = field(default_factory=dict, hash=False)  # by name
+
+
+@dataclass(frozen=True)
 class Record:
     """What one edition of a briefing said, as far as the next edition compares."""
 
@@ -104,6 +120,7 @@ class Record:
     title: str | None = None  # None: the record does not say
     summary: str | None = None  # plain text; None before record version 3
     issued: Issued | None = None  # None: not issued (or a record before version 3)
+    first_editions: FirstEditions | None = None  # None: a record before version 4
 
     @property
     def edition_date(self) -> PartialDate:
@@ -250,6 +267,32 @@ def parse_record(data: Any, path: str = "") -> Record:
         title=_optional(top, "title", "record"),
         summary=_optional(top, "summary", "record") if version >= 3 else None,
         issued=_issued(top) if version >= 3 and top.get("issued") is not None else None,
+        first_editions=(
+            _first_editions(top) if version >= 4 and top.get("first_editions") is not None else None
+        ),
+    )
+
+
+def _first_editions(top: dict[str, Any]) -> FirstEditions:
+    """`{"briefing": date, "facts": {id: date}, "judgments": {id: date}, "actors":
+    {name: date}}`, as editions.py writes it."""
+    first = _mapping(top.get("first_editions"), "'first_editions'")
+    found: dict[str, dict[str, str]] = {}
+    for key in ("facts", "judgments", "actors"):
+        where = f"'{key}' of 'first_editions'"
+        items = _mapping(first.get(key), where)
+        for name in items:
+            _edition(items, where, name)
+            if key != "actors" and not _is_id(name):
+                raise _Shape(f"{where} must be keyed by ids")
+            if _CONTROL.search(name):
+                raise _Shape(f"{where} holds a control character")
+        found[key] = dict(items)
+    return FirstEditions(
+        briefing=_edition(first, "'first_editions'", "briefing"),
+        facts=found["facts"],
+        judgments=found["judgments"],
+        actors=found["actors"],
     )
 
 
@@ -354,6 +397,16 @@ def _date(data: dict[str, Any], where: str, key: str = "date") -> str:
     try:
         for part in value.split("/", 1):
             PartialDate.parse(part)
+    except InvalidValue as exc:
+        raise _Shape(f"'{key}' of {where} is not a date: {exc}") from None
+    return value
+
+
+def _edition(data: dict[str, Any], where: str, key: str) -> str:
+    """An edition's date, as `edition` is written: one date, never a span."""
+    value = _text(data, key, where)
+    try:
+        PartialDate.parse(value)
     except InvalidValue as exc:
         raise _Shape(f"'{key}' of {where} is not a date: {exc}") from None
     return value

@@ -139,7 +139,7 @@ def test_one_briefing_through_three_editions(tmp_path: Path) -> None:
     write(root, CONFIG, EDITION_1)
     build(root)
     first = record(root, "2024-11-25")
-    assert first["record_version"] == 3
+    assert first["record_version"] == 4
     assert first["judgments"] == [
         {
             "text": "Russia pays for troops with missiles.",
@@ -355,7 +355,7 @@ def version_1(data: dict[str, Any]) -> str:
         (
             lambda text: rewrite({**json.loads(text), "record_version": 9}),
             "1:1: error: the edition record is not an edition record briefgen wrote: it is "
-            "record version 9, newer than this briefgen reads (3); upgrade briefgen " + HINT,
+            "record version 9, newer than this briefgen reads (4); upgrade briefgen " + HINT,
         ),
         (
             lambda text: signed({**json.loads(text), "briefing": "other"}),

@@ -75,7 +75,7 @@ def test_an_issued_edition_is_frozen_and_a_correction_keeps_what_it_replaced(
     assert result.exit_code == 0, result.output
     issued = hashes(root)
     assert record(root)["issued"] == {"at": "2024-11-26", "outputs": issued, "corrections": []}
-    assert record(root)["record_version"] == 3
+    assert record(root)["record_version"] == 4
 
     # The same facts build again, and issue again, without a word of complaint.
     assert run("build", "--project", root).exit_code == 0

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from ..assemble import BriefingView
+    from ..editions import Lineage
     from ..figures.base import Figure
     from ..inputs import InputFile
     from ..options import BuildOptions
@@ -31,6 +32,9 @@ class RenderContext:
     options: BuildOptions
     inputs: list[InputFile]  # briefgen.yaml and the sheets the briefing draws on, as read
     env: jinja2.Environment  # the theme's templates (render.py)
+    # When each thing first appeared, and the earlier record (editions.py): STIX's
+    # `created` and revocations. None: as if this were the briefing's first edition.
+    lineage: Lineage | None = None
 
     @property
     def figures(self) -> list[Figure]:

@@ -50,12 +50,23 @@ What each part of a briefing becomes, and why:
   and `created` never change, so every edition names the same definition.
   Sources are external references, not objects: a fact's carry its marking.
 
-Ids are UUIDv5 in a namespace fixed here, from the briefing id and the thing's
-own id (a fact's id, an actor's name), so exporting a briefing again gives the
-same objects, and its next edition gives new versions of them (same id, later
-`modified`). Every timestamp is the edition's date at midnight UTC; nothing
-reads the clock. The bundle is plain JSON: the `stix2` library and
-`stix2-validator` check it in the tests, and neither is needed to build.
+Editions, as versions: ids are UUIDv5 in a namespace fixed here, from the
+briefing id and the thing's own id (a fact's id, a judgment's id, an actor's
+name), so exporting a briefing again gives the same objects, and its next
+edition gives new versions of them: the same id, `modified` the new edition's
+date, and `created` the edition in which the object first appeared, which the
+edition records carry forward (`first_editions`, editions.py): STIX 2.1 has
+`created` never change between versions, and platforms (OpenCTI, MISP) keep the
+newest version of each id. The report and the author were created with the
+briefing's first edition, and so was a judgment without an id (its note is
+named by its number). A fact or judgment (with an id) that the earlier
+edition's record shows and this edition does not (withdrawn, or deleted)
+becomes a last version of its note with `revoked: true`, so platforms retire
+it rather than keep it live; the report no longer names it. Its relationships
+are not revoked: the record does not keep them. Every timestamp is an
+edition's date at midnight UTC; nothing reads the clock. The bundle is plain
+JSON: the `stix2` library and `stix2-validator` check it in the tests, and
+neither is needed to build.
 """
 
 from __future__ import annotations
@@ -68,8 +79,11 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..assemble import BriefingView, CitationView, FactView, JudgmentView, SourceView
+from ..dates import PartialDate
+from ..editions import Lineage, first_editions
 from ..kinds import KINDS
 from ..markings import stix_marking, stix_marking_id
+from ..records import Record
 
 if TYPE_CHECKING:
     from .base import RenderContext
@@ -98,24 +112,28 @@ _TLP_NAMES |= {"TLP:AMBER": "amber", "TLP:RED": "red"}
 
 def render_stix(context: RenderContext) -> bytes:
     """The `stix` format's file (formats.FORMATS)."""
-    return stix_bytes(context.view)
+    return stix_bytes(context.view, context.lineage)
 
 
-def stix_bytes(view: BriefingView) -> bytes:
-    """The briefing as a STIX 2.1 bundle: UTF-8 JSON, the same bytes for the same view."""
-    bundle = stix_bundle(view)
+def stix_bytes(view: BriefingView, lineage: Lineage | None = None) -> bytes:
+    """The briefing as a STIX 2.1 bundle: UTF-8 JSON, the same bytes for the same view
+    and lineage (editions.py; None: as if this were the briefing's first edition)."""
+    bundle = stix_bundle(view, lineage)
     return (json.dumps(bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def stix_bundle(view: BriefingView) -> dict[str, Any]:
-    """The bundle as a dict: markings first, then the author, the report, and the rest."""
-    return _Bundle(view).build()
+def stix_bundle(view: BriefingView, lineage: Lineage | None = None) -> dict[str, Any]:
+    """The bundle as a dict: markings first, then the author, the report, the rest,
+    and last the notes this edition revokes."""
+    return _Bundle(view, lineage).build()
 
 
 class _Bundle:
-    def __init__(self, view: BriefingView) -> None:
+    def __init__(self, view: BriefingView, lineage: Lineage | None) -> None:
         self.view = view
         self.time = _timestamp(view.edition_date)  # a partial edition: its first day
+        self.first = lineage.first if lineage is not None else first_editions(view, None)
+        self.earlier: Record | None = lineage.earlier if lineage is not None else None
         self.objects: dict[str, dict[str, Any]] = {}  # by id, in the order made
         # Once the project uses markings, each object carries its own (`marks`);
         # until then the classification, if any, is on every object (`marking`).
@@ -155,9 +173,13 @@ class _Bundle:
             object_refs=[self.author, *self.actors.values(), *facts],
             labels=list(view.tags) or None,
             external_references=[_source_reference(s) for s in view.sources] or None,
+            since=self.first.briefing,
         )
         if self.marked:
             self._mark([report], view.marking, self._classification_statement())
+        revoked = self._revoked()
+        if self.marked:  # what they said was marked; the briefing's marking covers it
+            self._mark(revoked, view.marking)
         for identifier, refs in self.marks.items():
             self.objects[identifier]["object_marking_refs"] = refs
         first = [i for i, o in self.objects.items() if o["type"] == "marking-definition"]
@@ -210,13 +232,14 @@ class _Bundle:
                 "definition": {"tlp": colour},
             }
         else:
-            # Immutable, so one per edition: a later edition may classify differently.
-            seed = f"{self.view.id}/marking/{self.view.edition_iso}/{classification}"
+            # Immutable: named by its text, and created at a fixed time, so every
+            # edition names the same definition, and another classification another.
+            seed = f"{self.view.id}/marking/{classification}"
             marking = {
                 "type": "marking-definition",
                 "spec_version": SPEC_VERSION,
                 "id": _id("marking-definition", seed),
-                "created": self.time,
+                "created": _STATEMENT_CREATED,
                 "name": classification,
                 "definition_type": "statement",
                 "definition": {"statement": classification},
@@ -235,13 +258,18 @@ class _Bundle:
             name=name,
             identity_class=identity_class,
             by_author=False,
+            since=self.first.briefing,
         )
 
     def _actor(self, name: str, marking: str | None = None) -> str:
         """The identity of the actor `name`, named by a fact marked `marking`."""
         if name not in self.actors:
             self.actors[name] = self._sdo(
-                "identity", f"actor/{name}", name=name, identity_class="organization"
+                "identity",
+                f"actor/{name}",
+                name=name,
+                identity_class="organization",
+                since=self.first.actors.get(name),
             )
         identity = self.actors[name]
         if marking is not None:
@@ -255,6 +283,7 @@ class _Bundle:
         """The note for `fact` and its relationships; their ids."""
         references = [_citation_reference(c) for c in fact.citations]
         confidence = CONFIDENCE[fact.confidence]
+        since = self.first.facts.get(fact.id)
         fact_kind = KINDS[fact.kind]
         relations = fact_kind.relations(fact.details) if fact_kind.relations is not None else []
         for relation in relations:  # every actor first, then the relationships between them
@@ -269,6 +298,7 @@ class _Bundle:
                 relation.description,
                 confidence,
                 references,
+                since,
             )
             for relation in relations
         ]
@@ -284,6 +314,7 @@ class _Bundle:
             confidence=confidence,
             labels=list(fact.tags) or None,
             external_references=references or None,
+            since=since,
         )
         return [note, *related]
 
@@ -297,14 +328,56 @@ class _Bundle:
             lines.append("Based on: " + "; ".join(ref.title for ref in judgment.based_on) + ".")
         return self._sdo(
             "note",
-            f"judgment/{judgment.number}",
+            _judgment_key(judgment.id, judgment.number),
             abstract=f"Key judgment {judgment.number}",
             content="\n".join(lines),
             authors=[self.view.author] if self.view.author else None,
             object_refs=[notes[ref.id] for ref in judgment.based_on] or [self.author],
             confidence=CONFIDENCE[judgment.confidence],
             labels=["key-judgment"],
+            since=self.first.judgments.get(judgment.id or "", self.first.briefing),
         )
+
+    def _revoked(self) -> list[str]:
+        """The last version of each note whose fact or judgment (with an id) the
+        earlier edition showed and this one does not: revoked; their ids."""
+        if self.earlier is None:
+            return []
+        view, made = self.view, []
+        reasons = {f.id: f.reason for f in view.changes.facts_withdrawn} if view.changes else {}
+        shown = {fact.id for fact in view.facts}
+        for fact in self.earlier.facts:
+            if fact.id not in shown:
+                reason = reasons.get(fact.id)
+                made.append(
+                    self._sdo(
+                        "note",
+                        f"fact/{fact.id}",
+                        abstract=fact.title,
+                        content=f"Withdrawn in the edition of {view.edition}"
+                        + (f": {reason}" if reason else "."),
+                        object_refs=[self.author],
+                        labels=["withdrawn"],
+                        revoked=True,
+                        since=self.first.facts.get(fact.id, self.earlier.edition),
+                    )
+                )
+        judged = {judgment.id for judgment in view.judgments if judgment.id}
+        for number, judgment in enumerate(self.earlier.judgments or (), start=1):
+            if judgment.id and judgment.id not in judged:
+                made.append(
+                    self._sdo(
+                        "note",
+                        _judgment_key(judgment.id, number),
+                        abstract=f"Key judgment withdrawn: {judgment.text}",
+                        content=f"Withdrawn in the edition of {view.edition}.",
+                        object_refs=[self.author],
+                        labels=["key-judgment", "withdrawn"],
+                        revoked=True,
+                        since=self.first.judgments.get(judgment.id, self.earlier.edition),
+                    )
+                )
+        return made
 
     def _relationship(
         self,
@@ -315,6 +388,7 @@ class _Bundle:
         description: str,
         confidence: int,
         references: list[dict[str, str]],
+        since: str | None,
     ) -> str:
         return self._sdo(
             "relationship",
@@ -325,18 +399,28 @@ class _Bundle:
             description=description,
             confidence=confidence,
             external_references=references or None,
+            since=since,
         )
 
-    def _sdo(self, stix_type: str, key: str, by_author: bool = True, **properties: Any) -> str:
-        """Add a STIX domain or relationship object; its id. None properties are left out."""
+    def _sdo(
+        self,
+        stix_type: str,
+        key: str,
+        by_author: bool = True,
+        since: str | None = None,
+        **properties: Any,
+    ) -> str:
+        """Add a STIX domain or relationship object, first made in the edition `since`
+        (ISO; None: this one); its id. None properties are left out."""
         identifier = _id(stix_type, f"{self.view.id}/{key}")
         if identifier in self.objects:
             return identifier
+        created = self.time if since is None else _timestamp(PartialDate.parse(since).first_day)
         sdo: dict[str, Any] = {
             "type": stix_type,
             "spec_version": SPEC_VERSION,
             "id": identifier,
-            "created": self.time,
+            "created": min(created, self.time),  # never after `modified`
             "modified": self.time,
         }
         if by_author:
@@ -402,6 +486,11 @@ def _reference(source: SourceView, description: str) -> dict[str, str]:
 
 
 # -- ids and times --------------------------------------------------------------------
+
+
+def _judgment_key(judgment_id: str | None, number: int) -> str:
+    """A judgment's note is named by its id (FORMAT 1.2), else by its number."""
+    return f"judgment/{judgment_id}" if judgment_id else f"judgment/{number}"
 
 
 def _id(stix_type: str, seed: str) -> str:
