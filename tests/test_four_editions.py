@@ -18,6 +18,7 @@ import pytest
 import stix2
 from helpers import REPO, require_tool, run
 from projects import briefing, config, fact, sheet, write_tree
+from test_jsonout import check_output
 from test_stix import by_type, check_bundle
 
 E1, E2, E3, E4 = "2024-11-25", "2024-12-10", "2025-01-10", "2025-02-03"
@@ -186,6 +187,23 @@ def test_one_briefing_through_four_editions(tmp_path: Path) -> None:
         "confidence moderate → high"
     )
     bundles.append(stix(root))
+
+    # The JSON of edition 4, against its schema, with the values a script reads.
+    document = check_output((root / "output/brief.json").read_bytes())
+    assert (document["json_version"], document["edition_iso"]) == (2, E4)
+    (judgment,) = document["judgments"]
+    assert (judgment["id"], judgment["text"]["text"], judgment["confidence"]) == (
+        "pay",
+        revised,
+        "high",
+    )
+    assert [fact["id"] for fact in judgment["based_on"]] == ["missiles"]
+    (changed,) = document["changes"]["judgments_changed"]
+    assert [(c["field"], c["before"], c["after"]) for c in changed["changes"]] == [
+        ("text", "Russia pays for troops with missiles.", revised),
+        ("confidence", "moderate", "high"),
+    ]
+    assert document["changes"]["since_iso"] == E3
 
     # The records, one per edition, each issued once.
     for day in (E1, E2, E3, E4):
