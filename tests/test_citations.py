@@ -393,7 +393,7 @@ def test_key_judgments_come_first_in_body_order_with_links(built: Path) -> None:
     assert block
     items = re.findall(
         r'<li class="judgment">\s*<a href="#([^"]+)">([^<]+)</a>\s*'
-        r'<p class="key-meta">(<span class="confidence[^>]*>[^<]*</span>)',
+        r'<ul class="key-meta"><li>(<span class="confidence[^>]*>[^<]*</span>)</li>',
         block.group(),
     )
     assert items == [
@@ -410,8 +410,8 @@ def test_key_judgments_come_first_in_body_order_with_links(built: Path) -> None:
     ]
     # The words read the same in the entry itself.
     assert items[0][2] in article(html, "f-new")
-    # A risk shows its likelihood with its band, a phrase apart from its confidence.
-    risk = '<span class="sep"> · </span><span class="likelihood">Likely, 55–80%</span>'
+    # A risk shows its likelihood with its band, an item apart from its confidence.
+    risk = '</li><li><span class="likelihood">Likely, 55–80%</span></li>'
     assert block.group().count(risk) == 1
     # The bottom line first: the judgments before the summary and every section.
     assert html.index('id="key-judgments"') < html.index('id="section-aid-flows"')

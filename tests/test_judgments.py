@@ -101,7 +101,7 @@ def test_judgments_precede_the_summary_in_order_with_their_terms_and_links(
     assert page.index('id="key-judgments"') < page.index('id="summary"')
     assert text_of(section) == (
         "Key judgments # "
-        "Russia pays for troops with missiles . Very likely, 80–95% · Moderate confidence "
+        "Russia pays for troops with missiles . Very likely, 80–95% Moderate confidence "
         "Based on: Russia delivers missiles ; North Korea sends troops "
         "The trade is new. Low confidence Based on: North Korea sends troops"
     )
@@ -122,7 +122,7 @@ def test_without_judgments_a_key_risk_shows_its_likelihood_and_band(tmp_path: Pa
     section = page[page.index('<section class="key-judgments"') :]
     section = section[: section.index("</section>")]
     assert text_of(section) == (
-        "Key judgments # Russia transfers nuclear technology Low confidence · Very likely, 80–95%"
+        "Key judgments # Russia transfers nuclear technology Low confidence Very likely, 80–95%"
     )
 
 
