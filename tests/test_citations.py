@@ -17,6 +17,7 @@ from briefgen.assemble import BriefingView, assemble_briefing
 from briefgen.load import load_project
 from briefgen.richtext import append_inline
 from briefgen.rules import independent_count
+from briefgen.theme import THEME_DIR
 
 CONFIG = config(
     briefings=[
@@ -492,3 +493,18 @@ def test_the_example_shows_every_kind_of_citation(example: Path) -> None:
     assert [s.number for s in view.sources] == list(range(1, len(view.sources) + 1))
     extract = view_of(example, "ru-kp-air-defence")
     assert {s.id for s in extract.sources} < {s.id for s in view.sources}
+
+
+def test_a_fact_has_at_most_two_badges_and_colour_only_for_staleness(built: Path) -> None:
+    html = html_of(built, "full")
+    articles = re.findall(r"<article .*?</article>", html, re.DOTALL)
+    assert len(articles) >= 3
+    for entry in articles:
+        badges = re.findall(r'class="(badge [^"]*)"', entry)
+        assert len(badges) <= 2, badges
+        # What changed since the last edition, and staleness: nothing else is a badge.
+        assert {b.split()[1] for b in badges} <= {"change", "stale"}, badges
+    assert any('class="badge stale"' in entry for entry in articles)
+    # Confidence is words in the meta line, in no colour of its own.
+    css = (THEME_DIR / "briefing.css").read_text(encoding="utf-8")
+    assert ".confidence-high" not in css and ".corroborated" not in css

@@ -5,7 +5,8 @@ of 2024. Bottom line first: every key judgment on page 1; pages that hold togeth
 no page but the last ends above 65% of its height (except before the appendices, or
 before a figure's drawing too tall for the rest of its page), none opens on a
 fragment of a fact; every figure numbered; a text layer without hidden words; a
-measure of about 80 characters; and on a 390 px screen the judgments on the first."""
+measure of about 80 characters; no text under 8.5 pt; and on a 390 px screen the
+judgments on the first."""
 
 from __future__ import annotations
 
@@ -174,6 +175,22 @@ def test_the_measure_is_about_80_characters(projects: list[Built]) -> None:
         full = widths[len(widths) // 2 :]
         average = sum(full) / len(full)
         assert 72 <= average <= 88, f"{built.name}: {average:.0f} characters a line"
+
+
+def test_secondary_text_is_at_least_8_5_points(projects: list[Built]) -> None:
+    # A word's box is about 1.36 times its size in the theme's Noto faces: 11.6 pt high at
+    # 8.5 pt. The figures' own labels are the drawings' business (test_figures_browser).
+    tool = require_tool("pdftotext", "poppler-utils")
+    for built in projects:
+        out = subprocess.run(
+            [tool, "-bbox", str(built.pdf), "-"], capture_output=True, text=True
+        ).stdout
+        for number, page in enumerate(out.split("<page ")[1:], 1):
+            if re.search(r">Figure</word>\s*<word[^>]*>\d+\.</word>", page):
+                continue
+            boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+            small = {word for y0, y1, word in boxes if float(y1) - float(y0) < 11.5}
+            assert small == set(), f"{built.name} page {number}: {sorted(small)[:5]}"
 
 
 @pytest.fixture(scope="module")
