@@ -27,6 +27,7 @@ from .model import (
     CREDIBILITY_WORDS,
     LIKELIHOOD_BANDS,
     RELIABILITY_WORDS,
+    SOURCE_TYPE_WORDS,
     Briefing,
     Fact,
     Source,
@@ -35,10 +36,11 @@ from .richtext import plain, render_markdown
 from .rules import (
     fact_markings,
     included_facts,
-    independent_count,
     is_stale,
+    leans_on,
     order_facts,
     project_scheme,
+    reliable_origins,
     shown_judgments,
 )
 from .values import (
@@ -67,12 +69,17 @@ class SourceView:
     type: str
     reliability: str
     reliability_words: str
-    origin: str | None
+    origin: str | None  # as written: an id
     lang: str | None = None  # the title's language, when not the briefing's
     translated_title: str | None = None  # shown after the title, in brackets
     cited_by: list[FactRef] = field(default_factory=list)
     # FORMAT 1.2: its portion mark (None while the project names no marking).
     marking: str | None = None
+    type_words: str = ""  # its type as a reader says it: "think tank"
+    # Its origin by name, when the origin is a declared actor; else None.
+    origin_name: str | None = None
+    # The numbers of the other sources of this briefing with the same origin.
+    shares_origin_with: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class FactView:
     actor_refs: list[ActorRef]  # the same actors by id, with their names
     tags: list[str]
     citations: list[CitationView]
+    # Independent origins among the citations a reader can lean on (rules.leans_on).
     independent_sources: int
     reviewed: str | None
     reviewed_iso: IsoDate | None
@@ -124,10 +132,27 @@ class FactView:
     # half empty (print.css); a shorter fact is kept whole.
     long: bool = False
     marking: str | None = None  # FORMAT 1.2: its portion mark, as handled
+    # The numbers of its sources graded too low to count as corroboration.
+    also_reported_by: list[int] = field(default_factory=list)
 
     @property
     def single_sourced(self) -> bool:
         return self.independent_sources == 1
+
+    @property
+    def corroboration(self) -> str:
+        """How far the fact is corroborated, in words: "2 independent sources"."""
+        if self.independent_sources == 0:
+            return "No source graded A–C, 1–3"
+        if self.independent_sources == 1:
+            return "Single-sourced"
+        return f"{self.independent_sources} independent sources"
+
+    @property
+    def locators(self) -> list[CitationView]:
+        """The citations that say where in their source (a locator or a quote): the
+        fact's own line of sources shows these, the markers in its text the rest."""
+        return [c for c in self.citations if c.locator or c.quote]
 
     @property
     def likelihood(self) -> str | None:
@@ -344,7 +369,7 @@ def assemble_briefing(
         )
         for number, judgment in enumerate(written, start=1)
     ]
-    source_views = list(numbered.values())
+    source_views = _with_origins(list(numbered.values()), actor_name)
     if marks is not None:
         source_views = [
             dataclasses.replace(v, marking=source_marking(scheme, sources[v.id]))
@@ -434,7 +459,14 @@ def _fact_view(
         actors=[actor_name(a) for a in fact.actors],
         tags=list(fact.tags),
         citations=citations,
-        independent_sources=independent_count(fact, sources),
+        independent_sources=len(reliable_origins(fact, sources)),
+        also_reported_by=list(
+            dict.fromkeys(
+                c.source.number
+                for c, cited in zip(citations, fact.sources, strict=True)
+                if not leans_on(sources[cited.source], cited.credibility)
+            )
+        ),
         reviewed=fact.reviewed.display() if fact.reviewed else None,
         stale=is_stale(fact, briefing),
         kind=kind.name,
@@ -498,6 +530,25 @@ def uri(url: str) -> str:
     )
 
 
+def _with_origins(views: list[SourceView], actor_name: ActorName) -> list[SourceView]:
+    """Each source's origin by name, and the other sources shown that share it."""
+    by_origin: dict[str, list[int]] = {}
+    for view in views:
+        if view.origin is not None:
+            by_origin.setdefault(view.origin, []).append(view.number)
+    named = []
+    for view in views:
+        origin = view.origin
+        # An origin that is no declared actor (a source, or only an id) is said by the
+        # sources sharing it, never by its id.
+        name = actor_name(origin) if origin is not None else None
+        name = None if name == origin else name
+        shared = [n for n in by_origin.get(origin or "", []) if n != view.number]
+        named.append(dataclasses.replace(view, origin_name=name, shares_origin_with=shared))
+    # Cited-by lists were filled in place; replace keeps the same list objects.
+    return named
+
+
 def _source_view(source: Source, number: int) -> SourceView:
     return SourceView(
         number=number,
@@ -509,6 +560,7 @@ def _source_view(source: Source, number: int) -> SourceView:
         published=source.published.display() if source.published else None,
         accessed=source.accessed.display() if source.accessed else None,
         type=source.type,
+        type_words=SOURCE_TYPE_WORDS[source.type],
         reliability=source.reliability,
         reliability_words=RELIABILITY_WORDS[source.reliability],
         origin=source.origin,

@@ -125,7 +125,23 @@ def _parse_cached(text: str) -> PartialDate:
 
 
 def display_span(start: PartialDate, end: PartialDate | None) -> str:
-    """'August 2023 – December 2024', or one date when there is no end."""
+    """A date, or a span said once: '12–25 September 2025', '30 September – 2 October
+    2025', 'January – November 2024', '2023–2024', '30 December 2024 – 2 January 2025'.
+    Parts the two ends share are written once; ends of unlike precision in full."""
     if end is None or end == start:
         return start.display()
-    return f"{start.display()} – {end.display()}"
+    same_precision = (start.month is None) == (end.month is None) and (start.day is None) == (
+        end.day is None
+    )
+    if not same_precision:
+        return f"{start.display()} – {end.display()}"
+    if start.month is None:
+        return f"{start.year}–{end.year}"
+    if start.year != end.year:
+        return f"{start.display()} – {end.display()}"
+    assert end.month is not None
+    if start.day is None:
+        return f"{calendar.month_name[start.month]} – {end.display()}"
+    if start.month == end.month:
+        return f"{start.day}–{end.display()}"
+    return f"{start.day} {calendar.month_name[start.month]} – {end.display()}"

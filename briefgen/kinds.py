@@ -16,6 +16,7 @@ field on model.Fact), an entry here and one template (ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,9 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .model import (
+    IMPACT_WORDS,
     LIKELIHOOD_BANDS,
+    STATUS_WORDS,
     Agreement,
     Category,
     Fact,
@@ -177,8 +180,9 @@ class AgreementView:
     signed: str | None = field(metadata={"about": "When it was signed, as the page shows it."})
     signed_iso: IsoDate | None = field(metadata={"about": _SAME_ISO})
     place: str | None
-    status: str
+    status: str  # as written: "in-force" (what editions compare)
     terms: list[Markup]
+    status_words: str = ""  # as the reader sees it: "in force"
 
 
 @dataclass
@@ -190,18 +194,15 @@ class RiskView:
     probability: Probability = field(
         metadata={"about": "The same band as probabilities from 0 to 1."}
     )
-    impact: str
+    impact: str  # as written: "severe" (what editions compare)
     indicators: list[Markup]
+    impact_words: str = ""  # as the reader sees it: "severe impact"
 
 
 def flow_view(flow: Flow, actor_name: ActorName) -> FlowView:
     amount = None
     if flow.quantity is not None:
-        amount = format_quantity(flow.quantity)
-        if flow.unit:
-            # A percentage joins its number: "90% of imports", not "90 % of imports".
-            space = "" if flow.unit.startswith("%") else " "
-            amount = f"{amount}{space}{flow.unit}"
+        amount = format_amount(flow.quantity, flow.unit, flow.unit_first)
     return FlowView(
         origin=actor_name(flow.from_),
         destination=actor_name(flow.to),
@@ -226,6 +227,7 @@ def agreement_view(agreement: Agreement, actor_name: ActorName) -> AgreementView
         terms=[render_inline(term) for term in agreement.terms],
         party_refs=[actor_ref(p, actor_name) for p in agreement.parties],
         signed_iso=iso_date(agreement.signed),
+        status_words=STATUS_WORDS[agreement.status],
     )
 
 
@@ -236,7 +238,34 @@ def risk_view(risk: Risk, actor_name: ActorName) -> RiskView:
         impact=risk.impact,
         indicators=[render_inline(item) for item in risk.indicators],
         probability=PROBABILITIES[risk.likelihood],
+        impact_words=IMPACT_WORDS[risk.impact],
     )
+
+
+# A currency code and what scales it: "RUB billion" reads "RUB 105 billion".
+_CURRENCY_UNIT = re.compile(r"([A-Z]{3}|[$€£¥₩₽])(?: (.+))?")
+
+
+def format_amount(quantity: QuantityRange, unit: str | None, unit_first: bool = False) -> str:
+    """A quantity with its unit as a reader says it: '10,000+ troops', '90% of imports',
+    'RUB 105 billion' (a currency code first, its scale after the number), 'USD 5'
+    (`unit_first`), 'about 128.5 USD per barrel' (a currency with a 'per' stays after)."""
+    number = format_quantity(quantity)
+    if not unit:
+        return number
+    if unit.startswith("%"):  # a percentage joins its number: "90% of imports"
+        return f"{number}{unit}"
+    estimate = number.startswith("about ")
+    bare = number.removeprefix("about ")
+    prefix = "about " if estimate else ""
+    currency = _CURRENCY_UNIT.fullmatch(unit)
+    if unit_first:
+        return f"{prefix}{unit} {bare}"
+    if currency and not (currency[2] or "").startswith("per "):
+        code, scale = currency[1], currency[2]
+        space = "" if len(code) == 1 else " "
+        return f"{prefix}{code}{space}{bare}" + (f" {scale}" if scale else "")
+    return f"{number} {unit}"
 
 
 def format_quantity(quantity: QuantityRange) -> str:
@@ -300,7 +329,7 @@ def _agreement_rows(agreement: AgreementView) -> list[Row]:
     return [
         ("Agreement", agreement.name),
         ("Parties", ", ".join(agreement.parties)),
-        ("Status", agreement.status),
+        ("Status", agreement.status_words),
         ("Signed", agreement.signed),
         ("Place", agreement.place),
         ("Terms", agreement.terms or None),
@@ -308,7 +337,7 @@ def _agreement_rows(agreement: AgreementView) -> list[Row]:
 
 
 def _agreement_words(agreement: AgreementView) -> str:
-    words = f"{agreement.name} ({agreement.status}"
+    words = f"{agreement.name} ({agreement.status_words}"
     words += f", signed {agreement.signed}" if agreement.signed else ""
     words += f" in {agreement.place}" if agreement.place else ""
     terms = "; ".join(Markup(t).striptags() for t in agreement.terms)
@@ -348,7 +377,7 @@ def _risk_rows(risk: RiskView) -> list[Row]:
 
 
 def _risk_note(risk: RiskView) -> list[str]:
-    lines = [f"Risk: {risk.likelihood} ({risk.band}), impact {risk.impact}."]
+    lines = [f"Risk: {risk.likelihood} ({risk.band}), {risk.impact_words}."]
     return lines + [f"Indicator: {Markup(i).striptags()}" for i in risk.indicators]
 
 
@@ -400,6 +429,8 @@ KINDS: dict[str, FactKind] = {
                 "quantity": "Optional: a number, {min: N} for 'N+', {min: N, max: M}, "
                 "or {about: N}.",
                 "unit": "Optional unit of the quantity, e.g. troops, or '% of imports'.",
+                "unit_first": "Optional: true to write the unit before the number "
+                "('USD 5'); default false.",
                 "since": "Optional: when the flow began, YYYY, YYYY-MM or YYYY-MM-DD.",
             },
         ),

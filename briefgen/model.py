@@ -177,6 +177,36 @@ CONFIDENCE_WORDS: dict[str, str] = {
     "low": "The information is scant, questionable or fragmented, or comes from sources of "
     "doubtful reliability.",
 }
+# The reader's words for the codes a sheet writes (the page, Word, STIX and JSON's
+# display strings all say these, never "in-force" or "think-tank").
+STATUS_WORDS: dict[str, str] = {
+    "proposed": "proposed",
+    "signed": "signed",
+    "ratified": "ratified",
+    "in-force": "in force",
+    "suspended": "suspended",
+    "ended": "ended",
+}
+IMPACT_WORDS: dict[str, str] = {
+    "low": "low impact",
+    "moderate": "moderate impact",
+    "high": "high impact",
+    "severe": "severe impact",
+}
+SOURCE_TYPE_WORDS: dict[str, str] = {
+    "official": "official",
+    "media": "media",
+    "think-tank": "think tank",
+    "academic": "academic",
+    "intelligence": "intelligence",
+    "ngo": "NGO",
+    "social": "social media",
+    "other": "other",
+}
+# The grades a reader can lean on: a source at least fairly reliable (A–C) giving
+# information at least possibly true (1–3). Only these count as corroboration.
+RELIABLE_GRADES = frozenset("ABC")
+CREDIBLE_GRADES = frozenset((1, 2, 3))
 CREDIBILITY_WORDS: dict[int, str] = {
     1: "confirmed by other sources",
     2: "probably true",
@@ -361,6 +391,8 @@ class Flow(Strict):
     category: Category
     quantity: Annotated[QuantityRange, BeforeValidator(_quantity)] | None = None
     unit: Text | None = None
+    # FORMAT 1.3: the unit before the number, as the analyst says it ("USD 5").
+    unit_first: StrictBool = False
     since: PartialDate | None = None
 
 

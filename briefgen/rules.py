@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .kinds import named_actors
 from .load import Placed, Project
 from .markings import Scheme, fact_marking, judgment_marking, scheme_of, source_marking
-from .model import Briefing, Fact, Judgment, Source
+from .model import CREDIBLE_GRADES, RELIABLE_GRADES, Briefing, Fact, Judgment, Source
 
 
 def project_scheme(project: Project) -> Scheme:
@@ -219,6 +219,21 @@ def independent_count(fact: Fact, sources: dict[str, Source]) -> int:
 def independent_origins(fact: Fact, sources: dict[str, Source]) -> set[str]:
     """The origins of a fact's sources: facts whose origins overlap share evidence."""
     return {_origin(citation.source, sources) for citation in fact.sources}
+
+
+def leans_on(source: Source, credibility: int) -> bool:
+    """A citation a reader can lean on: a source rated A–C giving information rated 1–3.
+    Only these count as corroboration on the page; the others "also report" a fact."""
+    return source.reliability in RELIABLE_GRADES and credibility in CREDIBLE_GRADES
+
+
+def reliable_origins(fact: Fact, sources: dict[str, Source]) -> set[str]:
+    """The origins of the citations of a fact a reader can lean on (`leans_on`)."""
+    return {
+        _origin(c.source, sources)
+        for c in fact.sources
+        if c.source in sources and leans_on(sources[c.source], c.credibility)
+    }
 
 
 def _origin(source_id: str, sources: dict[str, Source]) -> str:

@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from briefgen.assemble import BriefingView, assemble_briefing
 from briefgen.load import load_project
 from briefgen.richtext import append_inline
+from briefgen.rules import independent_count
+from briefgen.theme import THEME_DIR
 
 CONFIG = config(
     briefings=[
@@ -264,12 +266,13 @@ def test_the_footer_details_each_citation(built: Path) -> None:
     footer = text_of(
         article(html_of(built, "full"), "f-old").split('<footer class="fact-sources">')[1]
     )
-    assert footer == (
-        "Sources of this fact "
-        "[3 A1] Gamma <study> & notes, page 4: ships <b>left</b> "
-        "(completely reliable; confirmed by other sources) "
-        "[4 E5] Delta post (unreliable; improbable)"
-    ).replace("<", "&lt;").replace(">", "&gt;").replace("& ", "&amp; ")
+    # Only where in each source (issue 22): the markers in the text carry the number
+    # and grade, the Sources list the title; a citation without a locator or quote
+    # has nothing to add here.
+    assert footer == ("Where in the sources [3] page 4: ships <b>left</b>").replace(
+        "<", "&lt;"
+    ).replace(">", "&gt;")
+    assert "Gamma" not in footer and "A1" not in footer and "Delta" not in footer
 
 
 # -- the Sources list --------------------------------------------------------------------
@@ -281,7 +284,7 @@ def test_a_source_entry_gives_everything_a_reader_needs(built: Path) -> None:
     assert entry
     assert text_of(entry.group(1)) == (
         "[3] Gamma &lt;study&gt; &amp; notes, Gamma Press "
-        "Reliability A – completely reliable. Type: think-tank. "
+        "Reliability A – completely reliable. Think tank source. "
         "Published 1 November 2024. Accessed 20 November 2024. "
         "https://example.org/gamma?a=1&amp;b=2 "
         "Cited by: The older fact; A risk"
@@ -337,21 +340,34 @@ def test_source_urls_are_working_links_in_the_pdf(tmp_path: Path) -> None:
 
 def test_corroboration_counts_origins(built: Path) -> None:
     view = view_of(built, "full")
-    counts = {f.id: (f.independent_sources, f.single_sourced) for f in view.facts}
-    assert counts == {
-        "f-new": (1, True),  # alpha and beta share the origin 'agency'
-        # delta's origin is called 'gamma', but origins and source ids are apart:
-        # gamma (no origin) is its own origin, independent of delta.
-        "f-old": (2, False),
-        "r-one": (2, False),
+    counts = {
+        f.id: (f.independent_sources, f.single_sourced, f.also_reported_by) for f in view.facts
     }
+    assert counts == {
+        "f-new": (1, True, []),  # alpha and beta share the origin 'agency'
+        # delta is graded E: a reader cannot lean on it, so it only also reports these.
+        "f-old": (1, True, [4]),
+        "r-one": (1, True, [4]),
+    }
+    # delta's origin is called 'gamma', but origins and source ids are apart: gamma (no
+    # origin) is its own origin, independent of delta, as the warnings count them.
+    project, _ = load_project(built)
+    sources = {key: placed.item for key, placed in project.sources.items()}
+    f_old = project.facts["f-old"].item
+    assert independent_count(f_old, sources) == 2
 
 
 def test_corroboration_is_shown_in_each_entry(built: Path) -> None:
     html = html_of(built, "full")
-    assert '<span class="badge single">Single-sourced</span>' in article(html, "f-new")
-    assert '<span class="badge corroborated">2 independent sources</span>' in article(html, "f-old")
-    assert "Single-sourced" not in article(html, "f-old")
+    # In words, in the text's colour: no badge, no red (issue 22).
+    assert '<span class="corroboration single">Single-sourced</span>' in article(html, "f-new")
+    assert "also reported by" not in article(html, "f-new")
+    assert (
+        '<span class="corroboration single">Single-sourced</span><span class="also-reported">'
+        '; also reported by <a class="source-ref" href="#source-delta">[4]</a></span>'
+    ) in article(html, "f-old")
+    for fact in ("f-new", "f-old", "r-one"):
+        assert 'class="badge single' not in article(html, fact)
 
 
 def test_without_origins_each_source_is_independent(tmp_path: Path) -> None:
@@ -372,32 +388,33 @@ def test_without_origins_each_source_is_independent(tmp_path: Path) -> None:
 # -- key judgments, confidence, likelihood, staleness -----------------------------------
 
 
-def test_key_judgments_follow_the_summary_in_body_order_with_links(built: Path) -> None:
+def test_key_judgments_come_first_in_body_order_with_links(built: Path) -> None:
     html = html_of(built, "full")
     block = re.search(r'<section class="key-judgments".*?</section>', html, re.DOTALL)
     assert block
     items = re.findall(
-        r'<li>\s*<a href="#([^"]+)">([^<]+)</a>\s*'
-        r'<p class="key-meta">(<span class="badge[^>]*>[^<]*</span>)',
+        r'<li class="judgment">\s*<a href="#([^"]+)">([^<]+)</a>\s*'
+        r'<ul class="key-meta"><li>(<span class="confidence[^>]*>[^<]*</span>)</li>',
         block.group(),
     )
     assert items == [
         (
             "fact-f-new",
             "The newer fact",
-            '<span class="badge confidence confidence-high">High confidence</span>',
+            '<span class="confidence confidence-high">High confidence</span>',
         ),
         (
             "fact-r-one",
             "A risk",
-            '<span class="badge confidence confidence-low">Low confidence</span>',
+            '<span class="confidence confidence-low">Low confidence</span>',
         ),
     ]
-    # The badge reads the same in the entry itself.
+    # The words read the same in the entry itself.
     assert items[0][2] in article(html, "f-new")
-    # A risk shows its likelihood with its band, apart from its confidence.
-    risk = '<p class="key-meta"><span class="badge likelihood">Likely, 55–80%</span></p>'
+    # A risk shows its likelihood with its band, an item apart from its confidence.
+    risk = '</li><li><span class="likelihood">Likely, 55–80%</span></li>'
     assert block.group().count(risk) == 1
+    # The bottom line first: the judgments before the summary and every section.
     assert html.index('id="key-judgments"') < html.index('id="section-aid-flows"')
 
 
@@ -476,3 +493,18 @@ def test_the_example_shows_every_kind_of_citation(example: Path) -> None:
     assert [s.number for s in view.sources] == list(range(1, len(view.sources) + 1))
     extract = view_of(example, "ru-kp-air-defence")
     assert {s.id for s in extract.sources} < {s.id for s in view.sources}
+
+
+def test_a_fact_has_at_most_two_badges_and_colour_only_for_staleness(built: Path) -> None:
+    html = html_of(built, "full")
+    articles = re.findall(r"<article .*?</article>", html, re.DOTALL)
+    assert len(articles) >= 3
+    for entry in articles:
+        badges = re.findall(r'class="(badge [^"]*)"', entry)
+        assert len(badges) <= 2, badges
+        # What changed since the last edition, and staleness: nothing else is a badge.
+        assert {b.split()[1] for b in badges} <= {"change", "stale"}, badges
+    assert any('class="badge stale"' in entry for entry in articles)
+    # Confidence is words in the meta line, in no colour of its own.
+    css = (THEME_DIR / "briefing.css").read_text(encoding="utf-8")
+    assert ".confidence-high" not in css and ".corroborated" not in css

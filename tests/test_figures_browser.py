@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from figure_projects import figure_project
-from helpers import CHROMIUM_ARGS, REPO, require_tool, run
+from helpers import REPO, chromium, run
 
 pytestmark = pytest.mark.slow
 
@@ -67,13 +67,8 @@ MEASURE = """() => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = require_tool("chromium", "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -89,13 +89,16 @@ def text_of(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def test_judgments_follow_the_summary_in_order_with_badges_and_links(tmp_path: Path) -> None:
+def test_judgments_precede_the_summary_in_order_with_their_terms_and_links(
+    tmp_path: Path,
+) -> None:
     root = project(tmp_path, "    summary: The bottom line.\n" + JUDGMENTS)
     assert run("build", "--project", root).exit_code == 0
     page = (root / "output/brief.html").read_text()
     section = page[page.index('<section class="key-judgments"') :]
     section = section[: section.index("</section>")]
-    assert page.index('id="summary"') < page.index('id="key-judgments"')
+    # The bottom line first (issue 22): the judgments, then the summary.
+    assert page.index('id="key-judgments"') < page.index('id="summary"')
     assert text_of(section) == (
         "Key judgments # "
         "Russia pays for troops with missiles . Very likely, 80–95% Moderate confidence "
@@ -103,7 +106,10 @@ def test_judgments_follow_the_summary_in_order_with_badges_and_links(tmp_path: P
         "The trade is new. Low confidence Based on: North Korea sends troops"
     )
     assert "<em>missiles</em>" in section
-    assert '<a href="#fact-missiles">Russia delivers missiles</a>' in section
+    assert (
+        '<a href="#fact-missiles"><span class="ref-title">Russia delivers missiles</span></a>'
+        in section
+    )
     # Written judgments replace the facts marked key: true, in the list and on the fact.
     assert "Russia transfers nuclear technology" not in section
     assert "Key judgment</span>" not in page
@@ -139,10 +145,10 @@ def test_judgments_point_to_the_pages_of_their_facts_in_the_pdf(tmp_path: Path) 
     # Each fact's page: where its heading, followed by its date, is.
     missiles = next(n for n, p in enumerate(pages, 1) if "missiles November 2024" in p)
     troops = next(n for n, p in enumerate(pages, 1) if "sends troops October 2024" in p)
-    assert (
-        f"Based on: Russia delivers missiles, p. {missiles}; North Korea sends troops, p. {troops}"
-    ) in flat
-    assert "Very likely, 80–95% Moderate confidence" in flat
+    # On paper the basis is the pages the facts are argued on, so seven judgments fit
+    # on page 1 (the screen names each fact).
+    assert f"Based on: p. {missiles}; p. {troops}" in flat
+    assert "Very likely, 80–95% · Moderate confidence" in flat
 
 
 @pytest.mark.parametrize(

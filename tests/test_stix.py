@@ -109,7 +109,7 @@ def test_each_fact_is_a_note_with_its_confidence_on_the_stix_scale(bundle: dict[
         '[1 B2] usually reliable; probably true; paragraph 3; "They sent missiles."'
     )
     risk = notes["Escalation"]["content"]
-    assert "Risk: roughly even chance (45–55%), impact severe." in risk
+    assert "Risk: roughly even chance (45–55%), severe impact." in risk
 
 
 def test_a_flow_and_an_agreement_are_relationships_between_the_actors(
