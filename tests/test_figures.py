@@ -394,20 +394,18 @@ def test_each_figure_of_the_example_says_what_it_shows(example_view: BriefingVie
     flows_, timeline_, risks = figures["flows"], figures["timeline"], figures["risks"]
     assert flows_.title == "Flows between Russia and North Korea, 2023–2024"
     assert flows_.units == "Quantities in troops and containers"
-    assert flows_.source.startswith("Source: 6 facts of Aid flows, citing ")
+    assert flows_.source == "Source: 6 facts of Aid flows, citing sources [1], [2] and [3]."
     assert flows_.section == "aid-flows"
     assert timeline_.title == "11 events, August 2023 – November 2024"
     assert timeline_.units is None
-    assert timeline_.source.startswith(
-        "Source: 11 facts of Aid flows (6), Agreements (3) and Context (2), citing "
+    assert timeline_.source == (
+        "Source: 11 facts of Aid flows (6), Agreements (3) and Context (2), "
+        "citing 7 sources (see Sources)."
     )
     assert timeline_.section is None  # it spans the briefing
     assert risks.title == "4 risks by likelihood and impact: 1 severe, 2 high and 1 moderate"
-    assert risks.source == (
-        "Source: 4 facts of Risks, citing Military Exchange: Russia Sends Aid to North Korea "
-        "in Exchange for Troops in Ukraine and Unnamed defence specialists and experts "
-        "cited by the article."
-    )
+    # Sources by their numbers in the sources list: a title is written out once.
+    assert risks.source == "Source: 4 facts of Risks, citing sources [3] and [6]."
     assert risks.section == "risks"
     for figure in figures.values():
         assert figure.title != FIGURES[figure.name].title  # never the generic name
@@ -422,7 +420,7 @@ def test_draw_figures_numbers_the_figures_in_order(example_view: BriefingView) -
     ]
 
 
-def test_a_few_facts_are_named_by_id_in_the_source_line(tmp_path: Path) -> None:
+def test_the_source_line_counts_the_facts_and_never_prints_their_ids(tmp_path: Path) -> None:
     facts = [
         projects.fact(
             f"f{n}", f"Flow {n}", flow={"from": "RU", "to": "KP", "what": w, "category": "other"}
@@ -433,7 +431,7 @@ def test_a_few_facts_are_named_by_id_in_the_source_line(tmp_path: Path) -> None:
         view_of(projects.project(tmp_path, sheets={"main": projects.sheet(facts=facts)}))
     )
     assert figure is not None
-    assert figure.source == "Source: 2 facts (f0 and f1), citing A source."
+    assert figure.source == "Source: 2 facts of Aid flows, citing source [1]."
     assert figure.units is None  # no quantity, no units line
 
 
@@ -668,7 +666,7 @@ def test_figures_follow_the_briefings_choice(tmp_path: Path) -> None:
         result = run("build", "--project", root, "--format", "html", MAIN)
         assert result.exit_code == 0, result.output
         html = (root / f"output/{MAIN}.html").read_text()
-        assert sorted(re.findall(r'<figure class="figure figure-(\w+)"', html)) == shown, choice
+        assert sorted(re.findall(r'<figure class="figure figure-(\w+)[" ]', html)) == shown, choice
 
 
 def test_the_word_document_keeps_the_key_to_numbered_marks(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ from ..wording import join_words
 if TYPE_CHECKING:
     from ..assemble import BriefingView, FactView
 
-NAMED_FACTS = 3  # up to this many facts are named by id; more are counted by section
-NAMED_SOURCES = 2  # and up to this many sources by name; beyond, the first and a count
+NAMED_SOURCES = 6  # up to this many sources are named by number; beyond, a count
 
 
 class Caption(TypedDict):
@@ -57,26 +56,25 @@ def home_section(view: BriefingView, facts: list[FactView], *, whole: bool) -> s
 
 
 def source_line(view: BriefingView, facts: list[FactView]) -> str:
-    """'Source: 6 facts of Aid flows, citing TASS and 2 other sources.': the facts
-    drawn (by id when few, else by section) and the sources they cite."""
+    """'Source: 6 facts of Aid flows, citing sources [1], [3] and [4].': the facts
+    drawn (by section) and the sources they cite, by their numbers in the sources
+    list, as the text cites them: a title is written out once, in that list."""
     titles = {section.id: section.title for section in view.sections}
     held = sections_of(view, facts)
-    if len(facts) <= NAMED_FACTS:
-        where = f"{count(len(facts), 'fact')} ({join_words([fact.id for fact in facts])})"
-    elif len(held) == 1:
+    if len(held) == 1:
         where = f"{count(len(facts), 'fact')} of {titles[next(iter(held))]}"
-    else:
+    elif held:
         parts = [f"{titles[section]} ({number})" for section, number in held.items()]
         where = f"{count(len(facts), 'fact')} of {join_words(parts)}"
-    cited = {
-        citation.source.number: citation.source.publisher or citation.source.title
-        for fact in facts
-        for citation in fact.citations
-    }
-    names = list(dict.fromkeys(name for _, name in sorted(cited.items())))
-    if len(names) > NAMED_SOURCES:
-        names = [names[0], f"{len(names) - 1} other sources"]
-    return f"Source: {where}, citing {join_words(names)}." if names else f"Source: {where}."
+    else:
+        where = count(len(facts), "fact")
+    cited = sorted({citation.source.number for fact in facts for citation in fact.citations})
+    if not cited:
+        return f"Source: {where}."
+    if len(cited) > NAMED_SOURCES:
+        return f"Source: {where}, citing {count(len(cited), 'source')} (see Sources)."
+    numbers = join_words([f"[{number}]" for number in cited])
+    return f"Source: {where}, citing {'source' if len(cited) == 1 else 'sources'} {numbers}."
 
 
 def year_span(first: int, last: int) -> str:
