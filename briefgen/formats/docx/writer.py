@@ -262,7 +262,9 @@ class Writer(Body):
         for index, (words, style) in enumerate(_badges(fact)):
             if index:
                 badges.add_run(" · ")
-            badges.add_run(words)._r.style = self.style_ids[style]
+            run = badges.add_run(words)
+            if style is not None:
+                run._r.style = self.style_ids[style]
         if fact.actors:
             actors = f"Actors: {', '.join(fact.actors)}"
             self.para(actors, "Fact Details")
@@ -427,9 +429,11 @@ class Writer(Body):
             )
         self._lead_in(
             "Corroboration.",
-            " Sources that share an origin (two reports of one intelligence service, say) "
-            "are not independent and count once. A fact with one independent source is "
-            "marked single-sourced.",
+            " Only sources a reader can lean on count: a source graded A, B or C for "
+            "reliability giving information graded 1, 2 or 3 for credibility. Sources that "
+            "share an origin (two reports of one intelligence service, say) are not "
+            "independent and count once. A fact with one such source is marked "
+            "single-sourced; sources graded lower are named after it as also reported by.",
         )
         if view.stale_after_days is not None:
             self._lead_in(
@@ -518,18 +522,19 @@ class Writer(Body):
         return writer.last or (container or self.body).add_paragraph()
 
 
-def _badges(fact: FactView) -> list[tuple[str, str]]:
-    """The fact's badges in words, as the page shows them, each with its style: the
-    date as the page's bold date, the one that needs attention (stale) in red."""
+def _badges(fact: FactView) -> list[tuple[str, str | None]]:
+    """The fact's details line as the page shows it, each part with its style (None:
+    plain): the date bold, confidence and corroboration in words, and at most two
+    badges, New or Updated and Stale, only Stale in colour (it needs attention)."""
     badges = {"new": [("New", BADGE_STYLE)], "updated": [("Updated", BADGE_STYLE)]}
-    words = badges.get(fact.change or "", [])
+    words: list[tuple[str, str | None]] = [*badges.get(fact.change or "", [])]
     words.append((fact.date, DATE_STYLE))
-    words.append((f"{fact.confidence.capitalize()} confidence", BADGE_STYLE))
-    words += [("Key judgment", BADGE_STYLE)] if fact.key else []
-    if fact.single_sourced:
-        words.append(("Single-sourced", BADGE_STYLE))
-    else:
-        words.append((f"{fact.independent_sources} independent sources", BADGE_STYLE))
+    words.append((f"{fact.confidence.capitalize()} confidence", None))
+    corroboration = fact.corroboration
+    if fact.also_reported_by:
+        also = ", ".join(f"[{number}]" for number in fact.also_reported_by)
+        corroboration += f"; also reported by {also}"
+    words.append((corroboration, None))
     if fact.stale:
         reviewed = f"last reviewed {fact.reviewed}" if fact.reviewed else "never reviewed"
         words.append((f"Stale: {reviewed}", ALERT_BADGE_STYLE))
