@@ -303,9 +303,9 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
-# How deep a record nests (its outputs' entries: 4); deeper is reported where it starts.
+# A record nests 6 deep at most (a correction's replaced outputs); past _DEEP is reported.
 _DEEP = 64
-_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+_NESTING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')  # a string, or a bracket
 
 
 def _too_deep(text: str) -> tuple[int, int]:

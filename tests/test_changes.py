@@ -751,3 +751,34 @@ def test_a_long_judgment_against_its_reverse_is_compared_quickly() -> None:
     found = compare(recorded([], _judgments([text])), recorded([], _judgments([text[::-1]])))
     assert time.monotonic() - start < 5  # minutes when the whole texts were compared
     assert len(found.judgments_changed) + len(found.judgments_added) == 1
+
+
+def test_a_bad_value_in_what_the_record_says_of_its_issue_is_located(tmp_path: Path) -> None:
+    outputs = {"output/brief.pdf": {"sha256": "0" * 64, "bytes": 10}}
+    data = {
+        "record_version": 3,
+        "briefing": "brief",
+        "edition": "2024-11-25",
+        "facts": [],
+        "judgments": [],
+        "sources": [],
+        "issued": {
+            "at": "2024-11-26",
+            "outputs": outputs,
+            "corrections": [
+                {"at": "2024-11-27", "reason": "A typo.", "replaced": outputs},
+                {"at": "2024-11-27", "reason": "A typo.", "replaced": {"output/x": {}}},
+            ],
+        },
+    }
+    path = tmp_path / RECORD
+    path.parent.mkdir(parents=True)
+    path.write_text(signed(data))
+    record, _, problems = records.load_record(tmp_path, path)
+    assert record is None
+    # "replaced" of the second correction: line 31 is `"output/x": {}`; its "sha256"
+    # is missing, so the object that lacks it.
+    assert [str(p) for p in problems] == [
+        f"{RECORD}:31:23: {NOT_WRITTEN_BY_BRIEFGEN}'replaced' of corrections[1] must name "
+        f"each output's SHA-256 {HINT}"
+    ]
