@@ -423,6 +423,7 @@ def _fact(item: Any, where: str, at: At) -> RecordedFact:
     text = _optional(fact, "text", where, at)
     if text is not None and not _TEXT_DIGEST.fullmatch(text):
         raise _wrote(f"'text' of {where} must be the digest briefgen writes", (*at, "text"))
+    names = set(compared_names())  # asked once a fact, not once a key
     return RecordedFact(
         id=_id(fact, "id", where, at),
         title=_text(fact, "title", where, at),
@@ -435,7 +436,7 @@ def _fact(item: Any, where: str, at: At) -> RecordedFact:
         compared={
             name: value
             for name in fact
-            if name in compared_names() and (value := _optional(fact, name, where, at)) is not None
+            if name in names and (value := _optional(fact, name, where, at)) is not None
         },
     )
 
