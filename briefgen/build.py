@@ -280,7 +280,7 @@ def _still_recorded(root: Path, record: Path, briefing_id: str) -> dict[str, tup
     """The outputs of `briefing_id` that `record` lists and output/ still holds as listed."""
     try:
         listed = json.loads(read_bounded(record) or b"").get("outputs", {})
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return {}  # a bad record is reported where it is read; nothing of it is kept
     kept = {}
     for name, entry in listed.items() if isinstance(listed, dict) else ():

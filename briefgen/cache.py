@@ -47,7 +47,7 @@ class Cache:
         path = output_dir / CACHE_NAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
             return cls(path)
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return cls(path)

@@ -21,6 +21,11 @@ edition in which the briefing and each fact, judgment (by id) and actor (by
 name) it has shown first appeared, carried from each record to the next, so
 that a STIX object keeps its `created` from edition to edition. Records of
 every version are read.
+
+A problem points at the JSON value it is about (`editions/x/2025-10-31.json:14:19`):
+the record is parsed by `json` as usual, and only when something is wrong is its
+text walked again to the value's line and column (`locate`), so a good record costs
+nothing more to read.
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ from .paths import inside
 EDITIONS_DIR = "editions"
 RECORD_VERSION = 4
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
+
+# Where a value is in a record: the keys and list indexes leading to it, as
+# ("facts", 0, "date"); () is the record itself.
+At = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -176,40 +185,53 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         limit = f"{MAX_RECORD_BYTES // 2**20} MiB"
         return None, b"", [_bad(rel, 1, 1, f"is larger than the limit of {limit}")]
     try:
-        data = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, raw, [_bad(rel, 1, 1, f"is not UTF-8 text ({exc.reason})")]
+        before = raw[: exc.start].decode("utf-8")
+        line, column = _position(before, len(before))
+        return None, raw, [_bad(rel, line, column, f"is not UTF-8 text ({exc.reason})")]
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, raw, [_bad(rel, exc.lineno, exc.colno, f"is not valid JSON: {exc.msg}")]
+    except RecursionError:  # json's parser recurses once per nested list or object
+        line, column = _too_deep(text)
+        return None, raw, [_bad(rel, line, column, "nests lists or objects too deeply")]
     try:
         record = parse_record(data, rel)
+        _check_digest(data)
+        # A record copied from another briefing or edition, digest and all.
+        if record.edition != path.stem:
+            raise _Shape(f"records edition {record.edition}, not {path.stem}", ("edition",))
+        if record.briefing != path.parent.name:
+            what = f"records briefing '{record.briefing}', not '{path.parent.name}'"
+            raise _Shape(what, ("briefing",))
     except _Shape as exc:
-        return None, raw, [_bad(rel, 1, 1, f"is not an edition record briefgen wrote: {exc}")]
-    version = data.get("record_version", 1)
-    if version >= 2 and data.get("digest") != record_digest(data):
-        return (
-            None,
-            raw,
-            [
-                Problem(
-                    rel,
-                    1,
-                    1,
-                    "the edition record was changed after briefgen wrote it: its digest "
-                    "does not match its content",
-                    "records are written by briefgen build and never edited; restore it "
-                    "from version control, or delete it to compare with an earlier edition",
-                    code="record",
-                )
-            ],
-        )
-    # A record copied from another briefing or edition, digest and all.
-    if record.edition != path.stem:
-        return None, raw, [_bad(rel, 1, 1, f"records edition {record.edition}, not {path.stem}")]
-    if record.briefing != path.parent.name:
-        what = f"records briefing '{record.briefing}', not '{path.parent.name}'"
-        return None, raw, [_bad(rel, 1, 1, what)]
+        line, column = locate(text, exc.at)
+        if exc.hint is None:
+            return None, raw, [_bad(rel, line, column, exc.what)]
+        what = f"the edition record {exc.what}"
+        return None, raw, [Problem(rel, line, column, what, exc.hint, code="record")]
     return record, raw, []
+
+
+def _check_digest(data: dict[str, Any]) -> None:
+    """From record version 2 on, the digest must match the rest of the record."""
+    version = data.get("record_version", 1)
+    if version < 2:
+        return
+    if "digest" not in data:
+        what = f"has no digest, which a record of version {version} carries"
+        raise _Shape(what, ("record_version",), _EDITED)
+    if data["digest"] != record_digest(data):
+        what = "was changed after briefgen wrote it: its digest does not match its content"
+        raise _Shape(what, ("digest",), _EDITED)
+
+
+_EDITED = (
+    "records are written by briefgen build and never edited; restore it from version "
+    "control, or delete it to compare with an earlier edition"
+)
 
 
 def _bad(rel: str, line: int, column: int, what: str) -> Problem:
@@ -225,47 +247,124 @@ def _bad(rel: str, line: int, column: int, what: str) -> Problem:
 
 
 class _Shape(Exception):
-    """A record whose shape is not one briefgen writes."""
+    """A record whose shape is not one briefgen writes: what is wrong, at which value
+    (`at`), and a hint when the usual one does not fit."""
+
+    def __init__(self, what: str, at: At, hint: str | None = None) -> None:
+        super().__init__(what)
+        self.what, self.at, self.hint = what, at, hint
+
+
+def _wrote(what: str, at: At) -> _Shape:
+    """A value briefgen would not have written."""
+    return _Shape(f"is not an edition record briefgen wrote: {what}", at)
+
+
+_BLANK = re.compile(r"[ \t\n\r]*")  # what JSON counts as white space
+_DECODER = json.JSONDecoder()
+
+
+def locate(text: str, at: At) -> tuple[int, int]:
+    """The line and column of the value at `at` in a record's text (which parses as
+    JSON); when a key or index is not there, of the object or list that lacks it."""
+    index = _blank(text, 0)
+    for step in at:
+        found = _member(text, index, step)
+        if found is None:
+            break
+        index = found
+    return _position(text, index)
+
+
+def _member(text: str, index: int, step: str | int) -> int | None:
+    """Where the value of key or index `step` of the object or list at `index` starts."""
+    if text[index] != ("{" if isinstance(step, str) else "["):
+        return None
+    found, count = None, 0
+    index = _blank(text, index + 1)
+    if text[index] in "}]":
+        return None
+    while True:
+        if isinstance(step, str):
+            key, index = _DECODER.raw_decode(text, index)
+            index = _blank(text, _blank(text, index) + 1)  # past the colon
+            if key == step:
+                found = index  # and go on: json keeps the last of two equal keys
+        elif count == step:
+            return index
+        index = _blank(text, _DECODER.raw_decode(text, index)[1])  # past the value
+        count += 1
+        if text[index] != ",":
+            return found
+        index = _blank(text, index + 1)
+
+
+def _blank(text: str, index: int) -> int:
+    match = _BLANK.match(text, index)
+    assert match is not None  # it matches the empty string
+    return match.end()
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1, in characters) of `text[index]`."""
+    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+
+
+# A record nests 6 deep at most (a correction's replaced outputs); past _DEEP is reported.
+_DEEP = 64
+_NESTING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')  # a string, or a bracket
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where a record too deeply nested for `json` first nests deeper than _DEEP."""
+    depth = 0
+    for match in _NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > _DEEP:
+                return _position(text, match.start())
+        elif token in "]}":
+            depth -= 1
+    return 1, 1
 
 
 def parse_record(data: Any, path: str = "") -> Record:
-    """A record's JSON data as a Record; raises _Shape naming what is wrong."""
-    top = _mapping(data, "the record")
+    """A record's JSON data as a Record; raises _Shape naming what is wrong and where."""
+    top = _mapping(data, "the record", ())
     version = top.get("record_version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _Shape("'record_version' must be a whole number")
+        raise _wrote("'record_version' must be a whole number", ("record_version",))
     if version > RECORD_VERSION:
-        raise _Shape(
+        raise _wrote(
             f"it is record version {version}, newer than this briefgen reads "
-            f"({RECORD_VERSION}); upgrade briefgen"
+            f"({RECORD_VERSION}); upgrade briefgen",
+            ("record_version",),
         )
     facts = tuple(
-        _fact(item, f"facts[{index}]") for index, item in enumerate(_list(top, "facts", "record"))
+        _fact(item, f"facts[{index}]", ("facts", index))
+        for index, item in enumerate(_list(top, "facts", "record", ()))
     )
     judgments = None
     if version >= 2:
         judgments = tuple(
-            _judgment(item, f"judgments[{index}]")
-            for index, item in enumerate(_list(top, "judgments", "record"))
+            _judgment(item, f"judgments[{index}]", ("judgments", index))
+            for index, item in enumerate(_list(top, "judgments", "record", ()))
         )
     titles = {}
-    for index, item in enumerate(_list(top, "sources", "record")):
-        source = _mapping(item, f"sources[{index}]")
-        titles[_id(source, "id", f"sources[{index}]")] = _text(source, "title", f"sources[{index}]")
-    edition = _text(top, "edition", "record")
-    try:
-        PartialDate.parse(edition)
-    except InvalidValue as exc:
-        raise _Shape(f"'edition' is not a date: {exc}") from None
+    for index, item in enumerate(_list(top, "sources", "record", ())):
+        where, at = f"sources[{index}]", ("sources", index)
+        source = _mapping(item, where, at)
+        titles[_id(source, "id", where, at)] = _text(source, "title", where, at)
     return Record(
-        briefing=_text(top, "briefing", "record"),
-        edition=edition,
+        briefing=_text(top, "briefing", "record", ()),
+        edition=_date(top, "record", (), "edition", span=False),
         facts=facts,
         judgments=judgments,
         source_titles=titles,
         path=path,
-        title=_optional(top, "title", "record"),
-        summary=_optional(top, "summary", "record") if version >= 3 else None,
+        title=_optional(top, "title", "record", ()),
+        summary=_optional(top, "summary", "record", ()) if version >= 3 else None,
         issued=_issued(top) if version >= 3 and top.get("issued") is not None else None,
         first_editions=(
             _first_editions(top) if version >= 4 and top.get("first_editions") is not None else None
@@ -276,20 +375,21 @@ def parse_record(data: Any, path: str = "") -> Record:
 def _first_editions(top: dict[str, Any]) -> FirstEditions:
     """`{"briefing": date, "facts": {id: date}, "judgments": {id: date}, "actors":
     {name: date}}`, as editions.py writes it."""
-    first = _mapping(top.get("first_editions"), "'first_editions'")
+    at: At = ("first_editions",)
+    first = _mapping(top.get("first_editions"), "'first_editions'", at)
     found: dict[str, dict[str, str]] = {}
     for key in ("facts", "judgments", "actors"):
         where = f"'{key}' of 'first_editions'"
-        items = _mapping(first.get(key), where)
+        items = _mapping(first.get(key), where, (*at, key))
         for name in items:
-            _edition(items, where, name)
+            _date(items, where, (*at, key), name, span=False)
             if key != "actors" and not _is_id(name):
-                raise _Shape(f"{where} must be keyed by ids")
+                raise _wrote(f"{where} must be keyed by ids", (*at, key, name))
             if _CONTROL.search(name):
-                raise _Shape(f"{where} holds a control character")
+                raise _wrote(f"{where} holds a control character", (*at, key, name))
         found[key] = dict(items)
     return FirstEditions(
-        briefing=_edition(first, "'first_editions'", "briefing"),
+        briefing=_date(first, "'first_editions'", at, "briefing", span=False),
         facts=found["facts"],
         judgments=found["judgments"],
         actors=found["actors"],
@@ -297,35 +397,42 @@ def _first_editions(top: dict[str, Any]) -> FirstEditions:
 
 
 def _issued(top: dict[str, Any]) -> Issued:
-    issued = _mapping(top["issued"], "'issued'")
-    corrections = tuple(
-        Correction(
-            at=_date(_mapping(item, f"corrections[{index}]"), f"corrections[{index}]", "at"),
-            reason=_text(item, "reason", f"corrections[{index}]"),
-            replaced=_outputs(item, "replaced", f"corrections[{index}]"),
+    issued = _mapping(top["issued"], "'issued'", ("issued",))
+    corrections = []
+    for index, item in enumerate(_list(issued, "corrections", "'issued'", ("issued",))):
+        where, at = f"corrections[{index}]", ("issued", "corrections", index)
+        correction = _mapping(item, where, at)
+        corrections.append(
+            Correction(
+                at=_date(correction, where, at, "at"),
+                reason=_text(correction, "reason", where, at),
+                replaced=_outputs(correction, "replaced", where, at),
+            )
         )
-        for index, item in enumerate(_list(issued, "corrections", "'issued'"))
-    )
     return Issued(
-        at=_date(issued, "'issued'", "at"),
-        outputs=_outputs(issued, "outputs", "'issued'"),
-        corrections=corrections,
+        at=_date(issued, "'issued'", ("issued",), "at"),
+        outputs=_outputs(issued, "outputs", "'issued'", ("issued",)),
+        corrections=tuple(corrections),
     )
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-def _outputs(data: dict[str, Any], key: str, where: str) -> Outputs:
+def _outputs(data: dict[str, Any], key: str, where: str, at: At) -> Outputs:
     """`{"output/x.pdf": {"sha256": ..., "bytes": ...}}`, as editions.py writes it."""
     found: Outputs = {}
-    for name, item in _mapping(data.get(key), f"'{key}' of {where}").items():
-        entry = _mapping(item, f"'{key}' of {where}")
+    at = (*at, key)
+    for name, item in _mapping(data.get(key), f"'{key}' of {where}", at).items():
+        entry = _mapping(item, f"'{key}' of {where}", (*at, name))
         sha256, size = entry.get("sha256"), entry.get("bytes")
         if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-            raise _Shape(f"'{key}' of {where} must name each output's SHA-256")
+            raise _wrote(
+                f"'{key}' of {where} must name each output's SHA-256", (*at, name, "sha256")
+            )
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise _Shape(f"'{key}' of {where} must name each output's size in bytes")
+            what = f"'{key}' of {where} must name each output's size in bytes"
+            raise _wrote(what, (*at, name, "bytes"))
         found[name] = (sha256, size)
     return found
 
@@ -336,46 +443,52 @@ _TEXT_DIGEST = re.compile(r"[0-9a-f]{16}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _fact(item: Any, where: str) -> RecordedFact:
-    fact = _mapping(item, where)
-    citations = _list(fact, "citations", where)
-    if not all(
-        isinstance(c, str) and (m := _CITATION.fullmatch(c)) and _is_id(m[1]) for c in citations
-    ):
-        raise _Shape(f"'{where}.citations' must be texts such as \"source-id B2\"")
-    text = _optional(fact, "text", where)
+def _fact(item: Any, where: str, at: At) -> RecordedFact:
+    fact = _mapping(item, where, at)
+    citations = _list(fact, "citations", where, at)
+    for index, citation in enumerate(citations):
+        if not (
+            isinstance(citation, str)
+            and (match := _CITATION.fullmatch(citation))
+            and _is_id(match[1])
+        ):
+            what = f"'{where}.citations' must be texts such as \"source-id B2\""
+            raise _wrote(what, (*at, "citations", index))
+    text = _optional(fact, "text", where, at)
     if text is not None and not _TEXT_DIGEST.fullmatch(text):
-        raise _Shape(f"'text' of {where} must be the digest briefgen writes")
+        raise _wrote(f"'text' of {where} must be the digest briefgen writes", (*at, "text"))
+    names = set(compared_names())  # asked once a fact, not once a key
     return RecordedFact(
-        id=_id(fact, "id", where),
-        title=_text(fact, "title", where),
-        section=_id(fact, "section", where),
-        date=_date(fact, where),
-        confidence=_word(fact, "confidence", where, get_args(Confidence)),
+        id=_id(fact, "id", where, at),
+        title=_text(fact, "title", where, at),
+        section=_id(fact, "section", where, at),
+        date=_date(fact, where, at),
+        confidence=_word(fact, "confidence", where, at, get_args(Confidence)),
         citations=tuple(citations),
         text=text,
         # What each kind of fact compares (kinds.py), each checked as plain text.
         compared={
             name: value
             for name in fact
-            if name in compared_names() and (value := _optional(fact, name, where)) is not None
+            if name in names and (value := _optional(fact, name, where, at)) is not None
         },
     )
 
 
-def _judgment(item: Any, where: str) -> RecordedJudgment:
-    judgment = _mapping(item, where)
-    based_on = _list(judgment, "based_on", where)
-    if not all(isinstance(f, str) and _is_id(f) for f in based_on):
-        raise _Shape(f"'{where}.based_on' must be fact ids")
-    judgment_id = _optional(judgment, "id", where)
+def _judgment(item: Any, where: str, at: At) -> RecordedJudgment:
+    judgment = _mapping(item, where, at)
+    based_on = _list(judgment, "based_on", where, at)
+    for index, fact_id in enumerate(based_on):
+        if not (isinstance(fact_id, str) and _is_id(fact_id)):
+            raise _wrote(f"'{where}.based_on' must be fact ids", (*at, "based_on", index))
+    judgment_id = _optional(judgment, "id", where, at)
     if judgment_id is not None and not _is_id(judgment_id):
-        raise _Shape(f"'id' of {where} is not an id")
+        raise _wrote(f"'id' of {where} is not an id", (*at, "id"))
     return RecordedJudgment(
         id=judgment_id,
-        text=" ".join(_text(judgment, "text", where).split()),
-        confidence=_word(judgment, "confidence", where, get_args(Confidence)),
-        likelihood=_optional_word(judgment, "likelihood", where, tuple(LIKELIHOOD_BANDS)),
+        text=" ".join(_text(judgment, "text", where, at).split()),
+        confidence=_word(judgment, "confidence", where, at, get_args(Confidence)),
+        likelihood=_optional_word(judgment, "likelihood", where, at, tuple(LIKELIHOOD_BANDS)),
         based_on=tuple(based_on),
     )
 
@@ -384,68 +497,59 @@ def _is_id(value: str) -> bool:
     return len(value) <= ID_MAX and ID_PATTERN.fullmatch(value) is not None
 
 
-def _id(data: dict[str, Any], key: str, where: str) -> str:
-    value = _text(data, key, where)
+def _id(data: dict[str, Any], key: str, where: str, at: At) -> str:
+    value = _text(data, key, where, at)
     if not _is_id(value):
-        raise _Shape(f"'{key}' of {where} is not an id")
+        raise _wrote(f"'{key}' of {where} is not an id", (*at, key))
     return value
 
 
-def _date(data: dict[str, Any], where: str, key: str = "date") -> str:
-    """A date or a span of two ("2023-08/2024-11"), as editions.py writes them."""
-    value = _text(data, key, where)
+def _date(data: dict[str, Any], where: str, at: At, key: str = "date", span: bool = True) -> str:
+    """A date or (when `span`) a span of two ("2023-08/2024-11"), as editions.py
+    writes them."""
+    value = _text(data, key, where, at)
     try:
-        for part in value.split("/", 1):
+        for part in value.split("/", 1) if span else [value]:
             PartialDate.parse(part)
     except InvalidValue as exc:
-        raise _Shape(f"'{key}' of {where} is not a date: {exc}") from None
+        raise _wrote(f"'{key}' of {where} is not a date: {exc}", (*at, key)) from None
     return value
 
 
-def _edition(data: dict[str, Any], where: str, key: str) -> str:
-    """An edition's date, as `edition` is written: one date, never a span."""
-    value = _text(data, key, where)
-    try:
-        PartialDate.parse(value)
-    except InvalidValue as exc:
-        raise _Shape(f"'{key}' of {where} is not a date: {exc}") from None
-    return value
-
-
-def _word(data: dict[str, Any], key: str, where: str, words: tuple[str, ...]) -> str:
-    value = _text(data, key, where)
+def _word(data: dict[str, Any], key: str, where: str, at: At, words: tuple[str, ...]) -> str:
+    value = _text(data, key, where, at)
     if value not in words:
-        raise _Shape(f"'{key}' of {where} is not one of {', '.join(words)}")
+        raise _wrote(f"'{key}' of {where} is not one of {', '.join(words)}", (*at, key))
     return value
 
 
 def _optional_word(
-    data: dict[str, Any], key: str, where: str, words: tuple[str, ...]
+    data: dict[str, Any], key: str, where: str, at: At, words: tuple[str, ...]
 ) -> str | None:
-    return None if data.get(key) is None else _word(data, key, where, words)
+    return None if data.get(key) is None else _word(data, key, where, at, words)
 
 
-def _mapping(value: Any, where: str) -> dict[str, Any]:
+def _mapping(value: Any, where: str, at: At) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Shape(f"{where} must be an object")
+        raise _wrote(f"{where} must be an object", at)
     return value
 
 
-def _list(data: dict[str, Any], key: str, where: str) -> list[Any]:
+def _list(data: dict[str, Any], key: str, where: str, at: At) -> list[Any]:
     value = data.get(key)
     if not isinstance(value, list):
-        raise _Shape(f"'{key}' of {where} must be a list")
+        raise _wrote(f"'{key}' of {where} must be a list", (*at, key))
     return value
 
 
-def _text(data: dict[str, Any], key: str, where: str) -> str:
+def _text(data: dict[str, Any], key: str, where: str, at: At) -> str:
     value = data.get(key)
     if not isinstance(value, str):
-        raise _Shape(f"'{key}' of {where} must be text")
+        raise _wrote(f"'{key}' of {where} must be text", (*at, key))
     if _CONTROL.search(value):  # the views briefgen records never hold them
-        raise _Shape(f"'{key}' of {where} holds a control character")
+        raise _wrote(f"'{key}' of {where} holds a control character", (*at, key))
     return value
 
 
-def _optional(data: dict[str, Any], key: str, where: str) -> str | None:
-    return None if data.get(key) is None else _text(data, key, where)
+def _optional(data: dict[str, Any], key: str, where: str, at: At) -> str | None:
+    return None if data.get(key) is None else _text(data, key, where, at)

@@ -143,7 +143,7 @@ def _record(pdf: Path, data: bytes, project: Path | None) -> Finding:
             outputs = record["outputs"]
             for name, entry in outputs.items():
                 recorded.append((path.relative_to(project).as_posix(), name, entry["sha256"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue  # `briefgen validate` reports a bad record; here it only holds nothing
     for where, name, digest in recorded:
         if digest == sha256:

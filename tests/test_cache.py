@@ -239,7 +239,10 @@ def test_building_one_briefing_keeps_the_others_entries(project: Path) -> None:
     assert build(project) == ([], BOTH)
 
 
-@pytest.mark.parametrize("junk", ["not json", "[]", '{"version": 0, "outputs": {}}', "{}"])
+# "[" * 100_000: deeper than json's parser recurses (it raises RecursionError).
+@pytest.mark.parametrize(
+    "junk", ["not json", "[]", '{"version": 0, "outputs": {}}', "{}", "[" * 100_000]
+)
 def test_an_unreadable_cache_means_a_full_build(project: Path, junk: str) -> None:
     (project / "output" / CACHE_NAME).write_text(junk)
     assert build(project) == (BOTH, [])

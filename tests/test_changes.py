@@ -319,7 +319,11 @@ HINT = (
     "(records are written by briefgen build; restore it from version control, or delete "
     "it to compare with an earlier edition)"
 )
-NOT_WRITTEN_BY_BRIEFGEN = "1:1: error: the edition record is not an edition record briefgen wrote: "
+NOT_WRITTEN_BY_BRIEFGEN = "error: the edition record is not an edition record briefgen wrote: "
+EDITED = (
+    "(records are written by briefgen build and never edited; restore it from version "
+    "control, or delete it to compare with an earlier edition)"
+)
 
 
 def first_fact(data: dict[str, Any], **changed: object) -> dict[str, Any]:
@@ -333,6 +337,15 @@ def version_1(data: dict[str, Any]) -> str:
     return rewrite(old)
 
 
+def without(data: dict[str, Any], key: str) -> str:
+    return rewrite({k: v for k, v in data.items() if k != key})
+
+
+# The record two_editions writes, as json.dumps(indent=2) lays it out: "record_version"
+# on line 2, "briefing" 3, "edition" 4, "judgments" from 17 to 25, "facts" from 26 (its
+# first fact's "id" on 28, "title" 30, "date" 31, "confidence" 32, "citations" 34-36,
+# "text" 37), the second fact's "title" on 55, "digest" on 73. A version 1 record has
+# no "record_version" or "judgments": its first fact's lines are 10 less (its "id" 18).
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
@@ -341,76 +354,127 @@ def version_1(data: dict[str, Any]) -> str:
             "26:13: error: the edition record is not valid JSON: Expecting value " + HINT,
         ),
         (
+            lambda text: text[: text.index('"drones"')],  # cut off, as by a full disk
+            "53:13: error: the edition record is not valid JSON: Expecting value " + HINT,
+        ),
+        (
             lambda text: rewrite({**json.loads(text), "facts": "none"}),
-            "1:1: error: the edition record is not an edition record briefgen wrote: "
-            "'facts' of record must be a list " + HINT,
+            "26:12: " + NOT_WRITTEN_BY_BRIEFGEN + "'facts' of record must be a list " + HINT,
+        ),
+        (
+            lambda text: signed(first_fact(json.loads(text), confidence=3)),
+            "32:21: " + NOT_WRITTEN_BY_BRIEFGEN + "'confidence' of facts[0] must be text " + HINT,
+        ),
+        (
+            lambda text: signed({**json.loads(text), "facts": [*json.loads(text)["facts"], 7]}),
+            "64:5: " + NOT_WRITTEN_BY_BRIEFGEN + "facts[3] must be an object " + HINT,
+        ),
+        (
+            lambda text: signed({**json.loads(text), "sources": [{"id": "src"}]}),
+            "66:5: " + NOT_WRITTEN_BY_BRIEFGEN + "'title' of sources[0] must be text " + HINT,
         ),
         (
             lambda text: text.replace('"title": "Drones over Pyongyang"', '"title": "Drones"'),
-            "1:1: error: the edition record was changed after briefgen wrote it: its digest "
-            "does not match its content (records are written by briefgen build and never "
-            "edited; restore it from version control, or delete it to compare with an "
-            "earlier edition)",
+            "73:13: error: the edition record was changed after briefgen wrote it: its digest "
+            "does not match its content " + EDITED,
+        ),
+        (
+            lambda text: without(json.loads(text), "digest"),
+            "2:21: error: the edition record has no digest, which a record of version 3 "
+            "carries " + EDITED,
         ),
         (
             lambda text: rewrite({**json.loads(text), "record_version": 9}),
-            "1:1: error: the edition record is not an edition record briefgen wrote: it is "
-            "record version 9, newer than this briefgen reads (4); upgrade briefgen " + HINT,
+            "2:21: " + NOT_WRITTEN_BY_BRIEFGEN + "it is record version 9, newer than this "
+            "briefgen reads (4); upgrade briefgen " + HINT,
+        ),
+        (
+            lambda text: rewrite({**json.loads(text), "record_version": "3"}),
+            "2:21: " + NOT_WRITTEN_BY_BRIEFGEN + "'record_version' must be a whole number " + HINT,
         ),
         (
             lambda text: signed({**json.loads(text), "briefing": "other"}),
-            "1:1: error: the edition record records briefing 'other', not 'brief' " + HINT,
+            "3:15: error: the edition record records briefing 'other', not 'brief' " + HINT,
+        ),
+        (
+            lambda text: signed({**json.loads(text), "edition": "2024-11-24"}),
+            "4:14: error: the edition record records edition 2024-11-24, not 2024-11-25 " + HINT,
         ),
         (
             lambda text: "not json\n",
             "1:1: error: the edition record is not valid JSON: Expecting value " + HINT,
         ),
         (
+            # json's parser recurses once per level, and gives up long before 100,000.
+            lambda text: text.replace('"facts": [', '"facts": [' + "[" * 100_000, 1),
+            "26:75: error: the edition record nests lists or objects too deeply " + HINT,
+        ),
+        (
             lambda text: signed(first_fact(json.loads(text), date="garbage-date")),
-            NOT_WRITTEN_BY_BRIEFGEN
+            "31:15: "
+            + NOT_WRITTEN_BY_BRIEFGEN
             + "'date' of facts[0] is not a date: 'garbage-date' is not a date "
             + HINT,
         ),
         (
             lambda text: version_1(first_fact(json.loads(text), date="garbage-date")),
-            NOT_WRITTEN_BY_BRIEFGEN
+            "21:15: "
+            + NOT_WRITTEN_BY_BRIEFGEN
             + "'date' of facts[0] is not a date: 'garbage-date' is not a date "
             + HINT,
         ),
         (
             lambda text: version_1(first_fact(json.loads(text), confidence="certain")),
-            NOT_WRITTEN_BY_BRIEFGEN
+            "22:21: "
+            + NOT_WRITTEN_BY_BRIEFGEN
             + "'confidence' of facts[0] is not one of low, moderate, high "
             + HINT,
         ),
         (
             lambda text: version_1(first_fact(json.loads(text), id="<script>")),
-            NOT_WRITTEN_BY_BRIEFGEN + "'id' of facts[0] is not an id " + HINT,
+            "18:13: " + NOT_WRITTEN_BY_BRIEFGEN + "'id' of facts[0] is not an id " + HINT,
         ),
         (
-            lambda text: version_1(first_fact(json.loads(text), citations=["src"])),
-            NOT_WRITTEN_BY_BRIEFGEN
+            lambda text: version_1(first_fact(json.loads(text), citations=["src B2", "src"])),
+            "26:9: "
+            + NOT_WRITTEN_BY_BRIEFGEN
             + "'facts[0].citations' must be texts such as \"source-id B2\" "
             + HINT,
         ),
         (
             lambda text: version_1(first_fact(json.loads(text), title="Drones\x1b[2J")),
-            NOT_WRITTEN_BY_BRIEFGEN + "'title' of facts[0] holds a control character " + HINT,
+            "20:16: "
+            + NOT_WRITTEN_BY_BRIEFGEN
+            + "'title' of facts[0] holds a control character "
+            + HINT,
         ),
         (
             lambda text: version_1(first_fact(json.loads(text), text="Made-up text.")),
-            NOT_WRITTEN_BY_BRIEFGEN
+            "27:15: "
+            + NOT_WRITTEN_BY_BRIEFGEN
             + "'text' of facts[0] must be the digest briefgen writes "
             + HINT,
+        ),
+        (
+            lambda text: version_1({**json.loads(text), "facts": None}),
+            "16:12: " + NOT_WRITTEN_BY_BRIEFGEN + "'facts' of record must be a list " + HINT,
         ),
     ],
     ids=[
         "bad-json",
+        "truncated-json",
         "wrong-shape",
+        "wrong-type",
+        "not-an-object",
+        "missing-key",
         "hand-edited",
+        "no-digest",
         "newer-version",
+        "version-not-a-number",
         "other-briefing",
+        "other-edition",
         "not-json-at-all",
+        "nested-too-deeply",
         "garbage-date-signed",
         "garbage-date-version-1",
         "version-1-confidence",
@@ -418,27 +482,64 @@ def version_1(data: dict[str, Any]) -> str:
         "version-1-citation",
         "version-1-control-character",
         "version-1-text",
+        "version-1-no-facts",
     ],
 )
 def test_a_bad_record_is_a_located_error_and_nothing_is_written(
     tmp_path: Path, spoil: object, message: str
 ) -> None:
+    """validate, build and diff each say where the record is wrong, exit 1, never 70,
+    and leave output/ and editions/ as they were."""
     root = two_editions(tmp_path)
     path = root / RECORD
     assert callable(spoil)
     path.write_text(spoil(path.read_text(encoding="utf-8")), encoding="utf-8")
     before = {p: p.read_bytes() for p in (root / "output").iterdir()}
-    result = run("build", "--project", root)
-    assert result.exit_code == 1
-    located = [line for line in result.output.splitlines() if line.startswith(RECORD)]
-    assert len(located) == 1
-    assert located == [f"{RECORD}:{message}"]
-    assert NOTHING_WRITTEN in result.output
-    assert {p: p.read_bytes() for p in (root / "output").iterdir()} == before
-    assert sorted(p.name for p in (root / "editions/brief").iterdir()) == ["2024-11-25.json"]
-    diff = run("diff", "brief", "--project", root)
-    assert diff.exit_code == 1
-    assert located[0] in diff.output
+    record = path.read_bytes()
+    for command in (["validate"], ["build"], ["diff", "brief"]):
+        result = run(*command, "--project", root)
+        assert result.exit_code == 1, (command, result.output)
+        located = [line for line in result.output.splitlines() if line.startswith(RECORD)]
+        assert located == [f"{RECORD}:{message}"], command
+        assert {p: p.read_bytes() for p in (root / "output").iterdir()} == before
+        assert sorted(p.name for p in (root / "editions/brief").iterdir()) == ["2024-11-25.json"]
+        assert path.read_bytes() == record
+        if command == ["build"]:
+            assert NOTHING_WRITTEN in result.output
+
+
+def test_a_record_not_utf_8_is_located_at_its_first_bad_byte(tmp_path: Path) -> None:
+    root = two_editions(tmp_path)
+    path = root / RECORD
+    path.write_bytes(path.read_bytes().replace(b'"Drones over', b'"Dr\xffones over'))
+    for command in (["validate"], ["build"], ["diff", "brief"]):
+        result = run(*command, "--project", root)
+        assert result.exit_code == 1, (command, result.output)
+        located = [line for line in result.output.splitlines() if line.startswith(RECORD)]
+        assert located == [
+            f"{RECORD}:55:19: error: the edition record is not UTF-8 text (invalid start "
+            f"byte) {HINT}"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("at", "position"),
+    [
+        ((), (1, 2)),
+        (("a",), (2, 7)),
+        (("a", 1), (2, 11)),
+        (("a", 1, "b"), (2, 17)),
+        (("a", 2), (2, 7)),  # no such index: the list
+        (("c",), (3, 15)),  # two equal keys: the last, as json keeps it
+        (("é",), (4, 7)),  # columns count characters, not bytes
+        (("é", "x"), (4, 7)),  # not an object: the value
+        (("missing", "x"), (1, 2)),  # no such key: the object
+    ],
+)
+def test_locate_finds_the_value_a_path_names(at: records.At, position: tuple[int, int]) -> None:
+    text = ' {\n "a": [1, {"b": [true]}],\n "c": 1, "c": {"d": 2},\n "é": "ü",\n "z": {}\n}\n'
+    assert json.loads(text)["c"] == {"d": 2}
+    assert records.locate(text, at) == position
 
 
 def test_a_record_over_the_size_limit_is_a_located_error(
@@ -650,3 +751,34 @@ def test_a_long_judgment_against_its_reverse_is_compared_quickly() -> None:
     found = compare(recorded([], _judgments([text])), recorded([], _judgments([text[::-1]])))
     assert time.monotonic() - start < 5  # minutes when the whole texts were compared
     assert len(found.judgments_changed) + len(found.judgments_added) == 1
+
+
+def test_a_bad_value_in_what_the_record_says_of_its_issue_is_located(tmp_path: Path) -> None:
+    outputs = {"output/brief.pdf": {"sha256": "0" * 64, "bytes": 10}}
+    data = {
+        "record_version": 3,
+        "briefing": "brief",
+        "edition": "2024-11-25",
+        "facts": [],
+        "judgments": [],
+        "sources": [],
+        "issued": {
+            "at": "2024-11-26",
+            "outputs": outputs,
+            "corrections": [
+                {"at": "2024-11-27", "reason": "A typo.", "replaced": outputs},
+                {"at": "2024-11-27", "reason": "A typo.", "replaced": {"output/x": {}}},
+            ],
+        },
+    }
+    path = tmp_path / RECORD
+    path.parent.mkdir(parents=True)
+    path.write_text(signed(data))
+    record, _, problems = records.load_record(tmp_path, path)
+    assert record is None
+    # "replaced" of the second correction: line 31 is `"output/x": {}`; its "sha256"
+    # is missing, so the object that lacks it.
+    assert [str(p) for p in problems] == [
+        f"{RECORD}:31:23: {NOT_WRITTEN_BY_BRIEFGEN}'replaced' of corrections[1] must name "
+        f"each output's SHA-256 {HINT}"
+    ]

@@ -3,10 +3,15 @@ odd unicode, extreme dates, quantities, every kind of fact, judgments and markin
 built in all five formats in-process. The only outcomes are exit 0 (built) or 1 (a
 located problem, or a clear build error), never 70 (a crash).
 
-Derandomized, so CI sees the same examples every run. `make check` runs ten
-without the PDF (each example costs seconds); the slow test a few hundred in all five
-formats; to search harder (a few thousand), run
-    BRIEFGEN_FUZZ_EXAMPLES=3000 python -m pytest -p no:asyncio tests/test_fuzz_pipeline.py -m slow
+Derandomized, so CI sees the same examples every run. `make check` runs four
+without the PDF (each example costs seconds); the slow test twelve in all five
+formats. To search harder, set BRIEFGEN_FUZZ_EXAMPLES (how many) and
+BRIEFGEN_FUZZ_SEED (a whole number: the examples are then drawn from that seed
+instead of the same ones every run), and run batches with seeds 1, 2, 3, ...:
+    BRIEFGEN_FUZZ_SEED=1 BRIEFGEN_FUZZ_EXAMPLES=100 python -m pytest -p no:asyncio \
+        tests/test_fuzz_pipeline.py -m slow --hypothesis-show-statistics
+A seed gives the same examples on every run (no example database is read or written
+then), so a failing batch is repeated by running its seed again.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 
 import pytest
 from helpers import run
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from projects import briefing, cite, config, fact, sheet, source, write_tree
 
@@ -140,6 +145,18 @@ def projects(draw: st.DrawFn, formats: tuple[str, ...] = tuple(FORMATS)) -> dict
     return {"briefgen.yaml": config_text, "facts/main.yaml": sheet(sources=[src], facts=facts)}
 
 
+# BRIEFGEN_FUZZ_SEED: a batch of a thorough search (see the module's docstring).
+SEED = os.environ.get("BRIEFGEN_FUZZ_SEED")
+SEARCH = settings(
+    derandomize=SEED is None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # A seeded batch replays nothing saved by another: its seed alone says what ran.
+    **({"database": None} if SEED is not None else {}),
+)
+seeded = seed(int(SEED)) if SEED is not None else (lambda test: test)
+
+
 def _built_or_refused(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = write_tree(Path(folder), files)
@@ -149,12 +166,9 @@ def _built_or_refused(files: dict[str, str]) -> None:
 
 
 @pytest.mark.fuzz
-@settings(
-    derandomize=True,
-    max_examples=4,  # `make check` runs this: a handful, kept under a few seconds each
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@seeded
+# `make check` runs this: a handful, kept under a few seconds each
+@settings(SEARCH, max_examples=4)
 @given(projects(tuple(name for name in FORMATS if name != "pdf")))
 def test_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
     _built_or_refused(files)
@@ -162,14 +176,10 @@ def test_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
 
 @pytest.mark.fuzz
 @pytest.mark.slow
-@settings(
-    derandomize=True,
-    # A few in CI (each builds a whole project in five formats, seconds apiece); a
-    # thorough run sets BRIEFGEN_FUZZ_EXAMPLES (see the module's docstring).
-    max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "12")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@seeded
+# A few in CI (each builds a whole project in five formats, seconds apiece); a
+# thorough run sets BRIEFGEN_FUZZ_EXAMPLES and BRIEFGEN_FUZZ_SEED (the module's docstring).
+@settings(SEARCH, max_examples=int(os.environ.get("BRIEFGEN_FUZZ_EXAMPLES", "12")))
 @given(projects())
 def test_many_projects_build_in_all_five_formats_or_say_why(files: dict[str, str]) -> None:
     _built_or_refused(files)

@@ -275,3 +275,13 @@ def test_a_record_over_the_size_limit_is_not_read(
     line = result.stdout.splitlines()[2]
     assert line.startswith("FAILED: brief.pdf (SHA-256 "), result.stdout
     assert line.endswith(") is in no edition record under editions/")
+
+
+@pytest.mark.slow
+def test_a_record_nested_too_deeply_is_not_read(desks: Desks, tmp_path: Path) -> None:
+    # Deeper than json's parser recurses: it raises RecursionError, never a crash here.
+    project = _copy(desks.unsigned, tmp_path)
+    (project / "editions/brief/2023-01-01.json").write_text("[" * 100_000)
+    result = run("verify", project / "output/brief.pdf", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == _intact(desks.digest)
