@@ -375,12 +375,12 @@ def without(data: dict[str, Any], key: str) -> str:
         ),
         (
             lambda text: text.replace('"title": "Drones over Pyongyang"', '"title": "Drones"'),
-            "73:13: error: the edition record was changed after briefgen wrote it: its digest "
+            "86:13: error: the edition record was changed after briefgen wrote it: its digest "
             "does not match its content " + EDITED,
         ),
         (
             lambda text: without(json.loads(text), "digest"),
-            "2:21: error: the edition record has no digest, which a record of version 3 "
+            "2:21: error: the edition record has no digest, which a record of version 4 "
             "carries " + EDITED,
         ),
         (

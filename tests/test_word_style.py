@@ -75,15 +75,34 @@ def test_styles_name_the_theme_faces_and_no_template_font_is_left(
 
 
 def test_badges_are_styled_runs(document: Document) -> None:
+    """Confidence and corroboration are words; a badge is a styled run, and only what
+    needs attention (stale) is in colour."""
     (line,) = [p for p in document.paragraphs if p.text.startswith("November 2024 · High")]
     styled = [(run.text, run.style.name) for run in line.runs if run.text != " · "]
     assert styled == [
         ("November 2024", "Fact Date"),
-        ("High confidence", "Badge"),
-        ("Key judgment", "Badge"),
-        ("2 independent sources", "Badge"),
+        ("High confidence", "Default Paragraph Font"),
+        ("2 independent sources", "Default Paragraph Font"),
     ]
     assert document.styles["Badge"].element.rPr.find(qn("w:shd")) is not None
+
+
+def test_a_new_stale_fact_has_two_badges_and_only_stale_in_colour(tmp_path: Path) -> None:
+    view = view_of(export_project(tmp_path / "p"), "exports")
+    first = view.sections[0].facts[0]
+    marked = dataclasses.replace(first, stale=True, reviewed="3 May 2023", change="new")
+    section = dataclasses.replace(view.sections[0], facts=[marked, *view.sections[0].facts[1:]])
+    view = dataclasses.replace(view, sections=[section, *view.sections[1:]])
+    document = docx.Document(io.BytesIO(docx_bytes(view)))
+    (line,) = [p for p in document.paragraphs if p.text.startswith("New · ")]
+    styled = [(run.text, run.style.name) for run in line.runs if run.text != " · "]
+    assert styled[0] == ("New", "Badge")
+    assert styled[-1] == ("Stale: last reviewed 3 May 2023", "Alert Badge")
+    badges = [text for text, style in styled if "Badge" in style]
+    assert len(badges) == 2
+    alert = document.styles["Alert Badge"].element.rPr.find(qn("w:shd"))
+    plain = document.styles["Badge"].element.rPr.find(qn("w:shd"))
+    assert alert.get(qn("w:fill")) != plain.get(qn("w:fill"))
 
 
 def test_tables_sit_on_the_text_column_with_light_rules(document: Document) -> None:
