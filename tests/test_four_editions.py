@@ -77,11 +77,11 @@ def pdf_text(root: Path) -> str:
 
 
 def changes_section(root: Path) -> str:
-    """The PDF's text from the heading "Changes since" (after the contents) to the
-    key judgments that follow it."""
+    """The PDF's text from the heading "Changes since" (after the key judgments and
+    the summary) to the first section, which follows it."""
     text = pdf_text(root)
     start = text.rindex("Changes since")
-    return text[start : text.index(" Key judgments", start)]
+    return text[start : text.index(" Aid flows", start)]
 
 
 def stix(root: Path) -> dict[str, Any]:
@@ -156,8 +156,8 @@ def test_one_briefing_through_four_editions(tmp_path: Path) -> None:
         }
     ]
     assert changes_section(root) == (
-        "Changes since 25 November 2024 Compared with the edition of 25 November 2024, as "
-        "recorded in editions/brief/2024-11-25.json. Judgments added (1) • Judgment 1, p. 1: "
+        "Changes since 25 November 2024 Compared with the edition of 25 November 2024. "
+        "Judgments added (1) • Judgment 1, p. 1: "
         "Russia pays for troops with missiles."
     )
     bundles.append(stix(root))
@@ -167,8 +167,8 @@ def test_one_briefing_through_four_editions(tmp_path: Path) -> None:
     issue(root, E3)
     assert [f["id"] for f in record(root, E3)["facts"]] == ["missiles"]
     assert changes_section(root) == (
-        "Changes since 10 December 2024 Compared with the edition of 10 December 2024, as "
-        "recorded in editions/brief/2024-12-10.json. Facts withdrawn (1) • North Korea sends "
+        "Changes since 10 December 2024 Compared with the edition of 10 December 2024. "
+        "Facts withdrawn (1) • North Korea sends "
         f"troops: {REASON}"
     )
     bundles.append(stix(root))
@@ -181,8 +181,8 @@ def test_one_briefing_through_four_editions(tmp_path: Path) -> None:
     extract = (root / "output/extract.html").read_text(encoding="utf-8")
     assert revised in extract and "Russia pays for troops with missiles." in extract  # was
     assert changes_section(root) == (
-        "Changes since 10 January 2025 Compared with the edition of 10 January 2025, as "
-        "recorded in editions/brief/2025-01-10.json. Judgments changed (1) • Judgment 1, "
+        "Changes since 10 January 2025 Compared with the edition of 10 January 2025. "
+        "Judgments changed (1) • Judgment 1, "
         f"p. 1: {revised} – text revised, was “Russia pays for troops with missiles.” – "
         "confidence moderate → high"
     )
