@@ -412,12 +412,19 @@ def test_each_figure_of_the_example_says_what_it_shows(example_view: BriefingVie
         assert parsed(figure).find(f"{SVG}title").text == figure.title  # type: ignore[union-attr]
 
 
-def test_draw_figures_numbers_the_figures_in_order(example_view: BriefingView) -> None:
-    assert [(f.number, f.name) for f in example_view.figures] == [
-        (1, "flows"),
-        (2, "timeline"),
-        (3, "risks"),
+def test_draw_figures_numbers_the_figures_in_the_order_the_page_shows_them(
+    example_view: BriefingView, built_example: Path
+) -> None:
+    # The timeline spans the briefing (after the key judgments); the others stand
+    # with their sections, in the briefing's order.
+    assert [(f.number, f.name, f.section) for f in example_view.figures] == [
+        (1, "timeline", None),
+        (2, "flows", "aid-flows"),
+        (3, "risks", "risks"),
     ]
+    html = (built_example / "output/ru-kp-exchange.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<span class="figure-number">Figure (\d+)\.</span>', html)
+    assert shown == ["1", "2", "3"]
 
 
 def test_the_source_line_counts_the_facts_and_never_prints_their_ids(tmp_path: Path) -> None:

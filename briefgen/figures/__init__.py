@@ -48,11 +48,15 @@ FIGURES: dict[str, FigureSpec] = {
 
 
 def draw_figures(view: BriefingView, names: list[str] | None) -> list[Figure]:
-    """The figures `names` asks for, in the table's order (None: every figure
-    that has data); a figure with nothing to draw is left out."""
+    """The figures `names` asks for (None: every figure that has data), numbered in
+    the order the page shows them; a figure with nothing to draw is left out."""
     wanted = FIGURES if names is None else {n: FIGURES[n] for n in FIGURES if n in names}
     drawn = (spec.draw(view) for spec in wanted.values())
     figures = [figure for figure in drawn if figure is not None]
+    # Numbered in the order the page shows them: a figure of no one section after
+    # the key judgments, then each with its section, in the briefing's order.
+    order = {section.id: n for n, section in enumerate(view.sections, 1)}
+    figures.sort(key=lambda figure: order.get(figure.section or "", 0))
     return [dataclasses.replace(figure, number=n) for n, figure in enumerate(figures, 1)]
 
 
