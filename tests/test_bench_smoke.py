@@ -111,5 +111,7 @@ def test_the_language_server_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     text = out.read_text()
     assert "old\n" not in text and text.endswith("<!-- lsp:end -->\n\nNotes after.\n")
-    assert re.search(r"\| `didChange` → `publishDiagnostics` \(errors\) \| \d\.\d{3} s \|", text)
+    assert re.search(
+        r"\| `didChange` → `publishDiagnostics` \(errors and warnings\) \| \d\.\d{3} s \|", text
+    )
     assert re.search(r"\| server memory at 100 facts \| \d+ MB \|", text)

@@ -116,7 +116,7 @@ def test_a_figure_is_numbered_captioned_and_placed_with_its_section(tmp_path: Pa
     assert figure.group().endswith(
         '<p class="figure-source">Source: Facts 1 &amp; 2 &lt;of this briefing&gt;</p>\n  </figure>'
     )
-    # Inside the section it illustrates: after its heading, before its facts.
+    # Inside the section it illustrates: after its heading (and its first fact, if any).
     risks = html.index('id="section-risks"')
     assert html.index('id="section-aid-flows"') < risks < figure.start()
     end = html.index("</section>", risks)

@@ -773,7 +773,12 @@ HOSTILE_BUT_VALID = edit(
     ),
     "    type: official\n",
     "    type: official\n    url: https://example.org/ü/a|b^c[d]\n",
-).replace("title: A fact", 'title: "A \\e[31mfact\\x01"')
+).replace("title: A fact", 'title: "A \\e[31mfact\\x01"') + (
+    # A second dated fact, at the first day there is: a timeline of one is not drawn.
+    "  - id: fact-two\n    title: The first day\n    text: Long ago.\n    date: 0001-01-01\n"
+    "    confidence: low\n    actors: [RU]\n    sources:\n      - source: src\n"
+    "        credibility: 3\n"
+)
 
 
 @pytest.mark.slow
