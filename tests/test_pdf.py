@@ -250,12 +250,13 @@ def test_bookmarks_nest_facts_under_their_sections(built_example: Path) -> None:
             if (figure.section if figure.section in shown else None) == section
         ]
 
-    # The bottom line first; a figure with its section, or else after the summary.
+    # The bottom line first; a figure after its section's first fact, or else after
+    # the summary.
     expected: list[tuple[int, str]] = [(1, "Key judgments"), (1, "Summary"), *figures(None)]
     for section in view.sections:
         expected.append((1, section.title))
-        expected += figures(section.id)
-        expected += [(2, fact.title) for fact in section.facts]
+        facts = [(2, fact.title) for fact in section.facts]
+        expected += [*facts[:1], *figures(section.id), *facts[1:]]
     expected += [(1, "Sources"), (1, "About the scales")]
 
     marks = outline(PdfReader(pdf_of(built_example)))
@@ -408,7 +409,7 @@ briefings:
     # The top margin is 27 mm, 76.5 pt, where the body's first line (say a heading "Aid
     # flows", a word the filter above lets through) may begin.
     head = [w for w in head if w[2] < 76]
-    edition = [w for w in words if w[0] == "November" and w[2] < 80]
+    edition = [w for w in words if w[0] == "November" and w[2] < 76]  # not a caption's
     body = [w for w in words if w[2] > 80 and w[4] < 842 - 68]
     assert banner and head and edition and body
     assert len({round(w[2]) for w in head}) == 1, "the running title wraps"
