@@ -545,6 +545,25 @@ def test_no_break_without_an_outlier(example_view: BriefingView) -> None:
     assert not [g for g in parsed(figure).iter() if g.get("class") == "timeline-break"]
 
 
+@pytest.mark.parametrize("early", ["{from: 0233-04-11, to: 1938-04-18}", "{from: 1900, to: 1950}"])
+def test_an_early_fact_spanning_many_years_is_on_the_one_axis(tmp_path: Path, early: str) -> None:
+    # Found by the fuzz: a piece of axis a year wide per year of such a fact left
+    # the main run no room (exit 70). Its span is drawn with the rest instead.
+    facts = [
+        projects.fact("early", "An early range", date=early),
+        projects.fact("late-1", "Late", date="9889-09-01"),
+        projects.fact("late-2", "Later", date="9999"),
+    ]
+    view = view_of(projects.project(tmp_path, sheets={"main": projects.sheet(facts=facts)}))
+    figure = timeline.draw(view)
+    assert figure is not None
+    assert figure.title.startswith("3 events, ")
+    root = parsed(figure)
+    assert not [g for g in root.iter() if g.get("class") == "timeline-break"]
+    span = _mark(root, "fact-early")
+    assert float(span.get("x", "0")) == pytest.approx(timeline.PLOT_LEFT, abs=1)
+
+
 def test_date_precision_is_drawn_as_precision_with_a_legend(tmp_path: Path) -> None:
     view = view_of(outlier_project(tmp_path))
     figure = timeline.draw(view)

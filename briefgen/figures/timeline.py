@@ -63,6 +63,9 @@ OUTLIER_YEARS = 3
 MAX_RUNS = 3
 SLOT = 36.0  # the width of one year of an outliers' piece of axis
 BREAK = 14.0  # the gap between two pieces, where the axis is broken
+# The outliers' pieces take at most this share of the plot (a year each is short):
+# an early fact spanning centuries is no outlier but part of the one axis.
+OUTLIER_SHARE = 1 / 3
 FADED = 0.3  # the fill of a month's or a year's span: "some time then"
 
 
@@ -217,7 +220,8 @@ def _outliers(spans: list[tuple[PartialDate, PartialDate]]) -> set[int]:
         gap, length = (rest_start - head_end).days, (rest_end - rest_start).days + 1
         if gap < max(length, OUTLIER_YEARS * 365):
             continue
-        if len(_runs([spans[i] for i in head])) > MAX_RUNS:
+        runs = _runs([spans[i] for i in head])
+        if len(runs) > MAX_RUNS or _run_width(runs) > OUTLIER_SHARE * (PLOT_RIGHT - PLOT_LEFT):
             continue
         if gap / length > best[0]:
             best = (gap / length, set(head))
@@ -234,6 +238,11 @@ def _runs(spans: list[tuple[PartialDate, PartialDate]]) -> list[tuple[int, int]]
         else:
             runs.append((year, year))
     return runs
+
+
+def _run_width(runs: list[tuple[int, int]]) -> float:
+    """The width the outliers' pieces take, breaks included."""
+    return sum(SLOT * (last - first + 1) + BREAK for first, last in runs)
 
 
 def _pieces(spans: list[tuple[PartialDate, PartialDate]], early: set[int]) -> list[_Piece]:
