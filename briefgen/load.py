@@ -119,8 +119,13 @@ def load_project(
         return _load_project(root, ParseCache(root) if cache else None, overlay or {})
 
 
-# How many objects were frozen after the first load, or after the last load that
-# made a full collection (pause_collector_and_freeze); 0 before the first.
+# What the loads left to the permanent generation (pause_collector_and_freeze):
+# whether anything is frozen, how many objects the loads have made since the last
+# full collection, and how many the process held after it (0 before the first load).
+# Kept here because gc.get_freeze_count() walks every frozen object: asked twice a
+# load, it was 30% of the CPU time of the test suite, whose process holds millions.
+_frozen = False
+_grown = 0
 _baseline = 0
 
 
@@ -129,33 +134,40 @@ def pause_collector_and_freeze() -> Iterator[None]:
     """Pause Python's cycle collector. Loading makes hundreds of thousands of objects
     that all stay alive and form no cycles; the collector would walk them again and
     again for nothing (a third of the time of loading 10,000 facts)."""
-    global _baseline
+    global _frozen, _grown, _baseline
     was_enabled = gc.isenabled()
-    frozen = gc.get_freeze_count()
     collected = False
-    if was_enabled and frozen:
+    if was_enabled and _frozen:
         # What the last load froze (below) goes back to the collector, so a
         # long-running `serve` frees the projects it has moved on from. A full
         # collection walks every object in the process, so a process that loads
         # again and again (serve, an editor calling validate, the test suite: 4x
         # its CPU) makes one only as CPython does for its oldest generation: once
-        # the objects have grown by a quarter since the last.
+        # the loads have made a quarter as many objects as it held after the last.
         gc.unfreeze()
-        if frozen > _baseline * 5 // 4:
+        _frozen = False
+        if _grown > _baseline // 4:
             gc.collect()
             collected = True
+            _grown = 0
     gc.disable()
+    # With the collector off, the youngest generation's count only grows with the
+    # objects made (less those freed): what this load adds, read for nothing.
+    before = gc.get_count()[0]
     try:
         yield
     finally:
-        if was_enabled:
+        if was_enabled:  # the outermost pause: an inner one's objects are in its count
+            _grown += max(0, gc.get_count()[0] - before)
             # Frozen, what was loaded is never walked by the collector: it lives as long
             # as the project, and walking it the moment the collector restarted cost
             # 0.1 s at 10,000 facts (and again in every later collection of a build).
             gc.freeze()
+            _frozen = True
             gc.enable()
             if collected or not _baseline:
-                _baseline = gc.get_freeze_count()
+                _baseline = gc.get_freeze_count()  # a walk, after a full collection only
+                _grown = 0
 
 
 @contextlib.contextmanager
