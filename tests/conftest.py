@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,10 +31,20 @@ def example(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project, built once per test session; tests only read it."""
-    target = copy_example(tmp_path_factory.mktemp("built") / "example")
-    result = run("build", "--project", target)
-    assert result.exit_code == 0, result.output
+    """The example project, built once per test run; tests only read it. Under
+    pytest-xdist the workers share one build (seconds of CPU, two PDFs), made by
+    whichever asks first while the others wait on a lock."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    target, done = shared / "built-example", shared / "built-example.done"
+    with (shared / "built-example.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)  # what a failed worker left
+            copy_example(target)
+            result = run("build", "--project", target)
+            assert result.exit_code == 0, result.output
+            done.touch()
     return target
 
 

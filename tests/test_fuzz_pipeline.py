@@ -3,9 +3,10 @@ odd unicode, extreme dates, quantities, every kind of fact, judgments and markin
 built in all five formats in-process. The only outcomes are exit 0 (built) or 1 (a
 located problem, or a clear build error), never 70 (a crash).
 
-Derandomized, so CI sees the same examples every run. `make check` runs four
-without the PDF (each example costs seconds); the slow test twelve in all five
-formats. To search harder, set BRIEFGEN_FUZZ_EXAMPLES (how many) and
+Derandomized, so CI sees the same examples every run: four without the PDF and
+twelve in all five formats. Both are marked slow (each example costs seconds, most
+of it cutting the fonts of the scripts it holds), so `make check` leaves them to
+`make test` and CI. To search harder, set BRIEFGEN_FUZZ_EXAMPLES (how many) and
 BRIEFGEN_FUZZ_SEED (a whole number: the examples are then drawn from that seed
 instead of the same ones every run), and run batches with seeds 1, 2, 3, ...:
     BRIEFGEN_FUZZ_SEED=1 BRIEFGEN_FUZZ_EXAMPLES=100 python -m pytest -p no:asyncio \
@@ -166,8 +167,8 @@ def _built_or_refused(files: dict[str, str]) -> None:
 
 
 @pytest.mark.fuzz
+@pytest.mark.slow  # about 16 s of CPU (the fonts of four examples' odd scripts)
 @seeded
-# `make check` runs this: a handful, kept under a few seconds each
 @settings(SEARCH, max_examples=4)
 @given(projects(tuple(name for name in FORMATS if name != "pdf")))
 def test_generated_projects_build_or_say_why(files: dict[str, str]) -> None:
