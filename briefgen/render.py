@@ -46,6 +46,29 @@ def _confined_loader() -> type[jinja2.FileSystemLoader]:
     return ConfinedLoader
 
 
+@functools.cache
+def _compiled_templates() -> jinja2.BytecodeCache:
+    """The templates compiled so far, kept for the life of the process: compiling
+    the theme is most of the time of rendering a short page, paid again by every
+    rebuild of `serve` and `watch`. Jinja2 keys each by the template's name and file
+    and checks it against a checksum of its source, so an edited template is compiled
+    again. Kept in memory only: nothing is written."""
+    import jinja2
+
+    class InMemory(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if (code := self.code.get(bucket.key)) is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    return InMemory()
+
+
 def make_environment(project_root: Path) -> jinja2.Environment:
     import jinja2
 
@@ -64,6 +87,7 @@ def make_environment(project_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_compiled_templates(),  # every environment made here alike
     )
     env.filters["append_inline"] = append_inline
     return env

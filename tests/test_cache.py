@@ -200,6 +200,31 @@ def test_a_project_template_rebuilds_every_briefing(project: Path) -> None:
     assert 'class="fact-text own"' in (project / "output/beta.html").read_text()
 
 
+def test_a_process_compiles_each_template_once_and_again_when_it_is_edited(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `serve` and `watch` rebuild in one process: the theme is compiled once.
+    import jinja2
+
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(env: jinja2.Environment, source: Any, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_source(env, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    write_tree(project, {"templates/_fact.html": (REPO / "templates/_fact.html").read_text()})
+    build(project, "--force")
+    compiled.clear()
+    build(project, "--force")
+    assert compiled == []
+    edit(project / "templates/_fact.html", '<div class="fact-text">', '<div class="fact-text own">')
+    build(project, "--force")
+    assert compiled == ["_fact.html"]
+    assert 'class="fact-text own"' in (project / "output/beta.html").read_text()
+
+
 def test_a_new_briefgen_version_rebuilds_every_briefing(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
