@@ -4,6 +4,7 @@ instead of holding a build (or a CI job) forever."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,17 @@ def call_with_time_limit(seconds: float | None, what: str, function: Callable[[]
             state.expired = True
             raise _Expired
 
+    # An alarm that lands in a finalizer or a collector callback cannot be raised
+    # there: Python prints it as "Exception ignored in ..." instead. That one is
+    # dropped quietly (the repeat raises it again); any other goes on as before.
+    unraisable = sys.unraisablehook
+
+    def drop_expired(args: Any) -> None:
+        if args.exc_type is not _Expired:
+            unraisable(args)
+
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    sys.unraisablehook = drop_expired
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds, _RETRY_SECONDS)
         try:
@@ -63,6 +74,7 @@ def call_with_time_limit(seconds: float | None, what: str, function: Callable[[]
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = unraisable
     if state.expired:  # also when a library swallowed the alarm and carried on
         raise BuildError(
             f"{what} took longer than the limit of {seconds:g} seconds to render "

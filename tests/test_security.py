@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -660,6 +661,28 @@ def test_the_time_limit_outlasts_code_that_swallows_the_first_alarm() -> None:
         timelimit.call_with_time_limit(0.05, "work", stubborn)
     assert swallowed == [True]
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+class _SlowToFinalize:
+    def __del__(self) -> None:
+        time.sleep(0.3)  # the alarm lands here, where Python cannot raise it
+
+
+def test_an_alarm_in_a_finalizer_is_neither_printed_nor_lost(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Found by the pipeline fuzz on a busy machine: the limit expired inside a
+    # collector callback and Python printed "Exception ignored in ...".
+    def work() -> None:
+        _SlowToFinalize()  # finalized at once, inside the limit
+        while True:
+            time.sleep(0.01)
+
+    hook = sys.unraisablehook
+    with pytest.raises(BuildError, match=r"^work took longer than the limit of 0\.05 seconds"):
+        timelimit.call_with_time_limit(0.05, "work", work)
+    assert capsys.readouterr().err == ""
+    assert sys.unraisablehook is hook
 
 
 def test_a_function_within_its_limit_returns_and_leaves_no_alarm() -> None:
