@@ -191,12 +191,18 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         line, column = _position(before, len(before))
         return None, raw, [_bad(rel, line, column, f"is not UTF-8 text ({exc.reason})")]
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as exc:
         return None, raw, [_bad(rel, exc.lineno, exc.colno, f"is not valid JSON: {exc.msg}")]
     except RecursionError:  # json's parser recurses once per nested list or object
         line, column = _too_deep(text)
         return None, raw, [_bad(rel, line, column, "nests lists or objects too deeply")]
+    except _DuplicateKey:
+        index, key, first = _duplicate_key(text)
+        line, column = _position(text, index)
+        first_line = _position(text, first)[0]
+        what = f"has a duplicate key {key!r} (first at line {first_line})"
+        return None, raw, [_bad(rel, line, column, what)]
     try:
         record = parse_record(data, rel)
         _check_digest(data)
@@ -213,6 +219,47 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         what = f"the edition record {exc.what}"
         return None, raw, [Problem(rel, line, column, what, exc.hint, code="record")]
     return record, raw, []
+
+
+class _DuplicateKey(Exception):
+    """An object of a record holds a key twice."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice: json would keep the last
+    silently, and a reader of the file may see the first. Sheets refuse it too."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _DuplicateKey
+    return data
+
+
+# A JSON string, or the punctuation that says where objects, lists and keys are.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]')
+
+
+def _duplicate_key(text: str) -> tuple[int, str, int]:
+    """Where the first key given twice in one object of `text` (valid JSON, with such
+    a key) is, the key, and where its first occurrence is. A walk over the tokens,
+    not the nesting, so no depth is too deep for it."""
+    objects: list[dict[str, int] | None] = []  # a key's index per open object; None: a list
+    string = (0, "")
+    for token in _TOKEN.finditer(text):
+        mark = token.group()
+        if mark in ("{", "["):
+            objects.append({} if mark == "{" else None)
+        elif mark in ("]", "}"):
+            objects.pop()
+        elif mark == ":":  # the string before it was a key
+            keys = objects[-1]
+            assert keys is not None  # a colon is only ever in an object
+            index, key = string
+            if key in keys:
+                return index, key, keys[key]
+            keys[key] = index
+        else:
+            string = (token.start(), json.loads(mark))
+    raise AssertionError("no key is given twice")
 
 
 def _check_digest(data: dict[str, Any]) -> None:

@@ -342,9 +342,10 @@ def without(data: dict[str, Any], key: str) -> str:
 
 
 # The record two_editions writes, as json.dumps(indent=2) lays it out: "record_version"
-# on line 2, "briefing" 3, "edition" 4, "judgments" from 17 to 25, "facts" from 26 (its
-# first fact's "id" on 28, "title" 30, "date" 31, "confidence" 32, "citations" 34-36,
-# "text" 37), the second fact's "title" on 55, "digest" on 73. A version 1 record has
+# on line 2, "briefing" 3, "edition" 4, "judgments" from 17 to 25 (the first one's
+# "confidence" on 20), "facts" from 26 (its first fact's "id" on 28, "title" 30, "date"
+# 31, "confidence" 32, "citations" 34-36, "text" 37), the second fact's "title" on 55,
+# "first_editions" on 73, "digest" on 86. A version 1 record has
 # no "record_version" or "judgments": its first fact's lines are 10 less (its "id" 18).
 @pytest.mark.parametrize(
     ("spoil", "message"),
@@ -459,6 +460,17 @@ def without(data: dict[str, Any], key: str) -> str:
             lambda text: version_1({**json.loads(text), "facts": None}),
             "16:12: " + NOT_WRITTEN_BY_BRIEFGEN + "'facts' of record must be a list " + HINT,
         ),
+        (
+            # json keeps the last of two equal keys; a reader of the file may see the first.
+            lambda text: text.replace('"confidence": ', '"confidence": "high", "confidence": ', 1),
+            "20:29: error: the edition record has a duplicate key 'confidence' (first at "
+            "line 20) " + HINT,
+        ),
+        (
+            lambda text: text.replace('"digest": ', '"digest": "0000", "digest": ', 1),
+            "86:21: error: the edition record has a duplicate key 'digest' (first at line 86) "
+            + HINT,
+        ),
     ],
     ids=[
         "bad-json",
@@ -483,6 +495,8 @@ def without(data: dict[str, Any], key: str) -> str:
         "version-1-control-character",
         "version-1-text",
         "version-1-no-facts",
+        "duplicate-key",
+        "duplicate-digest",
     ],
 )
 def test_a_bad_record_is_a_located_error_and_nothing_is_written(
@@ -506,6 +520,13 @@ def test_a_bad_record_is_a_located_error_and_nothing_is_written(
         assert path.read_bytes() == record
         if command == ["build"]:
             assert NOTHING_WRITTEN in result.output
+
+
+def test_a_duplicate_key_is_found_past_strings_that_look_like_json() -> None:
+    text = '{"a": "x\\": {\\"n\\": 1", "n": [[{"k": 1, "c": ":{["}], {"n": 0}], "n": 2}'
+    assert json.loads(text)["n"] == 2  # json itself keeps the last, silently
+    index, key, first = records._duplicate_key(text)
+    assert (key, text[first:index]) == ("n", '"n": [[{"k": 1, "c": ":{["}], {"n": 0}], ')
 
 
 def test_a_record_not_utf_8_is_located_at_its_first_bad_byte(tmp_path: Path) -> None:
