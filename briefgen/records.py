@@ -24,7 +24,7 @@ every version are read.
 
 A problem points at the JSON value it is about (`editions/x/2025-10-31.json:14:19`):
 the record is parsed by `json` as usual, and only when something is wrong is its
-text walked again to the value's line and column (`locate`), so a good record costs
+text walked again to the value's line and column (jsontext.py), so a good record costs
 nothing more to read.
 """
 
@@ -39,6 +39,7 @@ from typing import Any, get_args
 
 from .dates import PartialDate
 from .errors import InvalidValue, Problem
+from .jsontext import At, DuplicateKey, duplicate_key, locate, position, strict_object, too_deep
 from .kinds import compared_names
 from .model import ID_MAX, ID_PATTERN, LIKELIHOOD_BANDS, Confidence
 from .paths import inside
@@ -49,7 +50,6 @@ MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few Mi
 
 # Where a value is in a record: the keys and list indexes leading to it, as
 # ("facts", 0, "date"); () is the record itself.
-At = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -188,19 +188,19 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start].decode("utf-8")
-        line, column = _position(before, len(before))
+        line, column = position(before, len(before))
         return None, raw, [_bad(rel, line, column, f"is not UTF-8 text ({exc.reason})")]
     try:
-        data = json.loads(text, object_pairs_hook=_object)
+        data = json.loads(text, object_pairs_hook=strict_object)
     except json.JSONDecodeError as exc:
         return None, raw, [_bad(rel, exc.lineno, exc.colno, f"is not valid JSON: {exc.msg}")]
     except RecursionError:  # json's parser recurses once per nested list or object
-        line, column = _too_deep(text)
+        line, column = too_deep(text)
         return None, raw, [_bad(rel, line, column, "nests lists or objects too deeply")]
-    except _DuplicateKey:
-        index, key, first = _duplicate_key(text)
-        line, column = _position(text, index)
-        first_line = _position(text, first)[0]
+    except DuplicateKey:
+        index, key, first = duplicate_key(text)
+        line, column = position(text, index)
+        first_line = position(text, first)[0]
         what = f"has a duplicate key {key!r} (first at line {first_line})"
         return None, raw, [_bad(rel, line, column, what)]
     try:
@@ -219,47 +219,6 @@ def load_record(root: Path, path: Path) -> tuple[Record | None, bytes, list[Prob
         what = f"the edition record {exc.what}"
         return None, raw, [Problem(rel, line, column, what, exc.hint, code="record")]
     return record, raw, []
-
-
-class _DuplicateKey(Exception):
-    """An object of a record holds a key twice."""
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object as a dict, refusing a key given twice: json would keep the last
-    silently, and a reader of the file may see the first. Sheets refuse it too."""
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        raise _DuplicateKey
-    return data
-
-
-# A JSON string, or the punctuation that says where objects, lists and keys are.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]')
-
-
-def _duplicate_key(text: str) -> tuple[int, str, int]:
-    """Where the first key given twice in one object of `text` (valid JSON, with such
-    a key) is, the key, and where its first occurrence is. A walk over the tokens,
-    not the nesting, so no depth is too deep for it."""
-    objects: list[dict[str, int] | None] = []  # a key's index per open object; None: a list
-    string = (0, "")
-    for token in _TOKEN.finditer(text):
-        mark = token.group()
-        if mark in ("{", "["):
-            objects.append({} if mark == "{" else None)
-        elif mark in ("]", "}"):
-            objects.pop()
-        elif mark == ":":  # the string before it was a key
-            keys = objects[-1]
-            assert keys is not None  # a colon is only ever in an object
-            index, key = string
-            if key in keys:
-                return index, key, keys[key]
-            keys[key] = index
-        else:
-            string = (token.start(), json.loads(mark))
-    raise AssertionError("no key is given twice")
 
 
 def _check_digest(data: dict[str, Any]) -> None:
@@ -305,75 +264,6 @@ class _Shape(Exception):
 def _wrote(what: str, at: At) -> _Shape:
     """A value briefgen would not have written."""
     return _Shape(f"is not an edition record briefgen wrote: {what}", at)
-
-
-_BLANK = re.compile(r"[ \t\n\r]*")  # what JSON counts as white space
-_DECODER = json.JSONDecoder()
-
-
-def locate(text: str, at: At) -> tuple[int, int]:
-    """The line and column of the value at `at` in a record's text (which parses as
-    JSON); when a key or index is not there, of the object or list that lacks it."""
-    index = _blank(text, 0)
-    for step in at:
-        found = _member(text, index, step)
-        if found is None:
-            break
-        index = found
-    return _position(text, index)
-
-
-def _member(text: str, index: int, step: str | int) -> int | None:
-    """Where the value of key or index `step` of the object or list at `index` starts."""
-    if text[index] != ("{" if isinstance(step, str) else "["):
-        return None
-    found, count = None, 0
-    index = _blank(text, index + 1)
-    if text[index] in "}]":
-        return None
-    while True:
-        if isinstance(step, str):
-            key, index = _DECODER.raw_decode(text, index)
-            index = _blank(text, _blank(text, index) + 1)  # past the colon
-            if key == step:
-                found = index  # and go on: json keeps the last of two equal keys
-        elif count == step:
-            return index
-        index = _blank(text, _DECODER.raw_decode(text, index)[1])  # past the value
-        count += 1
-        if text[index] != ",":
-            return found
-        index = _blank(text, index + 1)
-
-
-def _blank(text: str, index: int) -> int:
-    match = _BLANK.match(text, index)
-    assert match is not None  # it matches the empty string
-    return match.end()
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    """Line and column (from 1, in characters) of `text[index]`."""
-    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
-
-
-# A record nests 6 deep at most (a correction's replaced outputs); past _DEEP is reported.
-_DEEP = 64
-_NESTING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')  # a string, or a bracket
-
-
-def _too_deep(text: str) -> tuple[int, int]:
-    """Where a record too deeply nested for `json` first nests deeper than _DEEP."""
-    depth = 0
-    for match in _NESTING.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > _DEEP:
-                return _position(text, match.start())
-        elif token in "]}":
-            depth -= 1
-    return 1, 1
 
 
 def parse_record(data: Any, path: str = "") -> Record:

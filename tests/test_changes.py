@@ -15,7 +15,7 @@ import pytest
 from helpers import edit, require_tool, run
 from projects import Data, briefing, cite, config, fact, sheet, source, write_tree
 
-from briefgen import records
+from briefgen import jsontext, records
 from briefgen.changes import compare, describe_changes
 from briefgen.records import Record, parse_record, record_digest
 
@@ -525,7 +525,7 @@ def test_a_bad_record_is_a_located_error_and_nothing_is_written(
 def test_a_duplicate_key_is_found_past_strings_that_look_like_json() -> None:
     text = '{"a": "x\\": {\\"n\\": 1", "n": [[{"k": 1, "c": ":{["}], {"n": 0}], "n": 2}'
     assert json.loads(text)["n"] == 2  # json itself keeps the last, silently
-    index, key, first = records._duplicate_key(text)
+    index, key, first = jsontext.duplicate_key(text)
     assert (key, text[first:index]) == ("n", '"n": [[{"k": 1, "c": ":{["}], {"n": 0}], ')
 
 
@@ -557,10 +557,10 @@ def test_a_record_not_utf_8_is_located_at_its_first_bad_byte(tmp_path: Path) -> 
         (("missing", "x"), (1, 2)),  # no such key: the object
     ],
 )
-def test_locate_finds_the_value_a_path_names(at: records.At, position: tuple[int, int]) -> None:
+def test_locate_finds_the_value_a_path_names(at: jsontext.At, position: tuple[int, int]) -> None:
     text = ' {\n "a": [1, {"b": [true]}],\n "c": 1, "c": {"d": 2},\n "é": "ü",\n "z": {}\n}\n'
     assert json.loads(text)["c"] == {"d": 2}
-    assert records.locate(text, at) == position
+    assert jsontext.locate(text, at) == position
 
 
 def test_a_record_over_the_size_limit_is_a_located_error(

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     # What everything may use: the version, errors, paths, dates, the build options,
     # atomic writes, the warning codes, the time limit, the sharding arithmetic.
     ("briefgen", "errors", "paths", "dates", "options", "output", "wording", "timelimit", "shard"),
-    ("yamlsyntax", "yamlfile", "yamlinsert", "parsecache"),  # parse
+    ("yamlsyntax", "yamlfile", "yamlinsert", "parsecache", "jsontext"),  # parse
     ("model",),  # FORMAT.md's shape
     ("markings",),  # the project's markings and each item's
     ("fonts", "shaping", "svgtext"),  # the theme's faces, shaping text with them
