@@ -562,6 +562,11 @@ def test_an_early_fact_spanning_many_years_is_on_the_one_axis(tmp_path: Path, ea
     assert not [g for g in root.iter() if g.get("class") == "timeline-break"]
     span = _mark(root, "fact-early")
     assert float(span.get("x", "0")) == pytest.approx(timeline.PLOT_LEFT, abs=1)
+    # A gridline a year over centuries would print as a solid block: a few between labels.
+    [axis] = [g for g in root.iter() if g.get("class") == "timeline-axis"]
+    labels = [t for t in axis.iter(f"{SVG}text") if t.text]
+    gridlines = list(axis.iter(f"{SVG}line"))
+    assert len(labels) >= 2 and len(gridlines) <= 5 * (len(labels) + 1) + 1
 
 
 def test_date_precision_is_drawn_as_precision_with_a_legend(tmp_path: Path) -> None:

@@ -377,7 +377,14 @@ def _ticks(
         # Up to 10,000: facts may span the years 0001 to 9999, as wide as the plot.
         steps = (1, 2, 5, 10, 20, 50, 100, 1000, 2000, 5000, 10_000)
         step = next(s for s in steps if s * room >= 34)
-        ticks = [(day, str(day.year) if day.year % step == 0 else "") for day in years[:-1]]
+        # Unlabelled gridlines between the labels, at most four: a line a year over
+        # centuries would be a solid block.
+        minor = max(1, step // 5)
+        ticks = [
+            (day, str(day.year) if day.year % step == 0 else "")
+            for day in years[:-1]
+            if day.year % minor == 0
+        ]
         return [*ticks, (years[-1], "")], years[0], years[-1]
     months = []
     year, month = first.year, first.month
