@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,12 +121,12 @@ def load_project(
 
 
 # What the loads left to the permanent generation (pause_collector_and_freeze):
-# whether anything is frozen, how many objects the loads have made since the last
-# full collection, and how many the process held after it (0 before the first load).
-# Kept here because gc.get_freeze_count() walks every frozen object: asked twice a
-# load, it was 30% of the CPU time of the test suite, whose process holds millions.
+# whether anything is frozen, and how many memory blocks the process held after the
+# last full collection (0 before the first load). Not gc.get_freeze_count(): it
+# walks every frozen object, and asked twice a load it was 30% of the CPU time of
+# the test suite, whose process holds millions; sys.getallocatedblocks() only adds
+# up a count per arena of memory.
 _frozen = False
-_grown = 0
 _baseline = 0
 
 
@@ -134,7 +135,7 @@ def pause_collector_and_freeze() -> Iterator[None]:
     """Pause Python's cycle collector. Loading makes hundreds of thousands of objects
     that all stay alive and form no cycles; the collector would walk them again and
     again for nothing (a third of the time of loading 10,000 facts)."""
-    global _frozen, _grown, _baseline
+    global _frozen, _baseline
     was_enabled = gc.isenabled()
     collected = False
     if was_enabled and _frozen:
@@ -143,22 +144,17 @@ def pause_collector_and_freeze() -> Iterator[None]:
         # collection walks every object in the process, so a process that loads
         # again and again (serve, an editor calling validate, the test suite: 4x
         # its CPU) makes one only as CPython does for its oldest generation: once
-        # the loads have made a quarter as many objects as it held after the last.
+        # the process has grown by a quarter since the last.
         gc.unfreeze()
         _frozen = False
-        if _grown > _baseline // 4:
+        if sys.getallocatedblocks() > _baseline * 5 // 4:
             gc.collect()
             collected = True
-            _grown = 0
     gc.disable()
-    # With the collector off, the youngest generation's count only grows with the
-    # objects made (less those freed): what this load adds, read for nothing.
-    before = gc.get_count()[0]
     try:
         yield
     finally:
-        if was_enabled:  # the outermost pause: an inner one's objects are in its count
-            _grown += max(0, gc.get_count()[0] - before)
+        if was_enabled:
             # Frozen, what was loaded is never walked by the collector: it lives as long
             # as the project, and walking it the moment the collector restarted cost
             # 0.1 s at 10,000 facts (and again in every later collection of a build).
@@ -166,8 +162,7 @@ def pause_collector_and_freeze() -> Iterator[None]:
             _frozen = True
             gc.enable()
             if collected or not _baseline:
-                _baseline = gc.get_freeze_count()  # a walk, after a full collection only
-                _grown = 0
+                _baseline = sys.getallocatedblocks()
 
 
 @contextlib.contextmanager
