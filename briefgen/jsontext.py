@@ -9,7 +9,9 @@ import json
 import re
 from typing import Any
 
-At = tuple[str | int, ...]  # a path to a value: keys and list indexes
+# Where a value is: the keys and list indexes leading to it, as ("facts", 0, "date");
+# () is the text's top value.
+At = tuple[str | int, ...]
 
 
 class DuplicateKey(Exception):
@@ -26,8 +28,9 @@ def strict_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-# A JSON string, or the punctuation that says where objects, lists and keys are.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]')
+# A JSON string, or the punctuation that says where objects, lists and keys are:
+# what duplicate_key and too_deep walk, rather than the nesting.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}:]')
 
 
 def duplicate_key(text: str) -> tuple[int, str, int]:
@@ -106,18 +109,17 @@ def position(text: str, index: int) -> tuple[int, int]:
 
 # A record nests 6 deep at most (a correction's replaced outputs); past _DEEP is reported.
 _DEEP = 64
-_NESTING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')  # a string, or a bracket
 
 
 def too_deep(text: str) -> tuple[int, int]:
     """Where a record too deeply nested for `json` first nests deeper than _DEEP."""
     depth = 0
-    for match in _NESTING.finditer(text):
+    for match in _TOKEN.finditer(text):
         token = match.group()
-        if token in "[{":
+        if token in ("[", "{"):
             depth += 1
             if depth > _DEEP:
                 return position(text, match.start())
-        elif token in "]}":
+        elif token in ("]", "}"):
             depth -= 1
     return 1, 1

@@ -48,9 +48,6 @@ EDITIONS_DIR = "editions"
 RECORD_VERSION = 4
 MAX_RECORD_BYTES = 20 * 1024 * 1024  # a record of 10,000 long facts is a few MiB
 
-# Where a value is in a record: the keys and list indexes leading to it, as
-# ("facts", 0, "date"); () is the record itself.
-
 
 @dataclass(frozen=True)
 class RecordedFact:
